@@ -1,0 +1,1 @@
+"""Command-line interface: wires the stages together and renders."""

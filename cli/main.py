@@ -1,0 +1,4 @@
+def main(argv=None):
+    import dcpolicy
+    print(dcpolicy.__version__)
+    return 0

@@ -1,0 +1,1 @@
+"""Policy language: grammar, AST, checker and diagnostics."""

@@ -1,0 +1,158 @@
+"""The facts a policy may read: facility-input contract v1, plus documented additions.
+
+The checker uses this table to resolve ``facility.x.y`` and ``period.x.y`` and to know
+their types and dimensions; the facility loader uses the same table to validate YAML.
+Fields marked ``added=True`` are project additions to the contract (see docs/facility.md).
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import attrs
+
+from . import units
+from .units import Dimension
+
+
+@attrs.frozen
+class FactType:
+    kind: str  # quantity | ratio | number | integer | flag | date | text | enum | slug | country
+    dimension: Dimension = units.NUMBER
+    values: tuple[str, ...] = ()
+    meaning: str = ""
+    added: bool = False
+    minimum: float | None = None
+
+    @property
+    def describe(self) -> str:
+        if self.kind == "quantity":
+            return f"{self.dimension.name} (e.g. \"{units.example_for(self.dimension)}\")"
+        if self.kind == "enum":
+            return "one of " + ", ".join(self.values)
+        return {
+            "ratio": 'ratio in [0, 1] (e.g. 0.55 or "55%")',
+            "number": "number",
+            "integer": "whole number",
+            "flag": "true or false",
+            "date": "date YYYY-MM-DD",
+            "text": "text",
+            "slug": "identifier [a-z0-9][a-z0-9._-]*",
+            "country": "ISO 3166-1 alpha-2 country code",
+        }[self.kind]
+
+
+def _q(dim: Dimension, meaning: str = "", added: bool = False) -> FactType:
+    return FactType("quantity", dim, meaning=meaning, added=added)
+
+
+def _k(kind: str, meaning: str = "", added: bool = False, **kw) -> FactType:
+    return FactType(kind, meaning=meaning, added=added, **kw)
+
+
+def _e(*values: str, meaning: str = "") -> FactType:
+    return FactType("enum", values=values, meaning=meaning)
+
+
+FACILITY_FIELDS: dict[str, FactType] = {
+    "id": _k("slug", "unique id within a portfolio"),
+    "name": _k("text", "name of the data centre"),
+    "owner": _k("text", "name of the owner"),
+    "operator": _k("text", "name of the operator"),
+    "operator_id": _k("slug", "groups facilities of one operator"),
+    "contact": _k("text", "contact details of owner/operator (EU Annex I)", added=True),
+    "main_use": _k("text", "main use of the DC (JP report item 5-2)", added=True),
+    "colocated_dcs": _k("text", "names of co-located DCs (JP report item 1-2)", added=True),
+    "intensity_metric": _k("text", "self-set energy-intensity metric (JP report item 11)", added=True),
+    "location.country": _k("country"),
+    "location.municipality": _k("text"),
+    "location.postal_code": _k("text"),
+    "location.lau": _k("text"),
+    "location.nuts3": _k("text"),
+    "location.hub_node": _k("text", "China: national computing hub node"),
+    "location.cluster": _k("text", "China: national data-centre cluster"),
+    "type": _e("enterprise", "colocation", "co_hosting"),
+    "jp_business_type": _e("housing", "hosting_owner", "hosting_tenant"),
+    "started": _k("date", "start of operation"),
+    "project": _e("new", "expanded", "renovated", "existing"),
+    "public_sector": _k("flag"),
+    "defence_or_civil_protection": _k("flag"),
+    "network_node": _k("flag"),
+    "converted_building": _k("flag"),
+    "phased_development.first_building_started": _k("date"),
+    "planned_decommissioning": _k("date"),
+    "power.it_installed": _q(units.POWER, "EU P_DIT"),
+    "power.nominal_connected": _q(units.POWER, "DE non-redundant nominal connected load"),
+    "power.it_nominal_connected": _q(units.POWER, "DE IT nominal connected load"),
+    "power.rated_energy_input": _q(units.POWER, "EU Art. 26(6) total rated energy input"),
+    "power.contracted": _q(units.POWER),
+    "power.max_receiving": _q(units.POWER),
+    "area.total_floor": _q(units.AREA),
+    "area.computer_room": _q(units.AREA),
+    "racks.standard": _k("integer", minimum=0),
+    "racks.installed": _k("integer", minimum=0),
+    "racks.occupied": _k("integer", minimum=0),
+    "redundancy.electrical": _k("text"),
+    "redundancy.cooling": _k("text"),
+    "design_pue": _k("number", minimum=1.0),
+    "management_system.standard": _e("ISO 50001", "EMAS"),
+    "management_system.since": _k("date"),
+    "management_system.certified": _k("flag"),
+    "erf_exemption": _e("no_fault", "heat_network_agreement", "offer_declined"),
+    "heat_recovery_infeasible": _k("flag"),
+}
+
+PERIOD_FIELDS: dict[str, FactType] = {
+    "full_period": _k("flag", "operated throughout the period (default true)"),
+    "energy.total": _q(units.ENERGY, "E_DC"),
+    "energy.it": _q(units.ENERGY, "E_IT"),
+    "energy.renewable": _q(units.ENERGY, "E_RES-TOT"),
+    "energy.renewable_goo": _q(units.ENERGY),
+    "energy.renewable_ppa": _q(units.ENERGY),
+    "energy.renewable_onsite": _q(units.ENERGY),
+    "energy.reused": _q(units.ENERGY, "E_REUSE"),
+    "energy.reused_via_heat_network": _q(units.ENERGY, "DE §12(4): reused energy taken up by a heat network", added=True),
+    "energy.backup_generation": _q(units.ENERGY),
+    "energy.grid_purchase": _q(units.ENERGY, "DE Anlage 3 2a", added=True),
+    "energy.grid_feed_back": _q(units.ENERGY, "DE Anlage 3 2a", added=True),
+    "energy.crude_oil_equivalent": _q(units.OIL, "JP crude-oil equivalent"),
+    "water.input": _q(units.VOLUME),
+    "water.potable": _q(units.VOLUME),
+    "waste_heat.temperature": _q(units.TEMPERATURE),
+    "waste_heat.to_environment": _q(units.ENERGY, "DE Anlage 3 2c", added=True),
+    "waste_heat.to_environment_temperature": _q(units.TEMPERATURE, "DE Anlage 3 2c", added=True),
+    "temperature_set_point": _q(units.TEMPERATURE),
+    "data.traffic_in": _q(units.DATA),
+    "data.traffic_out": _q(units.DATA),
+    "data.stored": _q(units.DATA),
+    "data.processed": _q(units.DATA),
+    "cooling_efficiency": _k("number", "DE Anlage 3 2h, CER per DIN EN 50600-4-7", added=True),
+    "it_utilisation": _k("ratio"),
+    "low_utilisation_cause": _k("flag"),
+    "rack_utilisation": _k("ratio"),
+    "intensity": _k("number"),
+}
+
+# Facts every period has, derived from its label rather than read from YAML.
+PERIOD_INTRINSICS: dict[str, FactType] = {
+    "start": _k("date", "first day of the period"),
+    "end": _k("date", "last day of the period"),
+}
+
+OPERATOR_FIELDS: dict[str, FactType] = {
+    "facility_count": _k("integer", "number of facilities of the operator in the input"),
+}
+
+
+def lookup(root: str, path: str) -> FactType | None:
+    table = {"facility": FACILITY_FIELDS, "period": {**PERIOD_FIELDS, **PERIOD_INTRINSICS}}.get(root, {})
+    return table.get(path)
+
+
+def suggest(root: str, path: str) -> str | None:
+    table = {"facility": FACILITY_FIELDS, "period": {**PERIOD_FIELDS, **PERIOD_INTRINSICS}}.get(root, {})
+    close = difflib.get_close_matches(path, list(table), n=1, cutoff=0.6)
+    if not close:
+        leaf = path.rsplit(".", 1)[-1]
+        close = [k for k in table if k.rsplit(".", 1)[-1] == leaf][:1]
+    return close[0] if close else None

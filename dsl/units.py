@@ -1,0 +1,230 @@
+"""Physical units and dimensions shared by policy literals and facility quantities.
+
+A dimension is a vector of exponents over six base quantities. Every value is converted
+to a canonical unit per dimension when it is read, so evaluation works on plain floats:
+power kW, energy kWh, time h, length m (area m2, volume m3), data bytes, temperature degC,
+crude-oil equivalent kl (a Japanese energy measure, kept apart from water volumes).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+import attrs
+
+BASE_NAMES = ("energy", "time", "length", "data", "temperature", "oil")
+
+
+@attrs.frozen
+class Dimension:
+    exponents: tuple[int, ...]
+
+    def __mul__(self, other: "Dimension") -> "Dimension":
+        return Dimension(tuple(a + b for a, b in zip(self.exponents, other.exponents)))
+
+    def __truediv__(self, other: "Dimension") -> "Dimension":
+        return Dimension(tuple(a - b for a, b in zip(self.exponents, other.exponents)))
+
+    @property
+    def is_dimensionless(self) -> bool:
+        return not any(self.exponents)
+
+    @property
+    def name(self) -> str:
+        return DIMENSION_NAMES.get(self, self._formula())
+
+    @property
+    def canonical_unit(self) -> str:
+        return CANONICAL_UNITS.get(self, self._formula())
+
+    def _formula(self) -> str:
+        parts = [f"{n}^{e}" if e != 1 else n for n, e in zip(BASE_NAMES, self.exponents) if e]
+        return "·".join(parts) or "number"
+
+
+def _dim(**exps: int) -> Dimension:
+    return Dimension(tuple(exps.get(n, 0) for n in BASE_NAMES))
+
+
+NUMBER = _dim()
+ENERGY = _dim(energy=1)
+TIME = _dim(time=1)
+POWER = _dim(energy=1, time=-1)
+LENGTH = _dim(length=1)
+AREA = _dim(length=2)
+VOLUME = _dim(length=3)
+DATA = _dim(data=1)
+TEMPERATURE = _dim(temperature=1)
+OIL = _dim(oil=1)
+
+DIMENSION_NAMES = {
+    NUMBER: "number",
+    ENERGY: "energy",
+    TIME: "time",
+    POWER: "power",
+    LENGTH: "length",
+    AREA: "area",
+    VOLUME: "volume",
+    DATA: "data size",
+    TEMPERATURE: "temperature",
+    OIL: "crude-oil equivalent",
+}
+CANONICAL_UNITS = {
+    NUMBER: "",
+    ENERGY: "kWh",
+    TIME: "h",
+    POWER: "kW",
+    LENGTH: "m",
+    AREA: "m2",
+    VOLUME: "m3",
+    DATA: "B",
+    TEMPERATURE: "degC",
+    OIL: "kl",
+}
+
+
+@attrs.frozen
+class Unit:
+    symbol: str
+    dimension: Dimension
+    factor: float  # multiply a value in this unit by factor to get the canonical unit
+
+
+def _table() -> dict[str, Unit]:
+    rows: list[tuple[str, Dimension, float]] = [
+        ("W", POWER, 1e-3), ("kW", POWER, 1.0), ("MW", POWER, 1e3), ("GW", POWER, 1e6),
+        ("Wh", ENERGY, 1e-3), ("kWh", ENERGY, 1.0), ("MWh", ENERGY, 1e3),
+        ("GWh", ENERGY, 1e6), ("TWh", ENERGY, 1e9),
+        ("J", ENERGY, 1 / 3.6e6), ("kJ", ENERGY, 1 / 3.6e3), ("MJ", ENERGY, 1 / 3.6),
+        ("GJ", ENERGY, 1e3 / 3.6), ("TJ", ENERGY, 1e6 / 3.6),
+        ("h", TIME, 1.0),
+        ("m", LENGTH, 1.0), ("km", LENGTH, 1e3),
+        ("m2", AREA, 1.0), ("m²", AREA, 1.0),
+        ("m3", VOLUME, 1.0), ("m³", VOLUME, 1.0), ("L", VOLUME, 1e-3), ("l", VOLUME, 1e-3),
+        ("degC", TEMPERATURE, 1.0), ("°C", TEMPERATURE, 1.0),
+        ("B", DATA, 1.0), ("kB", DATA, 1e3), ("MB", DATA, 1e6), ("GB", DATA, 1e9),
+        ("TB", DATA, 1e12), ("PB", DATA, 1e15), ("EB", DATA, 1e18),
+        ("kl", OIL, 1.0), ("kL", OIL, 1.0),
+        ("%", NUMBER, 0.01),
+    ]
+    return {s: Unit(s, d, f) for s, d, f in rows}
+
+
+UNITS: dict[str, Unit] = _table()
+
+
+@attrs.frozen
+class UnitExpr:
+    """A unit as written, possibly compound (``MJ/kWh``), resolved to dimension and factor."""
+
+    text: str
+    dimension: Dimension
+    factor: float
+
+
+class UnknownUnit(ValueError):
+    def __init__(self, symbol: str, suggestion: str | None):
+        super().__init__(symbol)
+        self.symbol = symbol
+        self.suggestion = suggestion
+
+
+def suggest_unit(symbol: str) -> str | None:
+    folded = {u.lower(): u for u in UNITS}
+    if symbol.lower() in folded:
+        return folded[symbol.lower()]
+    close = difflib.get_close_matches(symbol, list(UNITS), n=1, cutoff=0.5)
+    return close[0] if close else None
+
+
+def parse_unit(text: str) -> UnitExpr:
+    """Resolve ``kW``, ``MJ/kWh`` or ``kl/GJ``; raise UnknownUnit naming the bad symbol."""
+    numerator, _, denominator = text.partition("/")
+    dimension, factor = _lookup(numerator)
+    if denominator:
+        d2, f2 = _lookup(denominator)
+        dimension, factor = dimension / d2, factor / f2
+    return UnitExpr(text, dimension, factor)
+
+
+def _lookup(symbol: str) -> tuple[Dimension, float]:
+    unit = UNITS.get(symbol)
+    if unit is None:
+        raise UnknownUnit(symbol, suggest_unit(symbol))
+    return unit.dimension, unit.factor
+
+
+_QUANTITY = re.compile(
+    r"^\s*(?P<num>[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*(?P<unit>[^\s\d.+-][^\s]*)?\s*$"
+)
+
+
+@attrs.frozen
+class ParsedQuantity:
+    magnitude: float  # in canonical units
+    dimension: Dimension
+    written: str
+
+
+class QuantityError(ValueError):
+    """A quantity string that cannot be read; the message says what is expected."""
+
+
+def parse_quantity(text: str, expected: Dimension) -> ParsedQuantity:
+    """Read ``"2.4 MW"`` as 2400.0 kW; insist on a unit of the expected dimension."""
+    match = _QUANTITY.match(text)
+    if not match:
+        raise QuantityError(
+            f'"{text}" is not a quantity; write a number and a unit, e.g. "{example_for(expected)}"'
+        )
+    number = float(match["num"])
+    symbol = match["unit"]
+    if symbol is None:
+        raise QuantityError(
+            f"{text} has no unit; a {expected.name} needs one, e.g. \"{example_for(expected)}\""
+        )
+    try:
+        unit = parse_unit(symbol)
+    except UnknownUnit as exc:
+        hint = f'; did you mean "{exc.suggestion}"?' if exc.suggestion else ""
+        raise QuantityError(f'unknown unit "{symbol}"{hint}') from None
+    if unit.dimension != expected:
+        raise QuantityError(
+            f'"{text}" is a {unit.dimension.name}, but a {expected.name} is expected '
+            f'(e.g. "{example_for(expected)}")'
+        )
+    return ParsedQuantity(number * unit.factor, unit.dimension, text)
+
+
+_EXAMPLES = {
+    POWER: "2.4 MW", ENERGY: "21.3 GWh", AREA: "4000 m2", VOLUME: "30000 m3",
+    TEMPERATURE: "27 degC", DATA: "12 PB", OIL: "1500 kl", TIME: "8760 h",
+}
+
+
+def example_for(dimension: Dimension) -> str:
+    return _EXAMPLES.get(dimension, f"1 {dimension.canonical_unit}")
+
+
+def format_quantity(value: float, dimension: Dimension) -> str:
+    """Show a canonical value in the unit a reader expects (1.2 GWh rather than 1200000 kWh)."""
+    if dimension.is_dimensionless:
+        return format_number(value)
+    ladders = {
+        POWER: [("GW", 1e6), ("MW", 1e3), ("kW", 1.0), ("W", 1e-3)],
+        ENERGY: [("TWh", 1e9), ("GWh", 1e6), ("MWh", 1e3), ("kWh", 1.0), ("Wh", 1e-3)],
+        DATA: [("EB", 1e18), ("PB", 1e15), ("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3), ("B", 1.0)],
+    }
+    for symbol, factor in ladders.get(dimension, []):
+        if abs(value) >= factor:
+            return f"{format_number(value / factor)} {symbol}"
+    return f"{format_number(value)} {dimension.canonical_unit}".rstrip()
+
+
+def format_number(value: float) -> str:
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    if abs(value) >= 1e-3:
+        return f"{value:.4g}" if abs(value) < 1000 else f"{value:.6g}"
+    return f"{value:.3e}"

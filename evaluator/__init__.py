@@ -1,0 +1,1 @@
+"""Evaluator: facility facts in, verdicts with rule traces out."""

@@ -1,0 +1,1 @@
+"""The shipped policy files (package data)."""
