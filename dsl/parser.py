@@ -1,0 +1,172 @@
+"""Text → Lark tree → AST, with syntax errors phrased for policy analysts."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from importlib import resources
+
+from . import ast
+from .diagnostics import Diagnostic, DiagnosticError, Span
+from .transform import to_ast
+
+# What each terminal is, in an analyst's words.
+_WORDS = {
+    "NAME": "a name",
+    "STRING": 'a quoted text such as "…"',
+    "NUMBER": "a number",
+    "DATE": "a date such as 2026-07-01",
+    "MONTH_DAY": "a month and day such as 04-01",
+    "UNIT": "a unit",
+    "LE": '"<="', "LT": '"<"', "GE": '">="', "GT": '">"', "EQ": '"=="', "NE": '"!="',
+    "EQUALS": '"="', "PLUS": '"+"', "MINUS": '"-"', "STAR": '"*"', "SLASH": '"/"', "CARET": '"^"',
+    "LPAR": '"("', "RPAR": '")"', "LSQB": '"["', "RSQB": '"]"', "LBRACE": '"{"', "RBRACE": '"}"',
+    "COMMA": '","', "DOT": '"."',
+    "$END": "the end of the file",
+}
+_COMPARISONS = {"LE", "LT", "GE", "GT", "EQ", "NE"}
+_VALUE_STARTS = {"NAME", "NUMBER", "DATE", "STRING", "LPAR", "TRUE", "FALSE", "MINUS"}
+_CLAUSE_KEYWORDS = {"CITE", "QUOTE", "NOTE", "SEVERITY", "LEGAL_STATUS", "FOR", "APPLIES", "FROM",
+                    "UNTIL", "REQUIRE", "OF", "DUE"}
+_DECLARATION_KEYWORDS = {"DEFINE", "SCOPE", "RULE", "BAND", "REPORT"}
+
+
+def _describe(terminal: str) -> str:
+    if terminal in _WORDS:
+        return _WORDS[terminal]
+    return '"' + terminal.lower().replace("_", "-") + '"'
+
+
+@functools.lru_cache(maxsize=1)
+def _lark():
+    from lark import Lark  # imported lazily: `policy --help` should not pay for it
+
+    grammar = resources.files("dcpolicy.dsl").joinpath("policy.lark").read_text(encoding="utf-8")
+    return Lark(
+        grammar,
+        parser="lalr",
+        strict=True,
+        propagate_positions=True,
+        maybe_placeholders=True,
+        cache=True,
+    )
+
+
+def parse(text: str, file: str = "<policy>") -> ast.Policy:
+    """Parse policy text into an AST, or raise DiagnosticError with one syntax error."""
+    from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+    try:
+        tree = _lark().parse(text)
+    except UnexpectedToken as err:
+        raise DiagnosticError([_unexpected_token(err, text, file)], {file: text}) from None
+    except UnexpectedCharacters as err:
+        raise DiagnosticError([_unexpected_character(err, text, file)], {file: text}) from None
+    except UnexpectedInput as err:  # UnexpectedEOF
+        raise DiagnosticError([_end_of_file(text, file, set())], {file: text}) from None
+    policy, diagnostics = to_ast(tree, file)
+    if diagnostics:
+        raise DiagnosticError(diagnostics, {file: text})
+    return policy
+
+
+def _previous_word(text: str, position: int) -> str:
+    before = re.sub(r"#[^\n]*", "", text[:position]).rstrip()
+    match = re.search(r'("[^"\n]*"|[^\s(){}\[\],]+|[(){}\[\],])$', before)
+    word = match.group(1) if match else ""
+    return word if len(word) <= 40 else word[:37] + "…"
+
+
+def _unexpected_token(err, text: str, file: str) -> Diagnostic:
+    token = err.token
+    expected = set(err.expected)
+    if token.type == "$END":
+        return _end_of_file(text, file, expected)
+    span = Span(file, token.line, token.column, token.end_line or token.line,
+                (token.end_column or token.column + len(str(token))))
+    previous = _previous_word(text, token.start_pos)
+    found = f'"{token}"'
+    if token.type in _VALUE_STARTS and expected & _COMPARISONS:
+        return Diagnostic(
+            "E101", f'expected a comparison such as "<=" after "{previous}"', span,
+            f'write an operator between the two values, e.g. "{previous} <= {token}"',
+        )
+    if expected & _CLAUSE_KEYWORDS and token.type in ("NAME", "UNIT"):
+        keywords = sorted(_describe(t).strip('"') for t in expected if t.isupper() and t not in _WORDS)
+        close = difflib.get_close_matches(str(token), keywords, n=1, cutoff=0.6)
+        hint = (f'did you mean "{close[0]}"?' if close else
+                "each line of a rule starts with a keyword: cite, quote, note, severity, legal-status, "
+                "for, applies, from, until, require, of, due, exempt or exclude")
+        return Diagnostic(
+            "E101", f'expected a clause keyword such as "cite", "applies" or "require", found {found}', span, hint,
+        )
+    if token.type in _DECLARATION_KEYWORDS and not expected & _DECLARATION_KEYWORDS:
+        wanted = _summarise(expected)
+        return Diagnostic(
+            "E101", f'expected {wanted} before "{token}"', span,
+            f'the declaration before line {token.line} is unfinished after "{previous}"',
+        )
+    return Diagnostic("E101", f"expected {_summarise(expected)} after \"{previous}\", found {found}", span,
+                      _hint_for(expected, token))
+
+
+def _summarise(expected: set[str]) -> str:
+    if expected & _COMPARISONS and len(expected) > 6:
+        return 'an operator such as "<=", "and" or "+"'
+    if expected >= {"NAME", "NUMBER"}:
+        return "a value (a number, a name, a date or a quoted text)"
+    if expected & _CLAUSE_KEYWORDS and len(expected) > 4:
+        return 'a clause keyword such as "cite" or "require"'
+    words = sorted(_describe(t) for t in expected)
+    if len(words) > 5:
+        words = words[:5] + ["…"]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _hint_for(expected: set[str], token) -> str | None:
+    if "STRING" in expected:
+        return 'put the text in double quotes, e.g. "EnEfG §11(1)"'
+    if "NAME" in expected and token.type != "NAME":
+        return "names start with a letter and contain letters, digits and _"
+    if "RPAR" in expected:
+        return 'a "(" is not closed'
+    return None
+
+
+def _unexpected_character(err, text: str, file: str) -> Diagnostic:
+    span = Span.point(file, err.line, err.column)
+    char = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
+    if char == '"':
+        return Diagnostic("E104", "this text has no closing quote", span,
+                          'close the text with " on the same line')
+    if char in "≤≥≠":
+        replacement = {"≤": "<=", "≥": ">=", "≠": "!="}[char]
+        return Diagnostic("E102", f'"{char}" is not an operator of the language', span,
+                          f'write "{replacement}" instead')
+    allowed = set(getattr(err, "allowed", None) or ())
+    if allowed and allowed <= {"UNIT"} | _COMPARISONS | {"AND", "OR"}:
+        return Diagnostic("E102", f'unexpected character "{char}"', span, "write the unit right after the number, e.g. 300 kW")
+    return Diagnostic("E102", f'unexpected character "{char}"', span,
+                      "comments start with #; texts go in double quotes")
+
+
+def _end_of_file(text: str, file: str, expected: set[str]) -> Diagnostic:
+    lines = text.splitlines() or [""]
+    last = len(lines)
+    span = Span.point(file, last, len(lines[-1]) + 1)
+    wanted = _summarise(expected) if expected else "more"
+    return Diagnostic("E103", f"the file ends inside a declaration; expected {wanted}", span,
+                      f'finish the declaration after "{_previous_word(text, len(text))}"')
+
+
+def parse_file(path: str, display: str | None = None) -> tuple[ast.Policy, str]:
+    from pathlib import Path
+
+    name = display or path
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DiagnosticError([Diagnostic("F101", f"cannot read policy file: {exc.strerror or exc}",
+                                          Span.point(name, 1, 1))]) from None
+    return parse(text, name), text

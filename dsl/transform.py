@@ -1,0 +1,253 @@
+"""Lark parse tree → policy AST. Nothing after this module sees a Lark type."""
+
+from __future__ import annotations
+
+import re
+
+from lark import Token, Transformer, Tree, v_args
+
+from . import ast
+from .diagnostics import Diagnostic, Span
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _unquote(token: Token) -> str:
+    body = str(token)[1:-1]
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m[1], m[1]), body)
+
+
+class _Spans:
+    def __init__(self, file: str):
+        self.file = file
+
+    def of_token(self, token: Token) -> Span:
+        return Span(self.file, token.line, token.column, token.end_line, token.end_column)
+
+    def of_meta(self, meta) -> Span:
+        if getattr(meta, "empty", True):
+            return Span(self.file, 1, 1, 1, 2)
+        return Span(self.file, meta.line, meta.column, meta.end_line, meta.end_column)
+
+    def between(self, first: Span, last: Span) -> Span:
+        return Span(self.file, first.line, first.column, last.end_line, last.end_column)
+
+
+@v_args(meta=True)
+class ToAst(Transformer):
+    def __init__(self, file: str):
+        super().__init__()
+        self.spans = _Spans(file)
+        self.file = file
+        self.diagnostics: list[Diagnostic] = []
+
+    def _s(self, meta) -> Span:
+        return self.spans.of_meta(meta)
+
+    # ------------------------------------------------------------ header
+    def start(self, meta, children):
+        header, *declarations = children
+        definitions = tuple(d for d in declarations if isinstance(d, ast.Definition))
+        others = tuple(d for d in declarations if isinstance(d, ast.Declaration))
+        return ast.Policy(self.file, header, definitions, others)
+
+    def header(self, meta, children):
+        _kw, code, name, *clauses = children
+        fields: dict = {"law": None, "source": None, "legal_status": None, "calendar": None}
+        notes = []
+        for key, value, span in clauses:
+            if key == "note":
+                notes.append(value)
+            elif fields.get(key) is not None:
+                self.diagnostics.append(
+                    Diagnostic("E508", f'the header says "{key.replace("_", "-")}" twice', span,
+                               "keep one; the header takes each of law, source, legal-status and calendar once")
+                )
+            else:
+                fields[key] = value
+        return ast.Header(str(code), _unquote(name), notes=tuple(notes), span=self._s(meta), **fields)
+
+    def law(self, meta, c):
+        return ("law", _unquote(c[1]), self._s(meta))
+
+    def source(self, meta, c):
+        return ("source", _unquote(c[1]), self._s(meta))
+
+    def header_note(self, meta, c):
+        return ("note", _unquote(c[1]), self._s(meta))
+
+    def legal_status(self, meta, c):
+        if len(c) == 1:  # the value rule itself
+            return str(c[0])
+        return ("legal_status", c[1], self._s(meta))
+
+    def calendar(self, meta, c):
+        return ("calendar", c[1], self._s(meta))
+
+    def calendar_year(self, meta, c):
+        return ast.Calendar("calendar-year", None, self._s(meta))
+
+    def fiscal_year(self, meta, c):
+        return ast.Calendar("fiscal-year", str(c[2]), self._s(meta))
+
+    # ------------------------------------------------------------ declarations
+    def definition(self, meta, c):
+        _kw, name, _eq, expr, doc = c
+        return ast.Definition(str(name), expr, _unquote(doc) if doc is not None else None, self._s(meta))
+
+    def _declaration(self, kind, meta, name_token, title, body):
+        clauses = tuple(x for x in body if isinstance(x, ast.Clause))
+        return ast.Declaration(
+            kind=kind,
+            name=str(name_token) if name_token is not None else None,
+            title=_unquote(title),
+            clauses=clauses,
+            blocks=tuple(x for x in body if isinstance(x, ast.Block)),
+            levels=tuple(x for x in body if isinstance(x, ast.Level)),
+            items=tuple(x for x in body if isinstance(x, ast.Item)),
+            span=self._s(meta),
+            name_span=self.spans.of_token(name_token) if name_token is not None else self._s(meta),
+        )
+
+    def scope(self, meta, c):
+        return self._declaration("scope", meta, None, c[1], c[2:])
+
+    def rule(self, meta, c):
+        return self._declaration("rule", meta, c[1], c[2], c[3:])
+
+    def band(self, meta, c):
+        return self._declaration("band", meta, c[1], c[2], c[3:])
+
+    def report(self, meta, c):
+        return self._declaration("report", meta, c[1], c[2], c[3:])
+
+    def clause(self, meta, c):
+        keyword, value = str(c[0]), c[1]
+        if isinstance(value, Token):
+            value = _unquote(value) if value.type == "STRING" else str(value)
+        return ast.Clause(keyword, value, self._s(meta))
+
+    def block(self, meta, c):
+        keyword, condition, *clauses = c
+        return ast.Block(str(keyword), condition, tuple(clauses), self._s(meta))
+
+    def block_clause(self, meta, c):
+        return ast.Clause(str(c[0]), _unquote(c[1]), self._s(meta))
+
+    def level(self, meta, c):
+        low, high = c[2]
+        return ast.Level(_unquote(c[1]), low, high, self._s(meta))
+
+    def interval(self, meta, c):
+        opening, low, _comma, high, closing = c
+        lo = ast.Bound(low.value, str(opening) == "[", low.negative_infinity, low.span)
+        hi = ast.Bound(high.value, str(closing) == "]", high.negative_infinity, high.span)
+        return (lo, hi)
+
+    def bound(self, meta, c):
+        value = c[0]
+        if isinstance(value, Token):  # inf
+            return ast.Bound(None, False, False, self.spans.of_token(value))
+        return ast.Bound(value, False, False, self._s(meta))
+
+    def neg_inf(self, meta, c):
+        return ast.Bound(None, False, True, self._s(meta))
+
+    def item(self, meta, c):
+        _kw, name, title, visibility, value, _when, condition = c
+        return ast.Item(str(name), _unquote(title), visibility.type == "PUBLIC", value, condition, self._s(meta))
+
+    # ------------------------------------------------------------ expressions
+    def logical(self, meta, c):
+        return ast.Logical(str(c[1]), c[0], c[2], self._s(meta))
+
+    def negation(self, meta, c):
+        return ast.Not(c[1], self._s(meta))
+
+    def compare(self, meta, c):
+        return ast.Compare(c[1], c[0], c[2], self._s(meta))
+
+    def comp_op(self, meta, c):
+        return str(c[0])
+
+    def member(self, meta, c):
+        return ast.Member(c[0], c[2], False, self._s(meta))
+
+    def not_member(self, meta, c):
+        return ast.Member(c[0], c[3], True, self._s(meta))
+
+    def set_literal(self, meta, c):
+        return tuple(x for x in c if not isinstance(x, Token))
+
+    def arith(self, meta, c):
+        return ast.Arith(str(c[1]), c[0], c[2], self._s(meta))
+
+    def neg(self, meta, c):
+        return ast.Neg(c[1], self._s(meta))
+
+    def quantity(self, meta, c):
+        number, unit = c
+        return ast.Quantity(float(number), str(number), str(unit) if unit is not None else None, self._s(meta))
+
+    def date(self, meta, c):
+        token = c[0]
+        if not _DATE.match(str(token)):
+            self.diagnostics.append(
+                Diagnostic("E105", f'"{token}" is not a date in the form YYYY-MM-DD', self.spans.of_token(token),
+                           "write months and days with two digits, e.g. 2026-07-01")
+            )
+        return ast.DateLit(str(token), self.spans.of_token(token))
+
+    def string(self, meta, c):
+        return ast.StringLit(_unquote(c[0]), self.spans.of_token(c[0]))
+
+    def true(self, meta, c):
+        return ast.BoolLit(True, self.spans.of_token(c[0]))
+
+    def false(self, meta, c):
+        return ast.BoolLit(False, self.spans.of_token(c[0]))
+
+    def atom(self, meta, c):  # ( expr )
+        return ast.Paren(c[1], self._s(meta))
+
+    def reference(self, meta, c):
+        root, offset, *rest = c
+        parts = (str(root),) + tuple(str(t) for t in rest if t.type == "NAME")
+        return ast.Ref(parts, offset, self._s(meta))
+
+    def offset(self, meta, c):
+        return int(float(c[2]))
+
+    def call(self, meta, c):
+        name, _lp, arguments, _rp = c
+        args, by, where = arguments if arguments is not None else ((), None, None)
+        return ast.Call(str(name), args, by, where, self._s(meta))
+
+    def arguments(self, meta, c):
+        by = where = None
+        args = []
+        iterator = iter(c)
+        for x in iterator:
+            if isinstance(x, Token) and x.type == "BY":
+                by = next(iterator)
+            elif isinstance(x, Token) and x.type == "WHERE":
+                where = next(iterator)
+            elif x is None or isinstance(x, Token):
+                continue
+            else:
+                args.append(x)
+        return (tuple(args), by, where)
+
+    def tiered(self, meta, c):
+        parts = [x for x in c if not isinstance(x, Token)]
+        *tiers, otherwise = parts
+        return ast.Tiered(tuple(tiers), otherwise, self._s(meta))
+
+    def tier(self, meta, c):
+        return ast.Tier(c[0], c[2], self._s(meta))
+
+
+def to_ast(tree: Tree, file: str) -> tuple[ast.Policy, list[Diagnostic]]:
+    builder = ToAst(file)
+    policy = builder.transform(tree)
+    return policy, builder.diagnostics
