@@ -1,0 +1,51 @@
+"""`policy check PATH…`: parse and check policy files."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from dcpolicy.dsl.diagnostics import DiagnosticError, render
+from dcpolicy.dsl.loader import load_policy, policy_files
+
+EXIT_OK, EXIT_USAGE, EXIT_INVALID_POLICY = 0, 2, 3
+
+
+def run(args) -> int:
+    try:
+        files = policy_files(args.paths)
+    except DiagnosticError as err:
+        print(err.render(), file=sys.stderr)
+        return EXIT_USAGE
+    if not files:
+        print(f"policy check: no .policy files in {' '.join(args.paths)}", file=sys.stderr)
+        return EXIT_USAGE
+    reports = []
+    invalid = False
+    for path in files:
+        try:
+            checked = load_policy(path)
+            diagnostics, sources = list(checked.warnings), {str(path): checked.source}
+        except DiagnosticError as err:
+            diagnostics, sources = err.diagnostics, err.sources
+        invalid |= any(d.is_error for d in diagnostics)
+        reports.append((str(path), diagnostics, sources))
+    if args.format == "json":
+        document = {
+            "format": "dcpolicy/check/1",
+            "files": [
+                {"file": f, "valid": not any(d.is_error for d in ds), "diagnostics": [d.to_json() for d in ds]}
+                for f, ds, _ in reports
+            ],
+        }
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        for file, diagnostics, sources in reports:
+            for diagnostic in diagnostics:
+                span_file = diagnostic.span.file if diagnostic.span else file
+                print(render(diagnostic, sources.get(span_file)), file=sys.stderr)
+            errors = sum(d.is_error for d in diagnostics)
+            warnings = len(diagnostics) - errors
+            state = "invalid" if errors else "ok"
+            print(f"{file}: {state} ({errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)})")
+    return EXIT_INVALID_POLICY if invalid else EXIT_OK

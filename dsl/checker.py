@@ -1,0 +1,689 @@
+"""The checker: a pass over the AST that resolves names, types and units.
+
+It reports every problem with a span, and one root cause gives one error: an expression
+that already failed gets the ERROR type, which every later check accepts silently.
+On success it returns a CheckedPolicy in which every quantity literal has been converted
+to its canonical unit, so evaluation works on plain numbers.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+from typing import Callable
+
+import attrs
+
+from . import ast, schema, units
+from . import types as T
+from .diagnostics import Diagnostic, DiagnosticError, Span
+from .types import Duration, Type
+
+ROOTS = ("facility", "period")
+SEVERITIES = ("mandatory", "target", "advisory", "informational")
+AGGREGATES = ("sum", "mean", "weighted_mean", "count", "all", "any", "minimum", "maximum")
+
+# clause keyword -> declaration kinds that accept it
+ALLOWED_CLAUSES = {
+    "cite": {"scope", "rule", "band", "report"},
+    "quote": {"scope", "rule", "band", "report"},
+    "note": {"scope", "rule", "band", "report"},
+    "severity": {"rule", "band", "report"},
+    "legal-status": {"rule", "band", "report"},
+    "for": {"rule"},
+    "applies": {"scope", "rule", "band", "report"},
+    "from": {"rule", "band", "report"},
+    "until": {"rule", "band", "report"},
+    "require": {"rule"},
+    "of": {"band"},
+    "due": {"report"},
+}
+
+
+@attrs.frozen
+class BandLevel:
+    label: str
+    low: float | None  # None: -inf
+    low_inclusive: bool
+    high: float | None  # None: +inf
+    high_inclusive: bool
+    span: Span = attrs.field(eq=False)
+
+    def contains(self, value: float) -> bool:
+        above = self.low is None or value > self.low or (self.low_inclusive and value == self.low)
+        below = self.high is None or value < self.high or (self.high_inclusive and value == self.high)
+        return above and below
+
+    def describe(self, subject: str, unit: str = "") -> str:
+        def fmt(v):
+            return units.format_number(v) + (f" {unit}" if unit else "")
+        parts = []
+        if self.low is not None:
+            parts.append(f"{fmt(self.low)} {'<=' if self.low_inclusive else '<'} {subject}")
+        else:
+            parts.append(subject)
+        if self.high is not None:
+            parts.append(f"{'<=' if self.high_inclusive else '<'} {fmt(self.high)}")
+        return " ".join(parts)
+
+
+@attrs.frozen
+class CheckedPolicy:
+    policy: ast.Policy
+    source: str
+    types: dict[int, Type]  # id(expr) -> static type
+    literals: dict[int, object]  # id(literal) -> canonical value (float, date, Duration, str)
+    definition_order: tuple[str, ...]  # used definitions, dependencies first
+    definition_facts: dict[str, bool]  # definition name -> reads facility/period facts
+    bands: dict[str, tuple[BandLevel, ...]]
+    fiscal_start: tuple[int, int]  # (month, day); (1, 1) for calendar years
+    warnings: tuple[Diagnostic, ...]
+
+    @property
+    def code(self) -> str:
+        return self.policy.header.code
+
+    def type_of(self, expr) -> Type:
+        return self.types[id(expr)]
+
+
+@attrs.frozen
+class _Signature:
+    arity: tuple[int, int]  # min, max positional arguments
+    result: Callable[[list[Type]], Type]
+    params: tuple[str, ...] = ()  # required kinds, by position ("number", "date", "any", "same")
+
+
+FUNCTIONS: dict[str, _Signature] = {
+    "fiscal_year": _Signature((1, 1), lambda a: T.NUMBER, ("date",)),
+    "start_of_fiscal_year": _Signature((1, 1), lambda a: T.DATE, ("number",)),
+    "end_of_fiscal_year": _Signature((1, 1), lambda a: T.DATE, ("number",)),
+    "year": _Signature((1, 1), lambda a: T.NUMBER, ("date",)),
+    "date": _Signature((3, 3), lambda a: T.DATE, ("number", "number", "number")),
+    "min": _Signature((2, 9), lambda a: a[0], ("same",)),
+    "max": _Signature((2, 9), lambda a: a[0], ("same",)),
+    "abs": _Signature((1, 1), lambda a: a[0], ("number",)),
+    "round": _Signature((2, 2), lambda a: a[0], ("number", "number")),
+    "known": _Signature((1, 1), lambda a: T.BOOL, ("any",)),
+    "first_known": _Signature((2, 9), lambda a: a[0], ("same",)),
+    "sum": _Signature((1, 1), lambda a: a[0], ("number",)),
+    "mean": _Signature((1, 1), lambda a: a[0], ("number",)),
+    "weighted_mean": _Signature((1, 1), lambda a: a[0], ("number",)),
+    "minimum": _Signature((1, 1), lambda a: a[0], ("number",)),
+    "maximum": _Signature((1, 1), lambda a: a[0], ("number",)),
+    "count": _Signature((1, 1), lambda a: T.NUMBER, ("any",)),
+    "all": _Signature((1, 1), lambda a: T.BOOL, ("bool",)),
+    "any": _Signature((1, 1), lambda a: T.BOOL, ("bool",)),
+}
+
+
+def _fact_type(fact: schema.FactType) -> Type:
+    if fact.kind == "quantity":
+        return T.quantity(fact.dimension)
+    if fact.kind in ("ratio", "number", "integer"):
+        return T.NUMBER
+    if fact.kind == "flag":
+        return T.BOOL
+    if fact.kind == "date":
+        return T.DATE
+    if fact.kind == "enum":
+        return Type("text", values=fact.values)
+    return T.TEXT
+
+
+def _parse_date(text: str) -> datetime.date | None:
+    try:
+        year, month, day = (int(p) for p in text.split("-"))
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None
+
+
+@attrs.frozen
+class _Context:
+    """Where an expression is being checked: which facts and aggregates are allowed."""
+
+    facts: bool
+    aggregates: bool
+    subject: str
+    in_aggregate: bool = False
+
+
+class Checker:
+    def __init__(self, policy: ast.Policy, source: str):
+        self.policy = policy
+        self.source = source
+        self.diagnostics: list[Diagnostic] = []
+        self.types: dict[int, Type] = {}
+        self.literals: dict[int, object] = {}
+        self.definitions: dict[str, ast.Definition] = {}
+        self.definition_types: dict[str, Type] = {}
+        self.definition_facts: dict[str, bool] = {}
+        self.definition_aggregates: dict[str, bool] = {}
+        self.resolving: list[str] = []
+        self.used: set[str] = set()
+        self.order: list[str] = []
+        self.bands: dict[str, tuple[BandLevel, ...]] = {}
+
+    # ------------------------------------------------------------ entry
+    def check(self) -> CheckedPolicy:
+        fiscal_start = self._check_header()
+        self._collect_definitions()
+        seen: dict[str, ast.Declaration] = {}
+        scopes = 0
+        for declaration in self.policy.declarations:
+            if declaration.kind == "scope":
+                scopes += 1
+                if scopes > 1:
+                    self._error("E508", "a policy has one scope; this is a second one", declaration.span,
+                                "merge the conditions into the first scope")
+            elif declaration.name in seen:
+                first = seen[declaration.name]
+                self._error("E501", f'rule id "{self.policy.header.code}.{declaration.name}" is already used '
+                                    f"on line {first.span.line}", declaration.name_span,
+                            "rule ids are stable identifiers; give this rule another name")
+            else:
+                seen[declaration.name] = declaration
+            self._check_declaration(declaration)
+        for definition in self.policy.definitions:  # unused ones still get checked
+            self._resolve_definition(definition.name, definition.span)
+        for definition in self.policy.definitions:
+            if definition.name not in self.used and self.definitions.get(definition.name) is definition:
+                self._add(Diagnostic("W601", f'definition "{definition.name}" is never used', definition.span,
+                                     "remove it, or use it in a rule"))
+        errors = [d for d in self.diagnostics if d.is_error]
+        if errors:
+            raise DiagnosticError(self._sorted(self.diagnostics), {self.policy.file: self.source})
+        return CheckedPolicy(
+            policy=self.policy,
+            source=self.source,
+            types=self.types,
+            literals=self.literals,
+            definition_order=tuple(self.order),
+            definition_facts=dict(self.definition_facts),
+            bands=self.bands,
+            fiscal_start=fiscal_start,
+            warnings=tuple(self._sorted(self.diagnostics)),
+        )
+
+    @staticmethod
+    def _sorted(diagnostics):
+        return sorted(diagnostics, key=lambda d: (d.span.line, d.span.column) if d.span else (0, 0))
+
+    def _add(self, diagnostic: Diagnostic) -> None:
+        self.diagnostics.append(diagnostic)
+
+    def _error(self, code: str, message: str, span: Span, hint: str | None = None) -> Type:
+        self._add(Diagnostic(code, message, span, hint))
+        return T.ERROR
+
+    # ------------------------------------------------------------ header
+    def _check_header(self) -> tuple[int, int]:
+        calendar = self.policy.header.calendar
+        if calendar is None or calendar.kind == "calendar-year":
+            return (1, 1)
+        month, day = (int(p) for p in calendar.start.split("-"))
+        try:
+            datetime.date(2001, month, day)
+        except ValueError:
+            self._error("E403", f'"{calendar.start}" is not a day of the year', calendar.span,
+                        "write the first day of the fiscal year as MM-DD, e.g. 04-01")
+            return (1, 1)
+        if (month, day) == (2, 29):
+            self._error("E403", "a fiscal year cannot start on 29 February", calendar.span,
+                        "choose a day that exists every year, e.g. 03-01")
+            return (1, 1)
+        return (month, day)
+
+    # ------------------------------------------------------------ definitions
+    def _collect_definitions(self) -> None:
+        for definition in self.policy.definitions:
+            if definition.name in self.definitions:
+                first = self.definitions[definition.name]
+                self._error("E502", f'"{definition.name}" is already defined on line {first.span.line}',
+                            definition.span, "rename one of them, or delete the duplicate")
+            elif definition.name in ROOTS or definition.name in FUNCTIONS:
+                self._error("E502", f'"{definition.name}" is a built-in name and cannot be redefined',
+                            definition.span, "choose another name")
+            else:
+                self.definitions[definition.name] = definition
+
+    def _resolve_definition(self, name: str, use_span: Span) -> Type:
+        if name in self.definition_types:
+            return self.definition_types[name]
+        if name in self.resolving:
+            cycle = self.resolving[self.resolving.index(name):] + [name]
+            definition = self.definitions[name]
+            self._error("E503", "definitions refer to each other in a cycle: " + " -> ".join(cycle),
+                        definition.span, "break the cycle: one of these must be computed from facts or constants")
+            for member in cycle:
+                self.definition_types[member] = T.ERROR
+            return T.ERROR
+        definition = self.definitions[name]
+        self.resolving.append(name)
+        result = self._expr(definition.expr, _Context(facts=True, aggregates=True, subject="definition"))
+        self.resolving.pop()
+        if name not in self.definition_types:  # not poisoned by a cycle
+            self.definition_types[name] = result
+            self.definition_facts[name] = self._reads_facts(definition.expr)
+            self.order.append(name)
+        return self.definition_types[name]
+
+    # ------------------------------------------------------------ declarations
+    def _check_declaration(self, declaration: ast.Declaration) -> None:
+        kind = declaration.kind
+        seen: dict[str, ast.Clause] = {}
+        for clause in declaration.clauses:
+            label = "the scope" if kind == "scope" else f"a {kind}"
+            if kind not in ALLOWED_CLAUSES[clause.keyword]:
+                self._error("E508", f'"{clause.keyword}" is not a clause of {label}', clause.span,
+                            "allowed here: " + ", ".join(k for k, v in ALLOWED_CLAUSES.items() if kind in v))
+                continue
+            if clause.keyword in seen and clause.keyword not in ("note", "quote"):
+                self._error("E508", f'"{clause.keyword}" appears twice in {label} (first on line '
+                                    f"{seen[clause.keyword].span.line})", clause.span,
+                            "keep one; combine conditions with and / or")
+                continue
+            seen[clause.keyword] = clause
+        if "cite" not in seen:
+            what = "the scope" if kind == "scope" else f'{kind} "{declaration.name}"'
+            self._error("E504", f"{what} has no citation", declaration.name_span,
+                        'add a line such as  cite "§11(1) Nr. 2"  naming the article it implements')
+        if kind == "rule" and "require" not in seen:
+            self._error("E509", f'rule "{declaration.name}" has no requirement', declaration.name_span,
+                        "add a line such as  require pue <= 1.3")
+        if kind == "scope" and "applies" not in seen:
+            self._error("E509", "the scope has no condition", declaration.span,
+                        "add a line such as  applies facility.power.it_installed >= 500 kW")
+        if kind == "band" and "of" not in seen:
+            self._error("E509", f'band "{declaration.name}" does not say what it classifies', declaration.name_span,
+                        "add a line such as  of pue")
+        severity = seen.get("severity")
+        if severity is not None and severity.value not in SEVERITIES:
+            self._error("E204", f'"{severity.value}" is not a severity', severity.span,
+                        self._did_you_mean(severity.value, SEVERITIES, "use one of " + ", ".join(SEVERITIES)))
+        target = seen.get("for")
+        on_operator = target is not None and target.value == "operator"
+        if target is not None and target.value not in ("facility", "operator"):
+            self._error("E204", f'rules are for "facility" or "operator", not "{target.value}"', target.span,
+                        self._did_you_mean(target.value, ("facility", "operator"), None))
+        context = _Context(facts=not on_operator, aggregates=True,
+                           subject="an operator-level rule" if on_operator else kind)
+        for clause in declaration.clauses:
+            if isinstance(clause.value, str):
+                continue
+            expected = {"applies": T.BOOL, "require": T.BOOL, "from": T.DATE, "until": T.DATE, "due": T.DATE}
+            actual = self._expr(clause.value, context)
+            want = expected.get(clause.keyword)
+            if want is not None:
+                self._expect(actual, want, clause.value, f'"{clause.keyword}"')
+        for block in declaration.blocks:
+            self._check_block(declaration, block, context)
+        if kind == "band":
+            self._check_band(declaration, seen.get("of"), context)
+        if kind == "report":
+            self._check_items(declaration, context)
+
+    def _check_block(self, declaration, block: ast.Block, context) -> None:
+        actual = self._expr(block.condition, context)
+        self._expect(actual, T.BOOL, block.condition, f'"{block.keyword}"')
+        if block.keyword == "exempt" and declaration.kind == "scope":
+            self._error("E508", "the scope cannot grant an exemption", block.span,
+                        "use  exclude <condition>  to leave facilities out of scope")
+        keywords = [c.keyword for c in block.clauses]
+        if block.keyword == "exempt" and "cite" not in keywords:
+            self._error("E504", "this exemption has no citation", block.span,
+                        'add  cite "…"  under it, naming the article that grants the relief')
+        if "because" not in keywords:
+            self._error("E509", f"this {'exemption' if block.keyword == 'exempt' else 'exclusion'} has no reason",
+                        block.span, 'add  because "…"  saying in plain words why it applies')
+
+    def _check_items(self, declaration, context) -> None:
+        seen: dict[str, ast.Item] = {}
+        for item in declaration.items:
+            if item.name in seen:
+                self._error("E511", f'report item "{item.name}" is listed twice (first on line '
+                                    f"{seen[item.name].span.line})", item.span, "give each item its own name")
+            seen[item.name] = item
+            self._expr(item.value, context)
+            if item.condition is not None:
+                self._expect(self._expr(item.condition, context), T.BOOL, item.condition, '"when"')
+
+    def _check_band(self, declaration, subject_clause, context) -> None:
+        subject = T.ERROR
+        if subject_clause is not None:
+            subject = self.types.get(id(subject_clause.value), T.ERROR)
+            if not subject.is_error and subject.kind != "number":
+                self._error("E301", f"a band classifies numbers, but this is {subject}", subject_clause.value.span)
+                subject = T.ERROR
+        levels: list[BandLevel] = []
+        labels: dict[str, ast.Level] = {}
+        for level in declaration.levels:
+            if level.label in labels:
+                self._error("E508", f'level "{level.label}" appears twice', level.span, "give each level its own label")
+            labels[level.label] = level
+            low = self._bound(level.low, subject, context)
+            high = self._bound(level.high, subject, context)
+            if low is _BAD or high is _BAD:
+                continue
+            if level.low.value is None and not level.low.negative_infinity or level.high.negative_infinity:
+                self._error("E510", "an interval runs from -inf up to inf", level.span,
+                            "write the lower bound first, e.g. [1.3, 1.35) or (-inf, 1.05)")
+                continue
+            if low is not None and high is not None and (low > high or (low == high and not (
+                    level.low.inclusive and level.high.inclusive))):
+                self._error("E510", f'level "{level.label}" is empty: its lower bound is not below its upper bound',
+                            level.span, "swap the bounds, or make them distinct")
+                continue
+            levels.append(BandLevel(level.label, low, level.low.inclusive, high, level.high.inclusive, level.span))
+        if len(levels) != len(declaration.levels):
+            return
+        ordered = sorted(levels, key=lambda lv: (-float("inf") if lv.low is None else lv.low, not lv.low_inclusive))
+        unit = subject.dimension.canonical_unit if not subject.is_error else ""
+        if ordered and ordered[0].low is not None:
+            first = ordered[0]
+            self._error("E505", f"values below {units.format_number(first.low)} {unit}".rstrip()
+                        + " fall in no level", first.span, "add a level starting at -inf, e.g. (-inf, …)")
+        if ordered and ordered[-1].high is not None:
+            last = ordered[-1]
+            self._error("E505", f"values above {units.format_number(last.high)} {unit}".rstrip()
+                        + " fall in no level", last.span, "add a level ending at inf, e.g. […, inf)")
+        for a, b in zip(ordered, ordered[1:]):
+            if a.high is None or (b.low is not None and a.high > b.low) or (
+                    a.high == b.low and a.high_inclusive and b.low_inclusive):
+                self._error("E506", f'levels "{a.label}" and "{b.label}" overlap', b.span,
+                            "make one bound inclusive and the other exclusive, e.g. [1.3, 1.35) then [1.35, 1.4)")
+            elif b.low is None or a.high < b.low or (a.high == b.low and not a.high_inclusive and not b.low_inclusive):
+                self._error("E505", f'values between levels "{a.label}" and "{b.label}" fall in no level', b.span,
+                            "make the bounds meet: the upper bound of one is the lower bound of the next")
+        self.bands[declaration.name] = tuple(levels)
+
+    def _bound(self, bound: ast.Bound, subject: Type, context):
+        if bound.value is None:
+            return None
+        actual = self._expr(bound.value, context)
+        if actual.is_error:
+            return _BAD
+        value = self._constant(bound.value)
+        if value is None or actual.kind != "number":
+            self._error("E301", "a band bound must be a constant number", bound.value.span,
+                        "write a number, with its unit if the subject has one")
+            return _BAD
+        if not subject.is_error and actual.dimension != subject.dimension:
+            self._error("E302", f"this bound is {actual}, but the band classifies {subject}", bound.value.span,
+                        f"write the bound in {subject.dimension.canonical_unit or 'plain numbers'}")
+            return _BAD
+        return value
+
+    def _constant(self, expr):
+        if isinstance(expr, ast.Quantity):
+            return self.literals.get(id(expr))
+        if isinstance(expr, ast.Neg):
+            inner = self._constant(expr.operand)
+            return -inner if isinstance(inner, float) else None
+        if isinstance(expr, ast.Paren):
+            return self._constant(expr.inner)
+        return None
+
+    # ------------------------------------------------------------ expressions
+    def _expect(self, actual: Type, want: Type, expr, where: str) -> None:
+        if actual.is_error or actual.kind == want.kind:
+            return
+        code = "E303" if want == T.BOOL else "E301"
+        self._error(code, f"{where} needs {want}, but this is {actual}", expr.span,
+                    "compare it with something, e.g.  x >= 300 kW" if want == T.BOOL else None)
+
+    def _expr(self, expr, context: _Context) -> Type:
+        result = self._infer(expr, context)
+        self.types[id(expr)] = result
+        return result
+
+    def _infer(self, expr, context: _Context) -> Type:
+        match expr:
+            case ast.Quantity():
+                return self._quantity(expr)
+            case ast.DateLit():
+                day = _parse_date(expr.text)
+                if day is None:
+                    return self._error("E401", f"{expr.text} is not a date that exists", expr.span,
+                                       "check the month (01–12) and the day of the month")
+                self.literals[id(expr)] = day
+                return T.DATE
+            case ast.StringLit():
+                self.literals[id(expr)] = expr.value
+                return T.TEXT
+            case ast.BoolLit():
+                return T.BOOL
+            case ast.Paren():
+                return self._expr(expr.inner, context)
+            case ast.Ref():
+                return self._reference(expr, context)
+            case ast.Neg():
+                inner = self._expr(expr.operand, context)
+                if inner.is_error or inner.kind in ("number", "duration"):
+                    return inner
+                return self._error("E301", f'"-" needs a number, but this is {inner}', expr.span)
+            case ast.Not():
+                inner = self._expr(expr.operand, context)
+                self._expect(inner, T.BOOL, expr.operand, '"not"')
+                return T.BOOL
+            case ast.Logical():
+                for side in (expr.left, expr.right):
+                    self._expect(self._expr(side, context), T.BOOL, side, f'"{expr.op}"')
+                return T.BOOL
+            case ast.Arith():
+                return self._arith(expr, context)
+            case ast.Compare():
+                return self._compare(expr, context)
+            case ast.Member():
+                return self._member(expr, context)
+            case ast.Tiered():
+                return self._tiered(expr, context)
+            case ast.Call():
+                return self._call(expr, context)
+        raise AssertionError(f"unhandled node {expr!r}")
+
+    def _quantity(self, expr: ast.Quantity) -> Type:
+        if expr.unit is None:
+            self.literals[id(expr)] = expr.number
+            return T.NUMBER
+        if expr.unit in T.DURATION_UNITS:
+            if expr.number != int(expr.number):
+                return self._error("E301", "a duration must be a whole number of years, months or days",
+                                   expr.span, "write e.g. 18 months instead of 1.5 years")
+            months, days = T.DURATION_UNITS[expr.unit]
+            self.literals[id(expr)] = Duration(int(expr.number) * months, int(expr.number) * days)
+            return T.DURATION
+        try:
+            unit = units.parse_unit(expr.unit)
+        except units.UnknownUnit as exc:
+            hint = f'did you mean "{exc.suggestion}"?' if exc.suggestion else \
+                "known units include kW, MWh, GJ, m2, m3, degC, PB, kl, %, years"
+            return self._error("E205", f'unknown unit "{exc.symbol}"', expr.span, hint)
+        self.literals[id(expr)] = expr.number * unit.factor
+        return T.quantity(unit.dimension)
+
+    def _reference(self, expr: ast.Ref, context: _Context) -> Type:
+        root = expr.root
+        if root in ROOTS:
+            if not context.facts:
+                return self._error("E206", f'"{expr.text}" reads a facility fact in {context.subject}', expr.span,
+                                   "inside an operator-level rule, read facts through an aggregate, "
+                                   "e.g. sum(period.energy.total)")
+            if expr.offset is not None and root != "period":
+                return self._error("E301", "only period facts can be read from earlier periods", expr.span,
+                                   "write period[-1].energy.total for the period before")
+            if len(expr.parts) == 1:
+                return self._error("E202", f'"{root}" needs a field, e.g. {root}.'
+                                           f'{"started" if root == "facility" else "energy.total"}', expr.span)
+            fact = schema.lookup(root, expr.path)
+            if fact is None:
+                suggestion = schema.suggest(root, expr.path)
+                hint = f'did you mean "{root}.{suggestion}"?' if suggestion else "see docs/facility.md for the fields"
+                return self._error("E202", f'"{expr.text}" is not a {root} field', expr.span, hint)
+            return _fact_type(fact)
+        if expr.offset is not None:
+            return self._error("E301", f'"{root}" is not a period; offsets like [-1] apply to period only', expr.span)
+        if root in self.definitions:
+            if len(expr.parts) > 1:
+                return self._error("E202", f'"{root}" is a definition and has no field "{expr.parts[1]}"', expr.span)
+            self.used.add(root)
+            result = self._resolve_definition(root, expr.span)
+            if not context.facts and self.definition_facts.get(root):
+                return self._error("E206", f'"{root}" reads facility facts, but is used in {context.subject}',
+                                   expr.span, f"aggregate it, e.g. weighted_mean({root} by period.energy.total)")
+            return result
+        candidates = list(self.definitions) + list(ROOTS)
+        return self._error("E201", f'unknown name "{root}"', expr.span,
+                           self._did_you_mean(root, candidates, "define it with  define " + root + " = …"))
+
+    def _reads_facts(self, expr) -> bool:
+        """Whether an expression reads one facility's facts (aggregates read the operator's)."""
+        if isinstance(expr, ast.Ref):
+            return expr.root in ROOTS or self.definition_facts.get(expr.root, False)
+        if isinstance(expr, ast.Call) and expr.name in AGGREGATES:
+            return False
+        return any(self._reads_facts(child) for child in ast.children(expr))
+
+    @staticmethod
+    def _did_you_mean(word: str, candidates, fallback: str | None) -> str | None:
+        close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+        return f'did you mean "{close[0]}"?' if close else fallback
+
+    def _arith(self, expr: ast.Arith, context) -> Type:
+        left = self._expr(expr.left, context)
+        right = self._expr(expr.right, context)
+        if left.is_error or right.is_error:
+            return T.ERROR
+        op = expr.op
+        if op in "+-":
+            if left.kind == "date" and right.kind == "duration":
+                return T.DATE
+            if op == "+" and left.kind == "duration" and right.kind == "date":
+                return T.DATE
+            if left.kind == "date" or right.kind == "date":
+                return self._error("E402", f'a date can only be moved by a duration, not by {right if left.kind == "date" else left}',
+                                   expr.span, "write e.g.  facility.started + 2 years")
+            if left.kind == "duration" and right.kind == "duration":
+                return T.DURATION
+            if left.kind == "number" and right.kind == "number":
+                if left.dimension != right.dimension:
+                    return self._error("E302", f'cannot {"add" if op == "+" else "subtract"} {right} '
+                                               f'{"to" if op == "+" else "from"} {left}', expr.span,
+                                       "both sides of + and - must have the same dimension")
+                return left
+        elif left.kind == "number" and right.kind == "number":
+            if op == "*":
+                return T.quantity(left.dimension * right.dimension)
+            if op == "/":
+                return T.quantity(left.dimension / right.dimension)
+            if op == "^":
+                if not (left.dimension.is_dimensionless and right.dimension.is_dimensionless):
+                    return self._error("E302", "powers need plain numbers on both sides", expr.span)
+                return T.NUMBER
+        return self._error("E301", f'"{op}" cannot combine {left} and {right}', expr.span)
+
+    def _compare(self, expr: ast.Compare, context) -> Type:
+        left = self._expr(expr.left, context)
+        right = self._expr(expr.right, context)
+        if left.is_error or right.is_error:
+            return T.BOOL
+        if left.kind != right.kind:
+            return self._error("E301", f"cannot compare {left} with {right}", expr.span, _compare_hint(left, right))
+        if left.kind == "number" and left.dimension != right.dimension:
+            return self._error("E302", f"cannot compare {left} with {right}", expr.span,
+                               f"write the limit in {left.dimension.canonical_unit or 'plain numbers'}"
+                               if not left.dimension.is_dimensionless else None)
+        if left.kind in ("text", "bool", "duration") and expr.op not in ("==", "!="):
+            return self._error("E301", f'"{expr.op}" does not order {left}; use == or !=', expr.span)
+        self._check_enum(left, expr.right)
+        self._check_enum(right, expr.left)
+        return T.BOOL
+
+    def _check_enum(self, enum_type: Type, other) -> None:
+        if enum_type.values and isinstance(other, ast.StringLit) and other.value not in enum_type.values:
+            self._error("E204", f'"{other.value}" is not one of {", ".join(enum_type.values)}', other.span,
+                        self._did_you_mean(other.value, enum_type.values, None))
+
+    def _member(self, expr: ast.Member, context) -> Type:
+        element = self._expr(expr.element, context)
+        for option in expr.options:
+            kind = self._expr(option, context)
+            if element.is_error or kind.is_error:
+                continue
+            if kind.kind != element.kind or (kind.kind == "number" and kind.dimension != element.dimension):
+                self._error("E301", f"this set holds {kind}, but the value tested is {element}", option.span)
+                continue
+            self._check_enum(element, option)
+        return T.BOOL
+
+    def _tiered(self, expr: ast.Tiered, context) -> Type:
+        first: Type | None = None
+        for value in [t.value for t in expr.tiers] + [expr.otherwise]:
+            kind = self._expr(value, context)
+            if kind.is_error:
+                continue
+            if first is None:
+                first = kind
+            elif kind != first and not (kind.kind == first.kind == "text"):
+                self._error("E304", f"this tier is {kind}, but the first tier is {first}", value.span,
+                            "every tier of a tiered value must have the same type and unit")
+        for tier in expr.tiers:
+            self._expect(self._expr(tier.condition, context), T.BOOL, tier.condition, '"when"')
+        return first or T.ERROR
+
+    def _call(self, expr: ast.Call, context) -> Type:
+        signature = FUNCTIONS.get(expr.name)
+        if signature is None:
+            return self._error("E203", f'unknown function "{expr.name}"', expr.span,
+                               self._did_you_mean(expr.name, FUNCTIONS, "functions: " + ", ".join(sorted(FUNCTIONS))))
+        low, high = signature.arity
+        if not low <= len(expr.args) <= high:
+            count = f"{low}" if low == high else f"{low} to {high}"
+            return self._error("E203", f'"{expr.name}" takes {count} argument{"s" if high > 1 else ""}, '
+                                       f"not {len(expr.args)}", expr.span)
+        is_aggregate = expr.name in AGGREGATES
+        if (expr.by is not None and expr.name != "weighted_mean") or (expr.name == "weighted_mean" and expr.by is None):
+            return self._error("E203", '"by" goes with weighted_mean only, and weighted_mean needs it',
+                               expr.span, "write weighted_mean(pue by period.energy.total)")
+        if expr.where is not None and not is_aggregate:
+            return self._error("E203", f'"where" goes with aggregates, not with "{expr.name}"', expr.span)
+        inner_context = context
+        if is_aggregate:
+            if context.in_aggregate:
+                return self._error("E305", f'"{expr.name}" is inside another aggregate', expr.span,
+                                   "aggregate once, over the operator's facilities")
+            inner_context = _Context(facts=True, aggregates=False, subject="an aggregate", in_aggregate=True)
+        arg_types = [self._expr(arg, inner_context) for arg in expr.args]
+        if expr.by is not None:
+            weight = self._expr(expr.by, inner_context)
+            if not weight.is_error and weight.kind != "number":
+                self._error("E301", f"the weight must be a number, but this is {weight}", expr.by.span)
+        if expr.where is not None:
+            self._expect(self._expr(expr.where, inner_context), T.BOOL, expr.where, '"where"')
+        if any(t.is_error for t in arg_types):
+            return T.ERROR
+        for position, (arg, kind) in enumerate(zip(expr.args, arg_types)):
+            want = signature.params[min(position, len(signature.params) - 1)]
+            if want == "same" and (kind.kind != arg_types[0].kind or kind.dimension != arg_types[0].dimension):
+                return self._error("E302" if kind.kind == "number" else "E301",
+                                   f'arguments of "{expr.name}" disagree: {kind} and {arg_types[0]}', arg.span)
+            if want in ("number", "date", "bool") and kind.kind != want:
+                return self._error("E301", f'"{expr.name}" needs {Type(want)} here, but this is {kind}', arg.span)
+        return signature.result(arg_types)
+
+
+_BAD = object()
+
+
+def _compare_hint(left: Type, right: Type) -> str | None:
+    kinds = {left.kind, right.kind}
+    if kinds == {"date", "number"}:
+        return "write dates as YYYY-MM-DD, e.g. 2026-07-01"
+    if kinds == {"text", "number"}:
+        return "quote only texts; numbers stand bare"
+    return None
+
+
+def check(policy: ast.Policy, source: str) -> CheckedPolicy:
+    return Checker(policy, source).check()

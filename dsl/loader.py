@@ -1,0 +1,36 @@
+"""Read, parse and check policy files: the language front end as one call."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .checker import CheckedPolicy, check
+from .diagnostics import Diagnostic, DiagnosticError, Span
+from .parser import parse_file
+
+
+def load_policy(path: str | Path, display: str | None = None) -> CheckedPolicy:
+    """Parse and check one policy file; raise DiagnosticError listing what is wrong."""
+    policy, text = parse_file(str(path), display or str(path))
+    return check(policy, text)
+
+
+def policy_files(paths: list[str]) -> list[Path]:
+    """Expand directories to their *.policy files (sorted); keep files as given."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(path.glob("*.policy")))
+        elif path.exists():
+            found.append(path)
+        else:
+            raise DiagnosticError([Diagnostic("F101", f"no such file or directory: {raw}", Span.point(raw, 1, 1),
+                                              "give a .policy file or a folder of them")])
+    return found
+
+
+def shipped_policies_dir() -> Path:
+    from importlib import resources
+
+    return Path(str(resources.files("dcpolicy.policies")))

@@ -1,0 +1,70 @@
+"""Static types of policy expressions."""
+
+from __future__ import annotations
+
+import datetime
+
+import attrs
+
+from . import units
+from .units import Dimension
+
+
+@attrs.frozen
+class Type:
+    kind: str  # number | bool | date | duration | text | error
+    dimension: Dimension = units.NUMBER
+    values: tuple[str, ...] = ()  # allowed values of an enumerated text
+
+    def __str__(self) -> str:
+        if self.kind == "number":
+            return "a number" if self.dimension.is_dimensionless else f"a {self.dimension.name}"
+        return {"bool": "true/false", "date": "a date", "duration": "a duration", "text": "a text",
+                "error": "an erroneous value"}[self.kind]
+
+    @property
+    def is_error(self) -> bool:
+        return self.kind == "error"
+
+
+NUMBER = Type("number")
+BOOL = Type("bool")
+DATE = Type("date")
+DURATION = Type("duration")
+TEXT = Type("text")
+ERROR = Type("error")
+
+
+def quantity(dimension: Dimension) -> Type:
+    return Type("number", dimension)
+
+
+@attrs.frozen
+class Duration:
+    """A calendar duration: whole months (years are 12) plus days."""
+
+    months: int
+    days: int
+
+    def add_to(self, day: datetime.date, sign: int = 1) -> datetime.date:
+        total = day.year * 12 + (day.month - 1) + sign * self.months
+        year, month = divmod(total, 12)
+        month += 1
+        last = (datetime.date(year + (month == 12), month % 12 + 1, 1) - datetime.timedelta(days=1)).day
+        moved = datetime.date(year, month, min(day.day, last))
+        return moved + datetime.timedelta(days=sign * self.days)
+
+    def __str__(self) -> str:
+        parts = []
+        years, months = divmod(self.months, 12)
+        if years:
+            parts.append(f"{years} year{'s' if years != 1 else ''}")
+        if months:
+            parts.append(f"{months} month{'s' if months != 1 else ''}")
+        if self.days or not parts:
+            parts.append(f"{self.days} day{'s' if self.days != 1 else ''}")
+        return " ".join(parts)
+
+
+DURATION_UNITS = {"year": (12, 0), "years": (12, 0), "month": (1, 0), "months": (1, 0),
+                  "day": (0, 1), "days": (0, 1)}
