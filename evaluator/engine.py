@@ -1,0 +1,497 @@
+"""Evaluation: a pure function of (plans, facilities, as-of date, period choice) → Run.
+
+The order of decisions for one rule (docs/language.md, "How a rule is evaluated"):
+scope → rule exclusions → applies → in force (from / until) → period → requirement →
+reliefs. A missing fact makes the dependent expression unknown; a rule whose decision
+depends on it is ``unknown`` and names the missing fields, never a silent pass or fail.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from dcpolicy.dsl import units
+
+from . import runtime
+from .compiler import CompiledExpr, CompiledRule, Context, Plan
+from .facility import Facility, LoadedInput, Period
+from .results import ClauseTrace, Evaluation, OperatorEvaluation, Relief, RuleResult, Run
+
+U = runtime.UNKNOWN
+_NO_PERIOD: dict = {}
+
+
+# ---------------------------------------------------------------- periods
+def period_kind(plan: Plan) -> str:
+    return "fiscal" if plan.calendar == "fiscal-year" else "calendar"
+
+
+def _matches_calendar(period: Period, plan: Plan) -> bool:
+    month, day = plan.fiscal_start
+    start = datetime.date(period.start.year, month, day)
+    end = datetime.date(period.start.year + 1, month, day) - datetime.timedelta(days=1)
+    return period.start == start and period.end == end
+
+
+def candidate_periods(facility: Facility, plan: Plan) -> list[Period]:
+    return [p for p in facility.periods if _matches_calendar(p, plan)]
+
+
+def normalise_label(label: str) -> str:
+    return label.strip().upper()
+
+
+def choose_period(facility: Facility, plan: Plan, as_of: datetime.date, label: str | None) -> Period | None:
+    candidates = candidate_periods(facility, plan)
+    if label is not None:
+        wanted = normalise_label(label)
+        return next((p for p in candidates if normalise_label(p.label) == wanted), None)
+    ended = [p for p in candidates if p.end <= as_of]
+    return max(ended, key=lambda p: p.end) if ended else None
+
+
+def period_values(period: Period | None) -> dict:
+    if period is None:
+        return _NO_PERIOD
+    values = {path: fact.value for path, fact in period.facts.items()}
+    values.setdefault("full_period", True)
+    values.setdefault("low_utilisation_cause", False)
+    values["start"] = period.start
+    values["end"] = period.end
+    return values
+
+
+def _earlier_periods(facility: Facility, plan: Plan, chosen: Period | None):
+    by_start = {p.start: p for p in candidate_periods(facility, plan)}
+
+    def back(k: int) -> dict:
+        if chosen is None:
+            return _NO_PERIOD
+        try:
+            start = chosen.start.replace(year=chosen.start.year - k)
+        except ValueError:
+            return _NO_PERIOD
+        return period_values(by_start.get(start))
+
+    return back
+
+
+def expected_label(plan: Plan, as_of: datetime.date) -> str:
+    """The label of the latest period of the plan's calendar ending on or before as_of."""
+    month, day = plan.fiscal_start
+    year = as_of.year - 1 if (as_of.month, as_of.day) < (month, day) else as_of.year
+    last_complete = year - 1
+    return f"FY{last_complete}" if period_kind(plan) == "fiscal" else str(last_complete)
+
+
+# ---------------------------------------------------------------- evaluation
+class _Subject:
+    """One facility prepared for one plan: its context and chosen period."""
+
+    def __init__(self, plan: Plan, facility: Facility, period: Period | None):
+        self.facility = facility
+        self.period = period
+        flags = {path: fact.value for path, fact in facility.facts.items()}
+        self.context = Context(plan, flags, period_values(period), _earlier_periods(facility, plan, period), [])
+
+
+def evaluate(plans: list[Plan], loaded: LoadedInput, as_of: datetime.date, period_label: str | None = None) -> Run:
+    evaluations: list[Evaluation] = []
+    operators: list[OperatorEvaluation] = []
+    per_plan = []
+    for plan in plans:
+        per_plan.append(_evaluate_plan(plan, loaded, as_of, period_label))
+    # contract order: input (facility) order, then jurisdiction order
+    for index in range(len(loaded.facilities)):
+        for facility_evaluations, _ in per_plan:
+            evaluations.append(facility_evaluations[index])
+    for _, operator_evaluations in per_plan:
+        operators.extend(operator_evaluations)
+    return Run(as_of, tuple(evaluations), tuple(operators))
+
+
+def _operator_key(facility: Facility) -> str:
+    return facility.operator_id or f"{facility.id} (no operator_id)"
+
+
+def _evaluate_plan(plan: Plan, loaded: LoadedInput, as_of, period_label):
+    subjects = [_Subject(plan, f, choose_period(f, plan, as_of, period_label)) for f in loaded.facilities]
+    groups: dict[str, list[_Subject]] = {}
+    for subject in subjects:
+        groups.setdefault(_operator_key(subject.facility), []).append(subject)
+    for members in groups.values():  # the scope may aggregate over the operator's facilities
+        for subject in members:
+            subject.context.members = [m.context for m in members]
+    scope_states = [_scope_state(plan, s) for s in subjects]
+    in_scope = {id(s) for s, state in zip(subjects, scope_states) if state[0] is True}
+    for members in groups.values():
+        contexts = [m.context for m in members if id(m) in in_scope]
+        for subject in members:
+            subject.context.members = contexts
+            subject.context.memo.clear()
+            subject.context.dtrace.clear()
+    evaluations = [
+        _evaluate_facility(plan, subject, state, as_of) for subject, state in zip(subjects, scope_states)
+    ]
+    operator_rules = [r for r in plan.rules if r.for_operator]
+    operator_evaluations = []
+    if operator_rules:
+        for operator, members in groups.items():
+            included = [m for m in members if id(m) in in_scope]
+            operator_evaluations.append(_evaluate_operator(plan, operator, members, included, operator_rules,
+                                                           as_of, period_label))
+    return evaluations, operator_evaluations
+
+
+def _scope_state(plan: Plan, subject: _Subject):
+    """(True | False | U, reason, traces) for the jurisdiction's scope."""
+    if plan.scope is None:
+        return True, None, ()
+    traces = []
+    value = _run(plan.scope, subject.context, "scope", traces)
+    for block in plan.scope_blocks:
+        excluded = _run(block.condition, subject.context, "exclude", traces)
+        if excluded is True:
+            return False, f"out of scope: {block.because} ({block.cite})" if block.cite else \
+                f"out of scope: {block.because}", tuple(traces)
+        if excluded is U and value is not False:
+            value = U
+    if value is False:
+        return False, f"out of scope: {plan.scope_title} ({plan.scope_citation}) — " \
+                      f"{plan.scope.root.text} is false", tuple(traces)
+    if value is U:
+        missing = _missing(traces)
+        return U, f"scope cannot be decided: missing {', '.join(missing)}", tuple(traces)
+    return True, None, tuple(traces)
+
+
+def _run(expr: CompiledExpr, context, label: str, traces: list):
+    value, values = expr.run(context)
+    definitions = _definitions_read(expr, values, context)
+    traces.append(ClauseTrace(label, expr, tuple(values), definitions))
+    return value
+
+
+def _definitions_read(expr: CompiledExpr, values, context) -> tuple:
+    found: list = []
+    seen: set[str] = set()
+
+    def visit(compiled: CompiledExpr, slots):
+        for info, value in zip(compiled.nodes, slots):
+            if info.kind == "definition" and value is not runtime.NOT_EVALUATED and info.path not in seen:
+                seen.add(info.path)
+                inner = context.plan.definitions[info.path]
+                inner_values = context.dtrace.get(info.path)
+                if inner_values is not None:
+                    found.append((info.path, inner, tuple(inner_values)))
+                    visit(inner, inner_values)
+
+    visit(expr, values)
+    return tuple(found)
+
+
+def _missing(traces) -> list[str]:
+    missing: list[str] = []
+    for trace in traces:
+        for compiled, values in [(trace.expr, trace.values)] + [(e, v) for _, e, v in trace.definitions]:
+            for info, value in zip(compiled.nodes, values):
+                if info.kind == "fact" and value is U and info.path not in missing:
+                    missing.append(info.path)
+    return missing
+
+
+def _evaluate_facility(plan: Plan, subject: _Subject, scope_state, as_of) -> Evaluation:
+    in_scope, scope_reason, scope_traces = scope_state
+    period = subject.period
+    results = []
+    for rule in plan.rules:
+        if rule.for_operator:
+            continue
+        if in_scope is False:
+            results.append(_result(rule, "not_applicable", scope_reason, period, None, trace=scope_traces))
+        elif in_scope is U:
+            results.append(_result(rule, "unknown", scope_reason, period, None, missing=tuple(_missing(scope_traces)),
+                                   trace=scope_traces))
+        else:
+            results.append(evaluate_rule(rule, subject.context, period, as_of, plan))
+    status = _status(in_scope, results)
+    facility = subject.facility
+    return Evaluation(
+        jurisdiction=plan.code, facility=facility.id, facility_name=facility.name,
+        source_file=facility.source.path, source_sha256=facility.source.sha256,
+        policy_file=plan.file, policy_sha256=plan.sha256, status=status,
+        period=period.label if period else None, period_kind=period_kind(plan), results=tuple(results),
+        scope_reason=scope_reason, facts=facility.facts, period_facts=period.facts if period else {},
+    )
+
+
+def _status(in_scope, results) -> str:
+    if in_scope is False:
+        return "out_of_scope"
+    mandatory = [r.verdict for r in results if r.severity == "mandatory"]
+    if "fail" in mandatory:
+        return "non_compliant"
+    if "unknown" in mandatory or in_scope is U:
+        return "incomplete"
+    return "compliant"
+
+
+def _evaluate_operator(plan, operator, members, included, rules, as_of, period_label) -> OperatorEvaluation:
+    labels = {m.period.label for m in included if m.period is not None}
+    label = period_label or (max(labels, key=lambda text: (len(text), text)) if labels else expected_label(plan, as_of))
+    contexts = []
+    for member in included:
+        chosen = choose_period(member.facility, plan, as_of, label)
+        flags = {path: fact.value for path, fact in member.facility.facts.items()}
+        contexts.append(Context(plan, flags, period_values(chosen),
+                                _earlier_periods(member.facility, plan, chosen), []))
+    context = Context(plan, {}, _NO_PERIOD, lambda k: _NO_PERIOD, contexts)
+    for member_context in contexts:
+        member_context.members = contexts
+    pseudo_period = _label_period(plan, label)
+    results = tuple(evaluate_rule(rule, context, pseudo_period, as_of, plan) for rule in rules)
+    return OperatorEvaluation(plan.code, operator, tuple(m.facility.id for m in members), label,
+                              plan.file, plan.sha256, results)
+
+
+class _LabelPeriod:
+    """The period an operator-level rule judges: a label and its bounds."""
+
+    def __init__(self, label: str, start: datetime.date, end: datetime.date):
+        self.label, self.start, self.end = label, start, end
+
+
+def _label_period(plan: Plan, label: str):
+    digits = "".join(ch for ch in label if ch.isdigit())
+    if len(digits) != 4:
+        return None
+    month, day = plan.fiscal_start
+    start = datetime.date(int(digits), month, day)
+    end = datetime.date(int(digits) + 1, month, day) - datetime.timedelta(days=1)
+    return _LabelPeriod(label, start, end)
+
+
+# ---------------------------------------------------------------- one rule
+def evaluate_rule(rule: CompiledRule, context, period, as_of: datetime.date, plan: Plan) -> RuleResult:
+    traces: list[ClauseTrace] = []
+    for block in rule.blocks:
+        if block.keyword != "exclude":
+            continue
+        excluded = _run(block.condition, context, "exclude", traces)
+        if excluded is True:
+            reason = f"excluded: {block.because}" + (f" ({block.cite})" if block.cite else "")
+            return _result(rule, "not_applicable", reason, period, None, trace=traces,
+                           relief=Relief("exclude", block.cite, block.because))
+        if excluded is U:
+            return _unknown(rule, period, None, traces, "whether an exclusion applies")
+    if rule.applies is not None:
+        applies = _run(rule.applies, context, "applies", traces)
+        if applies is False:
+            return _result(rule, "not_applicable", f"does not apply: {_described(rule.applies, traces[-1])} is false",
+                           period, None, trace=traces)
+        if applies is U:
+            return _unknown(rule, period, None, traces, "whether the rule applies")
+    in_force = None
+    if rule.in_force_from is not None:
+        in_force = _run(rule.in_force_from, context, "in force", traces)
+        if in_force is U:
+            return _unknown(rule, period, None, traces, "when the rule comes into force")
+        if as_of < in_force:
+            return _result(rule, "not_in_force", f"in force from {in_force.isoformat()}; evaluated as of "
+                                                 f"{as_of.isoformat()}", period, in_force, trace=traces)
+    if rule.until is not None:
+        until = _run(rule.until, context, "until", traces)
+        if until is not U and as_of > until:
+            return _result(rule, "not_applicable", f"no longer in force after {until.isoformat()}", period,
+                           in_force, trace=traces)
+    projection = bool(period is not None and in_force is not None and period.end < in_force)
+    if rule.kind == "band":
+        result = _band(rule, context, period, in_force, traces)
+    elif rule.kind == "report":
+        result = _report(rule, context, period, in_force, traces)
+    else:
+        result = _requirement(rule, context, period, in_force, traces)
+    if projection:
+        note = (f"projection: figures of period {period.label} (ended {period.end.isoformat()}) predate the rule "
+                f"(in force from {in_force.isoformat()}); ")
+        result = _evolve(result, projection=True, reason=note + result.reason)
+    return result
+
+
+def _evolve(result: RuleResult, **changes) -> RuleResult:
+    import attrs
+
+    return attrs.evolve(result, **changes)
+
+
+def _result(rule, verdict, reason, period, in_force, trace=(), **extra) -> RuleResult:
+    return RuleResult(
+        rule=rule.rule_id, title=rule.title, citation=rule.citation, severity=rule.severity, verdict=verdict,
+        reason=reason, period=period.label if period is not None else None, in_force_from=in_force,
+        legal_status=rule.legal_status, quote=rule.quote, trace=tuple(trace), **extra,
+    )
+
+
+def _unknown(rule, period, in_force, traces, what: str) -> RuleResult:
+    missing = _missing(traces)
+    if period is None and any(m.startswith("period") for m in missing):
+        missing = ["period (no reporting period of this calendar ends on or before the evaluation date)"] + missing
+    detail = ", ".join(missing) if missing else "a value that could not be computed"
+    return _result(rule, "unknown", f"cannot decide {what}: missing {detail}", period, in_force,
+                   trace=traces, missing=tuple(missing))
+
+
+def _described(expr: CompiledExpr, trace: ClauseTrace) -> str:
+    facts = [(info, value) for info, value in zip(expr.nodes, trace.values) if info.kind == "fact"
+             and value is not runtime.NOT_EVALUATED][:2]
+    shown = ", ".join(f"{info.text} = {_show(value, info)}" for info, value in facts)
+    return f"{expr.root.text}" + (f" ({shown})" if shown else "")
+
+
+def _show(value, info) -> str:
+    if value is U:
+        return "unknown"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and info.type_kind == "number":
+        return units.format_quantity(value, info.dimension)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _comparison(expr: CompiledExpr, values) -> int | None:
+    for index, info in enumerate(expr.nodes):
+        if info.op in ("<", "<=", ">", ">=", "==", "!=") and values[index] is not runtime.NOT_EVALUATED:
+            return index
+    return None
+
+
+_METRICS = {"pue", "erf", "ref", "wue", "cer", "cue"}
+
+
+def _metric_name(text: str) -> str:
+    return text.upper() if text in _METRICS else text
+
+
+def _display(value, info, percent: bool) -> str:
+    if percent and isinstance(value, (int, float)):
+        return f"{units.format_number(round(value * 100, 6))} %"
+    return _show(value, info)
+
+
+def _requirement(rule, context, period, in_force, traces) -> RuleResult:
+    met = _run(rule.require, context, "require", traces)
+    trace = traces[-1]
+    expr = rule.require
+    index = _comparison(expr, trace.values)
+    value = limit = None
+    unit = None
+    reason_core = None
+    gap = None
+    if index is not None:
+        node = expr.nodes[index]
+        left, right = node.children
+        value, limit = trace.values[left], trace.values[right]
+        left_info, right_info = expr.nodes[left], expr.nodes[right]
+        unit = left_info.dimension.canonical_unit or None
+        percent = "%" in right_info.text
+        if value is not U and limit is not U:
+            shown_value = _display(value, left_info, percent)
+            shown_limit = _display(limit, right_info, percent)
+            name = _metric_name(left_info.text)
+            words = {"<=": "is above the limit", "<": "is not below the limit", ">=": "is below the minimum",
+                     ">": "is not above the minimum", "==": "is not equal to", "!=": "must differ from"}[node.op]
+            if met is False and trace.values[index] is False:
+                reason_core = f"{name} {shown_value} {words} {shown_limit}"
+                gap = _gap(node.op, value, limit, left_info, percent, trace, context)
+            elif met is True:
+                reason_core = f"{name} {shown_value} meets {node.op} {shown_limit}"
+    if value is U:
+        value = None
+    if limit is U:
+        limit = None
+    if met is True:
+        return _result(rule, "pass", reason_core or f"{expr.root.text} holds", period, in_force, trace=traces,
+                       value=value, limit=limit, unit=unit)
+    if met is U:
+        result = _unknown(rule, period, in_force, traces, "the requirement")
+        return _evolve(result, value=value, limit=limit, unit=unit)
+    failure = reason_core or f"{expr.root.text} does not hold"
+    for block in rule.blocks:
+        if block.keyword != "exempt":
+            continue
+        holds = _run(block.condition, context, "exempt", traces)
+        if holds is True:
+            reason = f"{failure}, but exempt: {block.because}" + (f" ({block.cite})" if block.cite else "")
+            return _result(rule, "exempt", reason, period, in_force, trace=traces, value=value, limit=limit,
+                           unit=unit, relief=Relief("exempt", block.cite, block.because))
+        if holds is U:
+            result = _unknown(rule, period, in_force, traces, f"whether the relief applies ({failure})")
+            return _evolve(result, value=value, limit=limit, unit=unit)
+    return _result(rule, "fail", failure, period, in_force, trace=traces, value=value, limit=limit, unit=unit,
+                   gap=gap)
+
+
+def _gap(op, value, limit, left_info, percent, trace, context) -> str | None:
+    if not isinstance(value, (int, float)) or not isinstance(limit, (int, float)) or op not in ("<=", "<", ">=", ">"):
+        return None
+    difference = value - limit
+    direction = "fall" if op in ("<=", "<") else "rise"
+    amount = _display(abs(difference), left_info, percent)
+    text = f"{_metric_name(left_info.text)} must {direction} by {amount}"
+    if left_info.kind == "definition":
+        definition = context.plan.definitions.get(left_info.path)
+        values = context.dtrace.get(left_info.path)
+        if definition is not None and values is not None and definition.root.op == "/":
+            top, bottom = definition.root.children
+            numerator, denominator = values[top], values[bottom]
+            top_info, bottom_info = definition.nodes[top], definition.nodes[bottom]
+            if isinstance(numerator, (int, float)) and isinstance(denominator, (int, float)):
+                change = numerator - limit * denominator
+                more_or_less = "less" if change > 0 else "more"
+                text += (f" — about {units.format_quantity(abs(change), top_info.dimension)} {more_or_less} "
+                         f"{top_info.text} at the same {bottom_info.text}")
+    return text
+
+
+def _band(rule, context, period, in_force, traces) -> RuleResult:
+    subject = _run(rule.subject, context, "of", traces)
+    if subject is U:
+        return _unknown(rule, period, in_force, traces, "the band")
+    info = rule.subject.root
+    for level in rule.levels:
+        if level.contains(subject):
+            name = _metric_name(info.text)
+            reason = f"{name} {_show(subject, info)} is in level {level.label} ({level.describe(name)})"
+            return _result(rule, "pass", reason, period, in_force, trace=traces, value=level.label,
+                           unit=None, limit=None)
+    return _result(rule, "unknown", f"{_show(subject, info)} falls in no level", period, in_force, trace=traces)
+
+
+def _report(rule, context, period, in_force, traces) -> RuleResult:
+    due = None
+    if rule.due is not None:
+        due = _run(rule.due, context, "due", traces)
+        due = None if due is U else due
+    items = []
+    missing = []
+    for item in rule.items:
+        required = True
+        if item.condition is not None:
+            required = _run(item.condition, context, f"when {item.name}", traces)
+        if required is False:
+            continue
+        value = _run(item.value, context, f"item {item.name}", traces)
+        present = value is not U
+        items.append((item.name, item.title, item.public, present))
+        if not present or required is U:
+            missing.append(item.name)
+    due_text = f"; due {due.isoformat()}" if due else ""
+    period_text = f" for {period.label}" if period is not None else ""
+    if missing:
+        reason = f"report{period_text} incomplete: missing {', '.join(missing)}{due_text}"
+        return _result(rule, "fail", reason, period, in_force, trace=traces, missing=tuple(missing), due=due,
+                       items=tuple(items))
+    reason = f"all {len(items)} items available{period_text}{due_text}"
+    return _result(rule, "pass", reason, period, in_force, trace=traces, due=due, items=tuple(items))
