@@ -23,6 +23,28 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="parse and check policy files")
     check.add_argument("paths", nargs="+", metavar="PATH", help="policy files or folders of them")
     check.add_argument("--format", choices=("text", "json"), default="text")
+
+    evaluate = commands.add_parser("eval", help="evaluate facilities against policies")
+    evaluate.add_argument("inputs", nargs="+", metavar="FACILITY",
+                          help="facility or portfolio YAML files, folders of them, or - for stdin")
+    evaluate.add_argument("-j", "--jurisdiction", metavar="CODES",
+                          help='one code (de), several (de,jp) or "all" (default: all of jp, de, cn, eu)')
+    evaluate.add_argument("--policy", action="append", metavar="FILE",
+                          help="evaluate against this policy file instead of the shipped ones (repeatable)")
+    evaluate.add_argument("--as-of", metavar="YYYY-MM-DD", help="evaluation date (default: today)")
+    evaluate.add_argument("--period", metavar="LABEL", help="reporting period to judge, e.g. 2030 or FY2030 "
+                          "(default: the latest that ends on or before --as-of)")
+    evaluate.add_argument("--explain", action="store_true", help="show the tree of steps of every rule")
+    evaluate.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+    evaluate.add_argument("--fail-on", default="mandatory", metavar="LIST",
+                          help="exit 1 when: mandatory (a mandatory rule fails; default), unknown (also a mandatory "
+                               "rule is unknown), target (also a target fails); comma-separated")
+
+    test = commands.add_parser("test", help="run policy test cases")
+    test.add_argument("paths", nargs="*", metavar="PATH",
+                      help="test case files or folders (default: the shipped policies' tests)")
+    test.add_argument("-k", metavar="TEXT", help="only cases whose name contains TEXT")
+    test.add_argument("-v", "--verbose", action="store_true", help="list every case")
     return parser
 
 
@@ -32,6 +54,14 @@ def main(argv: list[str] | None = None) -> int:
         from . import check
 
         return check.run(args)
+    if args.command == "eval":
+        from . import evaluate
+
+        return evaluate.run(args)
+    if args.command == "test":
+        from . import policytest
+
+        return policytest.run(args)
     return 2
 
 

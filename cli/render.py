@@ -1,0 +1,186 @@
+"""Renderers: a Run as JSON (result contract v1), a rich table, or Markdown."""
+
+from __future__ import annotations
+
+import json
+
+import dcpolicy
+from dcpolicy.evaluator.results import Evaluation, OperatorEvaluation, RuleResult, Run
+
+from .explain import clause_tree, explain_lines, json_value
+
+STYLES = {"pass": "green", "fail": "bold red", "exempt": "yellow", "not_applicable": "dim",
+          "not_in_force": "cyan", "unknown": "magenta"}
+LABELS = {"pass": "PASS", "fail": "FAIL", "exempt": "EXEMPT", "not_applicable": "N/A",
+          "not_in_force": "NOT IN FORCE", "unknown": "UNKNOWN"}
+
+
+# ---------------------------------------------------------------- JSON
+def result_json(result: RuleResult, evaluation: Evaluation | None, explain: bool) -> dict:
+    out = {
+        "rule": result.rule,
+        "title": result.title,
+        "citation": result.citation,
+        "severity": result.severity,
+        "verdict": result.verdict,
+        "period": result.period,
+        "in_force_from": result.in_force_from.isoformat() if result.in_force_from else None,
+        "reason": result.reason,
+    }
+    if result.legal_status:
+        out["legal_status"] = result.legal_status
+    if result.value is not None:
+        out["value"] = json_value(result.value)
+    if result.limit is not None:
+        out["limit"] = json_value(result.limit)
+    if result.unit:
+        out["unit"] = result.unit
+    if result.missing:
+        out["missing"] = list(result.missing)
+    if result.projection:
+        out["projection"] = True
+    if result.relief:
+        out["relief"] = {"kind": result.relief.keyword, "citation": result.relief.citation,
+                         "because": result.relief.because}
+    if result.gap:
+        out["gap"] = result.gap
+    if result.due:
+        out["due"] = result.due.isoformat()
+    if result.items:
+        out["items"] = [{"item": n, "title": t, "public": p, "present": present} for n, t, p, present in result.items]
+    out["trace"] = [clause_tree(t, evaluation) for t in result.trace] if explain else \
+        [{"clause": t.label, "expression": t.expr.root.text, "value": json_value(t.values[0])} for t in result.trace]
+    return out
+
+
+def to_json(run: Run, explain: bool = True) -> str:
+    document = {
+        "format": "dcpolicy/result/1",
+        "tool": {"name": "dcpolicy", "version": dcpolicy.__version__},
+        "as_of": run.as_of.isoformat(),
+        "evaluations": [
+            {
+                "jurisdiction": e.jurisdiction,
+                "facility": e.facility,
+                "source": {"file": e.source_file, "sha256": e.source_sha256},
+                "policy": {"file": e.policy_file, "sha256": e.policy_sha256},
+                "status": e.status,
+                "period": e.period,
+                "results": [result_json(r, e, explain) for r in e.results],
+            }
+            for e in run.evaluations
+        ],
+    }
+    if run.operators:
+        document["operators"] = [
+            {
+                "jurisdiction": o.jurisdiction,
+                "operator": o.operator,
+                "facilities": list(o.facilities),
+                "policy": {"file": o.policy_file, "sha256": o.policy_sha256},
+                "period": o.period,
+                "results": [result_json(r, None, explain) for r in o.results],
+            }
+            for o in run.operators
+        ]
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------- table
+def _value_text(result: RuleResult) -> tuple[str, str]:
+    from .explain import show
+
+    def fmt(v):
+        if v is None:
+            return ""
+        if isinstance(v, float) and result.unit:
+            from dcpolicy.dsl import units
+            return units.format_number(v) + f" {result.unit}"
+        return show(v)
+
+    return fmt(result.value), fmt(result.limit)
+
+
+def summary_line(subject: str, jurisdiction: str, status: str | None, results, period: str | None) -> str:
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.verdict] = counts.get(r.verdict, 0) + 1
+    tally = ", ".join(f"{n} {LABELS[v].lower()}" for v, n in counts.items())
+    head = f"{subject} × {jurisdiction}"
+    state = f": {status.replace('_', ' ').upper()}" if status else ""
+    return f"{head}{state} — {tally}" + (f" (period {period})" if period else " (no reporting period)")
+
+
+def to_table(run: Run, explain: bool, console) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    def table_for(results):
+        table = Table(show_header=True, header_style="bold", expand=False, pad_edge=False)
+        for column in ("verdict", "rule", "title", "citation", "value", "limit"):
+            table.add_column(column, overflow="fold")
+        for r in results:
+            verdict = LABELS[r.verdict] + ("*" if r.projection else "") + (" (proposed)" if r.legal_status else "")
+            value, limit = _value_text(r)
+            table.add_row(Text(verdict, style=STYLES[r.verdict]), r.rule, r.title, r.citation or "", value, limit)
+        return table
+
+    for evaluation in run.evaluations:
+        console.print(summary_line(evaluation.facility, evaluation.jurisdiction, evaluation.status,
+                                   evaluation.results, evaluation.period), style="bold")
+        console.print(table_for(evaluation.results))
+        _reasons(evaluation.results, console)
+        if explain:
+            for r in evaluation.results:
+                console.print("\n".join(explain_lines(r, evaluation, run.as_of)), highlight=False, markup=False)
+                console.print()
+    for operator in run.operators:
+        console.print(summary_line(f"operator {operator.operator}", operator.jurisdiction, None,
+                                   operator.results, operator.period), style="bold")
+        console.print(f"facilities: {', '.join(operator.facilities)}", highlight=False)
+        console.print(table_for(operator.results))
+        _reasons(operator.results, console)
+        if explain:
+            for r in operator.results:
+                console.print("\n".join(explain_lines(r, None, run.as_of)), highlight=False, markup=False)
+                console.print()
+    if any(r.projection for e in run.evaluations for r in e.results):
+        console.print("* projection: the figures used predate the rule's in-force date", highlight=False)
+
+
+def _reasons(results, console) -> None:
+    for r in results:
+        if r.verdict in ("fail", "unknown", "exempt"):
+            console.print(f"  {LABELS[r.verdict]:<8} {r.rule}: {r.reason}", highlight=False, markup=False)
+            if r.gap:
+                console.print(f"           gap: {r.gap}", highlight=False, markup=False)
+    console.print()
+
+
+# ---------------------------------------------------------------- markdown
+def to_markdown(run: Run, explain: bool) -> str:
+    lines = [f"# dcpolicy results as of {run.as_of.isoformat()}", ""]
+
+    def rows(results):
+        out = ["| verdict | rule | title | citation | value | limit | reason |", "|---|---|---|---|---|---|---|"]
+        for r in results:
+            value, limit = _value_text(r)
+            cells = [LABELS[r.verdict] + ("*" if r.projection else ""), f"`{r.rule}`", r.title, r.citation or "",
+                     value, limit, r.reason]
+            out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        return out
+
+    for e in run.evaluations:
+        lines.append(f"## {summary_line(e.facility, e.jurisdiction, e.status, e.results, e.period)}")
+        lines.append("")
+        lines.extend(rows(e.results))
+        lines.append("")
+        if explain:
+            for r in e.results:
+                lines.extend(["```", *explain_lines(r, e, run.as_of), "```", ""])
+    for o in run.operators:
+        lines.append(f"## {summary_line('operator ' + o.operator, o.jurisdiction, None, o.results, o.period)}")
+        lines.append("")
+        lines.extend(rows(o.results))
+        lines.append("")
+    return "\n".join(lines) + "\n"
