@@ -41,7 +41,10 @@ def _merge(base, override):
     if isinstance(base, dict) and isinstance(override, dict):
         merged = dict(base)
         for key, value in override.items():
-            merged[key] = _merge(base.get(key), value) if key in base else copy.deepcopy(value)
+            if value is None:  # `field: null` in a case removes the base's field (makes it absent)
+                merged.pop(key, None)
+            else:
+                merged[key] = _merge(base.get(key), value) if key in base else copy.deepcopy(value)
         return merged
     return copy.deepcopy(override)
 
