@@ -225,6 +225,7 @@ def format_quantity(value: float, dimension: Dimension) -> str:
 def format_number(value: float) -> str:
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
+    # six significant digits: enough to tell 1.2501 from its limit 1.25, short enough to read
     if abs(value) >= 1e-3:
-        return f"{value:.4g}" if abs(value) < 1000 else f"{value:.6g}"
+        return f"{value:.6g}"
     return f"{value:.3e}"
