@@ -224,7 +224,7 @@ class Checker:
             return (1, 1)
         month, day = (int(p) for p in calendar.start.split("-"))
         try:
-            datetime.date(2001, month, day)
+            datetime.date(2000, month, day)  # a leap year, so 02-29 gets its own message below
         except ValueError:
             self._error("E403", f'"{calendar.start}" is not a day of the year', calendar.span,
                         "write the first day of the fiscal year as MM-DD, e.g. 04-01")
@@ -330,6 +330,7 @@ class Checker:
         if block.keyword == "exempt" and declaration.kind == "scope":
             self._error("E508", "the scope cannot grant an exemption", block.span,
                         "use  exclude <condition>  to leave facilities out of scope")
+            return  # one root cause, one error: no further complaints about this block
         keywords = [c.keyword for c in block.clauses]
         if block.keyword == "exempt" and "cite" not in keywords:
             self._error("E504", "this exemption has no citation", block.span,

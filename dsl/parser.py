@@ -64,6 +64,8 @@ def parse(text: str, file: str = "<policy>") -> ast.Policy:
     except UnexpectedCharacters as err:
         raise DiagnosticError([_unexpected_character(err, text, file)], {file: text}) from None
     except UnexpectedInput as err:  # UnexpectedEOF
+        if not re.sub(r"#[^\n]*", "", text).strip():
+            raise DiagnosticError([_missing_header(file, Span.point(file, 1, 1))], {file: text}) from None
         raise DiagnosticError([_end_of_file(text, file, set())], {file: text}) from None
     policy, diagnostics = to_ast(tree, file)
     if diagnostics:
@@ -78,9 +80,24 @@ def _previous_word(text: str, position: int) -> str:
     return word if len(word) <= 40 else word[:37] + "…"
 
 
+def _missing_header(file: str, span: Span) -> Diagnostic:
+    return Diagnostic("E507", "the policy does not start with a jurisdiction header", span,
+                      'start the file with a line such as  jurisdiction de "Germany"')
+
+
+def _quoted(word: str) -> str:
+    """A word in double quotes for a message; a quoted text is shown as written."""
+    return word if word.startswith('"') else f'"{word}"'
+
+
 def _unexpected_token(err, text: str, file: str) -> Diagnostic:
     token = err.token
     expected = set(err.expected)
+    if expected == {"JURISDICTION"}:
+        if token.type == "$END":
+            return _missing_header(file, Span.point(file, 1, 1))
+        return _missing_header(file, Span(file, token.line, token.column, token.end_line or token.line,
+                                          token.end_column or token.column + len(str(token))))
     if token.type == "$END":
         return _end_of_file(text, file, expected)
     span = Span(file, token.line, token.column, token.end_line or token.line,
@@ -105,9 +122,9 @@ def _unexpected_token(err, text: str, file: str) -> Diagnostic:
         wanted = _summarise(expected)
         return Diagnostic(
             "E101", f'expected {wanted} before "{token}"', span,
-            f'the declaration before line {token.line} is unfinished after "{previous}"',
+            f'the declaration before line {token.line} is unfinished after {_quoted(previous)}',
         )
-    return Diagnostic("E101", f"expected {_summarise(expected)} after \"{previous}\", found {found}", span,
+    return Diagnostic("E101", f"expected {_summarise(expected)} after {_quoted(previous)}, found {found}", span,
                       _hint_for(expected, token))
 
 
@@ -157,7 +174,7 @@ def _end_of_file(text: str, file: str, expected: set[str]) -> Diagnostic:
     span = Span.point(file, last, len(lines[-1]) + 1)
     wanted = _summarise(expected) if expected else "more"
     return Diagnostic("E103", f"the file ends inside a declaration; expected {wanted}", span,
-                      f'finish the declaration after "{_previous_word(text, len(text))}"')
+                      f'finish the declaration after {_quoted(_previous_word(text, len(text)))}')
 
 
 def parse_file(path: str, display: str | None = None) -> tuple[ast.Policy, str]:

@@ -1,0 +1,309 @@
+"""The policy formatter: canonical layout, minimal parentheses, comments kept.
+
+``format_policy(policy, source)`` prints a parsed policy in the canonical layout:
+
+* the header's clauses indented 2, keywords aligned, in the order law, source,
+  legal-status, calendar, notes;
+* declarations separated by one blank line (consecutive definitions stay together unless
+  the source separated them with a blank line);
+* clauses indented 2 with aligned keywords, the clauses of an exempt/exclude block indented 4;
+* expressions with the fewest parentheses the precedence allows
+  (or < and < not < comparison/in < + - < * / < ^ < unary -); parentheses the author wrote
+  are ``Paren`` nodes and are kept.
+
+Comments are not in the AST; they are recovered from the source text (a ``#`` outside a
+double-quoted text starts one). A comment on a line of its own is printed before the
+element (header line, header clause, definition, declaration, clause, block, level or item)
+that follows it in the source; a comment after code is printed at the end of the line of the
+element that code belongs to. Formatting is idempotent and ``parse(format(p)) == p``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+import attrs
+
+from . import ast
+
+__all__ = ["format_policy", "format_expr", "quote"]
+
+# ---------------------------------------------------------------- expressions
+_OR, _AND, _NOT, _CMP, _ADD, _MUL, _POW, _NEG, _ATOM = range(1, 10)
+_ARITH_PREC = {"+": _ADD, "-": _ADD, "*": _MUL, "/": _MUL, "^": _POW}
+
+
+def quote(text: str) -> str:
+    """A text as a double-quoted string literal that the parser reads back unchanged."""
+    escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t"))
+    return f'"{escaped}"'
+
+
+def _precedence(expr) -> int:
+    match expr:
+        case ast.Logical(op="or"):
+            return _OR
+        case ast.Logical():
+            return _AND
+        case ast.Not():
+            return _NOT
+        case ast.Compare() | ast.Member():
+            return _CMP
+        case ast.Arith(op=op):
+            return _ARITH_PREC[op]
+        case ast.Neg():
+            return _NEG
+    return _ATOM
+
+
+def format_expr(expr, minimum: int = 0) -> str:
+    """Print an expression; wrap it in parentheses if it binds looser than ``minimum``."""
+    text = _expr(expr)
+    return f"({text})" if _precedence(expr) < minimum else text
+
+
+def _expr(expr) -> str:
+    match expr:
+        case ast.Logical(op=op, left=left, right=right):
+            level = _precedence(expr)
+            return f"{format_expr(left, level)} {op} {format_expr(right, level + 1)}"
+        case ast.Not(operand=operand):
+            return f"not {format_expr(operand, _NOT)}"
+        case ast.Compare(op=op, left=left, right=right):
+            return f"{format_expr(left, _ADD)} {op} {format_expr(right, _ADD)}"
+        case ast.Member(element=element, options=options, negated=negated):
+            listed = ", ".join(format_expr(o) for o in options)
+            return f"{format_expr(element, _ADD)} {'not in' if negated else 'in'} {{{listed}}}"
+        case ast.Arith(op="^", left=left, right=right):
+            return f"{format_expr(left, _NEG)} ^ {format_expr(right, _POW)}"
+        case ast.Arith(op=op, left=left, right=right):
+            level = _ARITH_PREC[op]
+            return f"{format_expr(left, level)} {op} {format_expr(right, level + 1)}"
+        case ast.Neg(operand=operand):
+            return "-" + format_expr(operand, _NEG)
+        case ast.Paren(inner=inner):
+            return f"({format_expr(inner)})"
+        case ast.Tiered(tiers=tiers, otherwise=otherwise):
+            parts = [f"{format_expr(t.value)} when {format_expr(t.condition)}" for t in tiers]
+            parts.append(f"{format_expr(otherwise)} otherwise")
+            return "(" + ", ".join(parts) + ")"
+        case ast.Call(name=name, args=args, by=by, where=where):
+            inner = ", ".join(format_expr(a) for a in args)
+            if by is not None:
+                inner += f" by {format_expr(by)}"
+            if where is not None:
+                inner += f" where {format_expr(where)}"
+            return f"{name}({inner})"
+        case ast.Ref(parts=parts, offset=offset):
+            head = parts[0] + (f"[-{offset}]" if offset is not None else "")
+            return ".".join((head,) + tuple(parts[1:]))
+        case ast.Quantity(text=text, unit=unit):
+            return text if unit is None else f"{text} {unit}"
+        case ast.DateLit(text=text):
+            return text
+        case ast.StringLit(value=value):
+            return quote(value)
+        case ast.BoolLit(value=value):
+            return "true" if value else "false"
+    raise TypeError(f"cannot format {expr!r}")
+
+
+# ---------------------------------------------------------------- comments
+@attrs.frozen
+class Comment:
+    line: int
+    text: str  # from "#" to the end of the line, trailing blanks removed
+    own_line: bool  # nothing but blanks before it on its line
+
+
+def comments(source: str) -> list[Comment]:
+    """Every comment in the source: a # outside a double-quoted text runs to the end of the line."""
+    found = []
+    for number, line in enumerate(source.splitlines(), start=1):
+        in_string = escaped = False
+        for index, char in enumerate(line):
+            if in_string:
+                if escaped:
+                    escaped = False
+                elif char == "\\":
+                    escaped = True
+                elif char == '"':
+                    in_string = False
+            elif char == '"':
+                in_string = True
+            elif char == "#":
+                found.append(Comment(number, line[index:].rstrip(), not line[:index].strip()))
+                break
+    return found
+
+
+_WORD = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*|[A-Za-z_][A-Za-z0-9_-]*|\S')
+
+
+def _header_keyword_lines(source: str, header: ast.Header) -> dict[str, list[int]]:
+    """Source lines of the header's clause keywords (the header AST keeps no span for them)."""
+    span = header.span
+    lines = source.splitlines()
+    found: dict[str, list[int]] = {}
+    words = 0
+    for number in range(span.line, min(span.end_line, len(lines)) + 1):
+        for match in _WORD.finditer(lines[number - 1]):
+            word = match.group()
+            if word.startswith("#"):
+                break
+            words += 1
+            if words > 3 and word in ("law", "source", "legal-status", "calendar", "note"):
+                found.setdefault(word, []).append(number)
+    return found
+
+
+# ---------------------------------------------------------------- layout
+@attrs.define
+class _Line:
+    text: str
+    indent: int
+    anchor: int  # source line on which the element starts
+    blank_before: bool = False
+    before: list[str] = attrs.Factory(list)
+    after: list[str] = attrs.Factory(list)
+
+
+def _clause_value(clause: ast.Clause) -> str:
+    if isinstance(clause.value, str):
+        if clause.keyword in ("severity", "legal-status", "for"):
+            return clause.value
+        return quote(clause.value)
+    return format_expr(clause.value)
+
+
+def _bound(bound: ast.Bound) -> str:
+    if bound.value is None:
+        return "-inf" if bound.negative_infinity else "inf"
+    return format_expr(bound.value, _ADD)
+
+
+def _header(header: ast.Header, source: str) -> list[_Line]:
+    start = header.span.line
+    out = [_Line(f"jurisdiction {header.code} {quote(header.name)}", 0, start)]
+    keyword_lines = _header_keyword_lines(source, header)
+    clauses: list[tuple[str, str]] = []
+    if header.law is not None:
+        clauses.append(("law", quote(header.law)))
+    if header.source is not None:
+        clauses.append(("source", quote(header.source)))
+    if header.legal_status is not None:
+        clauses.append(("legal-status", header.legal_status))
+    if header.calendar is not None:
+        calendar = header.calendar
+        value = "calendar-year" if calendar.kind == "calendar-year" else f"fiscal-year from {calendar.start}"
+        clauses.append(("calendar", value))
+    clauses.extend(("note", quote(note)) for note in header.notes)
+    width = max((len(k) for k, _ in clauses), default=0)
+    seen: dict[str, int] = {}
+    for keyword, value in clauses:
+        index = seen.get(keyword, 0)
+        seen[keyword] = index + 1
+        candidates = keyword_lines.get(keyword, [])
+        anchor = candidates[index] if index < len(candidates) else start
+        out.append(_Line(f"{keyword.ljust(width)} {value}", 2, anchor))
+    return out
+
+
+def _definition(definition: ast.Definition) -> _Line:
+    text = f"define {definition.name} = {format_expr(definition.expr)}"
+    if definition.doc is not None:
+        text += f"  {quote(definition.doc)}"
+    return _Line(text, 0, definition.span.line)
+
+
+def _declaration(declaration: ast.Declaration) -> list[_Line]:
+    name = f" {declaration.name}" if declaration.name is not None else ""
+    out = [_Line(f"{declaration.kind}{name} {quote(declaration.title)}", 0, declaration.span.line)]
+    keywords = [c.keyword for c in declaration.clauses] + [b.keyword for b in declaration.blocks]
+    keywords += ["level"] * bool(declaration.levels) + ["item"] * bool(declaration.items)
+    width = max((len(k) for k in keywords), default=0)
+    for clause in declaration.clauses:
+        out.append(_Line(f"{clause.keyword.ljust(width)} {_clause_value(clause)}", 2, clause.span.line))
+    for block in declaration.blocks:
+        out.append(_Line(f"{block.keyword.ljust(width)} {format_expr(block.condition)}", 2, block.span.line))
+        inner = max((len(c.keyword) for c in block.clauses), default=0)
+        for clause in block.clauses:
+            out.append(_Line(f"{clause.keyword.ljust(inner)} {quote(clause.value)}", 4, clause.span.line))
+    label_width = max((len(quote(level.label)) for level in declaration.levels), default=0)
+    for level in declaration.levels:
+        opening = "[" if level.low.inclusive else "("
+        closing = "]" if level.high.inclusive else ")"
+        interval = f"{opening}{_bound(level.low)}, {_bound(level.high)}{closing}"
+        out.append(_Line(f"{'level'.ljust(width)} {quote(level.label).ljust(label_width)} {interval}", 2,
+                         level.span.line))
+    name_width = max((len(item.name) for item in declaration.items), default=0)
+    for item in declaration.items:
+        text = (f"{'item'.ljust(width)} {item.name.ljust(name_width)} {quote(item.title)} "
+                f"{'public' if item.public else 'non-public'} {format_expr(item.value)}")
+        if item.condition is not None:
+            text += f" when {format_expr(item.condition)}"
+        out.append(_Line(text, 2, item.span.line))
+    return out
+
+
+def _blank_between(source_lines: list[str], after_line: int, before_line: int) -> bool:
+    return any(not source_lines[n - 1].strip() for n in range(after_line + 1, min(before_line, len(source_lines) + 1)))
+
+
+def format_policy(policy: ast.Policy, source: str) -> str:
+    """The policy in canonical layout, with the comments of ``source`` kept."""
+    source_lines = source.splitlines()
+    lines = _header(policy.header, source)
+    top = sorted(list(policy.definitions) + list(policy.declarations),
+                 key=lambda node: (node.span.line, node.span.column))
+    previous = None
+    for node in top:
+        if isinstance(node, ast.Definition):
+            line = _definition(node)
+            line.blank_before = not isinstance(previous, ast.Definition) or _blank_between(
+                source_lines, previous.span.end_line, node.span.line)
+            lines.append(line)
+        else:
+            group = _declaration(node)
+            group[0].blank_before = True
+            lines.extend(group)
+        previous = node
+
+    # attach each comment to an element: own-line comments to the next element in the source,
+    # trailing comments to the element whose code ends that line
+    by_anchor = sorted(range(len(lines)), key=lambda i: (lines[i].anchor, i))
+    anchors = [lines[i].anchor for i in by_anchor]
+    trailing_file: list[str] = []
+    for comment in comments(source):
+        if comment.own_line:
+            position = bisect.bisect_right(anchors, comment.line)
+            if position == len(anchors):
+                trailing_file.append(comment.text)
+            else:
+                first = anchors[position]
+                target = min(i for i in by_anchor if lines[i].anchor == first)
+                lines[target].before.append(comment.text)
+        else:
+            position = bisect.bisect_right(anchors, comment.line)
+            if position == 0:
+                lines[0].before.append(comment.text)
+            else:
+                last = anchors[position - 1]
+                target = max(i for i in by_anchor if lines[i].anchor == last)
+                lines[target].after.append(comment.text)
+
+    out: list[str] = []
+    for line in lines:
+        if line.blank_before and out:
+            out.append("")
+        pad = " " * line.indent
+        out.extend(pad + text for text in line.before)
+        text = pad + line.text
+        if line.after:
+            text += "  " + " ".join(line.after)
+        out.append(text.rstrip())
+    if trailing_file:
+        out.append("")
+        out.extend(trailing_file)
+    return "\n".join(out) + "\n"
