@@ -128,6 +128,8 @@ def _render(result, args) -> None:
 
     if args.format == "json":
         sys.stdout.write(render.to_json(result, explain=args.explain))
+    elif args.format == "summary":
+        sys.stdout.write(render.to_summary(result))
     elif args.format == "markdown":
         sys.stdout.write(render.to_markdown(result, args.explain))
     else:

@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--period", metavar="LABEL", help="reporting period to judge, e.g. 2030 or FY2030 "
                           "(default: the latest that ends on or before --as-of)")
     evaluate.add_argument("--explain", action="store_true", help="show the tree of steps of every rule")
-    evaluate.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+    evaluate.add_argument("--format", choices=("table", "summary", "json", "markdown"), default="table")
     evaluate.add_argument("--fail-on", default="mandatory", metavar="LIST",
                           help="exit 1 when: mandatory (a mandatory rule fails; default), unknown (also a mandatory "
                                "rule is unknown), target (also a target fails); comma-separated")

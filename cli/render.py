@@ -151,10 +151,32 @@ def to_table(run: Run, explain: bool, console) -> None:
 def _reasons(results, console) -> None:
     for r in results:
         if r.verdict in ("fail", "unknown", "exempt"):
-            console.print(f"  {LABELS[r.verdict]:<8} {r.rule}: {r.reason}", highlight=False, markup=False)
+            console.print(f"  {LABELS[r.verdict]:<8} {r.rule}: {r.reason}", highlight=False, markup=False,
+                          soft_wrap=True)
             if r.gap:
-                console.print(f"           gap: {r.gap}", highlight=False, markup=False)
+                console.print(f"           gap: {r.gap}", highlight=False, markup=False, soft_wrap=True)
     console.print()
+
+
+# ---------------------------------------------------------------- summary
+def to_summary(run: Run) -> str:
+    """One line per evaluation, then the reason of every mandatory or target rule not passing."""
+    lines = []
+    for e in run.evaluations:
+        lines.append(summary_line(e.facility, e.jurisdiction, e.status, e.results, e.period))
+        lines.extend(_summary_reasons(e.results))
+    for o in run.operators:
+        lines.append(summary_line(f"operator {o.operator}", o.jurisdiction, None, o.results, o.period))
+        lines.extend(_summary_reasons(o.results))
+    return "\n".join(lines) + "\n"
+
+
+def _summary_reasons(results) -> list[str]:
+    shown = [r for r in results
+             if r.verdict in ("fail", "unknown", "exempt") and r.severity in ("mandatory", "target")]
+    if len(shown) > 1 and len({(r.verdict, r.reason) for r in shown}) == 1:  # e.g. an undecidable scope
+        return [f"    {LABELS[shown[0].verdict]:<8} {len(shown)} rules: {shown[0].reason}"]
+    return [f"    {LABELS[r.verdict]:<8} {r.rule}: {r.reason}" for r in shown]
 
 
 # ---------------------------------------------------------------- markdown

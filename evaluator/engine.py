@@ -197,6 +197,10 @@ def _missing(traces) -> list[str]:
             for info, value in zip(compiled.nodes, values):
                 if info.kind == "fact" and value is U and info.path not in missing:
                     missing.append(info.path)
+                elif info.kind == "aggregate" and value is U:
+                    described = f"a fact of the operator's facilities for {info.text}"
+                    if described not in missing:
+                        missing.append(described)
     return missing
 
 
