@@ -186,7 +186,8 @@ class Checker:
                 seen[declaration.name] = declaration
             self._check_declaration(declaration)
         for definition in self.policy.definitions:  # unused ones still get checked
-            self._resolve_definition(definition.name, definition.span)
+            if self.definitions.get(definition.name) is definition:  # not a rejected duplicate or built-in
+                self._resolve_definition(definition.name, definition.span)
         for definition in self.policy.definitions:
             if definition.name not in self.used and self.definitions.get(definition.name) is definition:
                 self._add(Diagnostic("W601", f'definition "{definition.name}" is never used', definition.span,
@@ -498,7 +499,9 @@ class Checker:
         try:
             unit = units.parse_unit(expr.unit)
         except units.UnknownUnit as exc:
-            hint = f'did you mean "{exc.suggestion}"?' if exc.suggestion else \
+            duration = difflib.get_close_matches(expr.unit, list(T.DURATION_UNITS), n=1, cutoff=0.7)
+            suggestion = duration[0] if duration else exc.suggestion
+            hint = f'did you mean "{suggestion}"?' if suggestion else \
                 "known units include kW, MWh, GJ, m2, m3, degC, PB, kl, %, years"
             return self._error("E205", f'unknown unit "{exc.symbol}"', expr.span, hint)
         self.literals[id(expr)] = expr.number * unit.factor
@@ -535,6 +538,9 @@ class Checker:
                                    expr.span, f"aggregate it, e.g. weighted_mean({root} by period.energy.total)")
             return result
         candidates = list(self.definitions) + list(ROOTS)
+        if root in _KEYWORDS:  # a keyword where a value belongs: the value is missing, nothing to define
+            return self._error("E201", f'expected a value, found the keyword "{root}"', expr.span,
+                               "a value (a number, a name, a date or a quoted text) is missing before it")
         return self._error("E201", f'unknown name "{root}"', expr.span,
                            self._did_you_mean(root, candidates, "define it with  define " + root + " = …"))
 
@@ -675,6 +681,10 @@ class Checker:
 
 
 _BAD = object()
+_KEYWORDS = frozenset({"and", "or", "not", "in", "when", "otherwise", "by", "where", "true", "false", "inf",
+                       "define", "rule", "scope", "band", "report", "level", "item", "public", "exempt",
+                       "exclude", "because", "cite", "quote", "note", "severity", "for", "applies", "from",
+                       "until", "require", "of", "due", "law", "source", "calendar", "jurisdiction"})
 
 
 def _compare_hint(left: Type, right: Type) -> str | None:

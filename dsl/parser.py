@@ -142,6 +142,8 @@ def _summarise(expected: set[str]) -> str:
 
 
 def _hint_for(expected: set[str], token) -> str | None:
+    if expected >= {"NAME", "NUMBER"}:  # a value is missing, not only a quoted text
+        return "a value is missing here"
     if "STRING" in expected:
         return 'put the text in double quotes, e.g. "EnEfG §11(1)"'
     if "NAME" in expected and token.type != "NAME":
