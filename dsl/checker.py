@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import math
 from typing import Callable
 
 import attrs
@@ -50,8 +51,13 @@ class BandLevel:
     span: Span = attrs.field(eq=False)
 
     def contains(self, value: float) -> bool:
-        above = self.low is None or value > self.low or (self.low_inclusive and value == self.low)
-        below = self.high is None or value < self.high or (self.high_inclusive and value == self.high)
+        # bounds are exact in law; unit conversion leaves float noise, so equality is "within 1e-9"
+        def near(bound):
+            return math.isclose(value, bound, rel_tol=1e-9, abs_tol=1e-12)
+
+        above = self.low is None or (near(self.low) and self.low_inclusive) or (value > self.low and not near(self.low))
+        below = self.high is None or (near(self.high) and self.high_inclusive) or (
+            value < self.high and not near(self.high))
         return above and below
 
     def describe(self, subject: str, unit: str = "") -> str:

@@ -278,7 +278,8 @@ def _label_period(plan: Plan, label: str):
 # ---------------------------------------------------------------- one rule
 def evaluate_rule(rule: CompiledRule, context, period, as_of: datetime.date, plan: Plan) -> RuleResult:
     traces: list[ClauseTrace] = []
-    for block in rule.blocks:
+    exclusion_undecided = False
+    for block in rule.blocks:  # an exclusion that holds decides; an undecidable one waits for `applies`
         if block.keyword != "exclude":
             continue
         excluded = _run(block.condition, context, "exclude", traces)
@@ -286,8 +287,7 @@ def evaluate_rule(rule: CompiledRule, context, period, as_of: datetime.date, pla
             reason = f"excluded: {block.because}" + (f" ({block.cite})" if block.cite else "")
             return _result(rule, "not_applicable", reason, period, None, trace=traces,
                            relief=Relief("exclude", block.cite, block.because))
-        if excluded is U:
-            return _unknown(rule, period, None, traces, "whether an exclusion applies")
+        exclusion_undecided |= excluded is U
     if rule.applies is not None:
         applies = _run(rule.applies, context, "applies", traces)
         if applies is False:
@@ -295,6 +295,8 @@ def evaluate_rule(rule: CompiledRule, context, period, as_of: datetime.date, pla
                            period, None, trace=traces)
         if applies is U:
             return _unknown(rule, period, None, traces, "whether the rule applies")
+    if exclusion_undecided:
+        return _unknown(rule, period, None, traces, "whether an exclusion applies")
     in_force = None
     if rule.in_force_from is not None:
         in_force = _run(rule.in_force_from, context, "in force", traces)
@@ -422,7 +424,8 @@ def _requirement(rule, context, period, in_force, traces) -> RuleResult:
         result = _unknown(rule, period, in_force, traces, "the requirement")
         return _evolve(result, value=value, limit=limit, unit=unit)
     failure = reason_core or f"{expr.root.text} does not hold"
-    for block in rule.blocks:
+    undecided = False
+    for block in rule.blocks:  # any relief that holds decides; an undecidable one only matters if none holds
         if block.keyword != "exempt":
             continue
         holds = _run(block.condition, context, "exempt", traces)
@@ -430,9 +433,10 @@ def _requirement(rule, context, period, in_force, traces) -> RuleResult:
             reason = f"{failure}, but exempt: {block.because}" + (f" ({block.cite})" if block.cite else "")
             return _result(rule, "exempt", reason, period, in_force, trace=traces, value=value, limit=limit,
                            unit=unit, relief=Relief("exempt", block.cite, block.because))
-        if holds is U:
-            result = _unknown(rule, period, in_force, traces, f"whether the relief applies ({failure})")
-            return _evolve(result, value=value, limit=limit, unit=unit)
+        undecided |= holds is U
+    if undecided:
+        result = _unknown(rule, period, in_force, traces, f"whether a relief applies ({failure})")
+        return _evolve(result, value=value, limit=limit, unit=unit)
     return _result(rule, "fail", failure, period, in_force, trace=traces, value=value, limit=limit, unit=unit,
                    gap=gap)
 
