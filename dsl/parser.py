@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import difflib
 import functools
 import re
@@ -38,11 +39,34 @@ def _describe(terminal: str) -> str:
     return '"' + terminal.lower().replace("_", "-") + '"'
 
 
+# The text being parsed, for the keyword check below.
+_CURRENT: contextvars.ContextVar[str | None] = contextvars.ContextVar("_CURRENT", default=None)
+
+
+class _GluedKeyword(Exception):
+    """A keyword that is only the start of a longer word, e.g. "require" in "requires"."""
+
+    def __init__(self, token):
+        super().__init__(str(token))
+        self.token = token
+
+
+def _keyword_boundary(token):
+    # Where no name may follow, the lexer matches a keyword as the prefix of a longer word
+    # ("requires" -> "require" "s"); insist that a keyword is a whole word.
+    text = _CURRENT.get()
+    end = token.end_pos
+    if text is not None and end is not None and end < len(text) and (text[end].isalnum() or text[end] == "_"):
+        raise _GluedKeyword(token)
+    return token
+
+
 @functools.lru_cache(maxsize=1)
 def _lark():
     from lark import Lark  # imported lazily: `policy --help` should not pay for it
 
     grammar = resources.files("dcpolicy.dsl").joinpath("policy.lark").read_text(encoding="utf-8")
+    keywords = re.findall(r'^([A-Z_]+)(?:\.\d+)?:\s*"[a-z][a-z-]*"\s*$', grammar, flags=re.M)
     return Lark(
         grammar,
         parser="lalr",
@@ -50,6 +74,7 @@ def _lark():
         propagate_positions=True,
         maybe_placeholders=True,
         cache=True,
+        lexer_callbacks={name: _keyword_boundary for name in keywords},
     )
 
 
@@ -57,8 +82,11 @@ def parse(text: str, file: str = "<policy>") -> ast.Policy:
     """Parse policy text into an AST, or raise DiagnosticError with one syntax error."""
     from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
+    marker = _CURRENT.set(text)
     try:
         tree = _lark().parse(text)
+    except _GluedKeyword as err:
+        raise DiagnosticError([_glued_keyword(err.token, text, file)], {file: text}) from None
     except UnexpectedToken as err:
         raise DiagnosticError([_unexpected_token(err, text, file)], {file: text}) from None
     except UnexpectedCharacters as err:
@@ -67,6 +95,8 @@ def parse(text: str, file: str = "<policy>") -> ast.Policy:
         if not re.sub(r"#[^\n]*", "", text).strip():
             raise DiagnosticError([_missing_header(file, Span.point(file, 1, 1))], {file: text}) from None
         raise DiagnosticError([_end_of_file(text, file, set())], {file: text}) from None
+    finally:
+        _CURRENT.reset(marker)
     policy, diagnostics = to_ast(tree, file)
     if diagnostics:
         raise DiagnosticError(diagnostics, {file: text})
@@ -126,6 +156,16 @@ def _unexpected_token(err, text: str, file: str) -> Diagnostic:
         )
     return Diagnostic("E101", f"expected {_summarise(expected)} after {_quoted(previous)}, found {found}", span,
                       _hint_for(expected, token))
+
+
+def _glued_keyword(token, text: str, file: str) -> Diagnostic:
+    word = re.match(r"[A-Za-z0-9_-]+", text[token.start_pos:]).group()
+    span = Span(file, token.line, token.column, token.line, token.column + len(word))
+    keyword = str(token)
+    if token.type in _CLAUSE_KEYWORDS:
+        return Diagnostic("E101", f'expected a clause keyword such as "cite", "applies" or "require", found "{word}"',
+                          span, f'did you mean "{keyword}"?')
+    return Diagnostic("E101", f'"{word}" is not a keyword of the language', span, f'did you mean "{keyword}"?')
 
 
 def _summarise(expected: set[str]) -> str:
