@@ -110,6 +110,11 @@ def _expr(expr) -> str:
 
 
 # ---------------------------------------------------------------- comments
+def _lines(source: str) -> list[str]:
+    """Source lines as the parser counts them: only "\\n" ends a line."""
+    return [line.rstrip("\r") for line in source.split("\n")]
+
+
 @attrs.frozen
 class Comment:
     line: int
@@ -120,7 +125,7 @@ class Comment:
 def comments(source: str) -> list[Comment]:
     """Every comment in the source: a # outside a double-quoted text runs to the end of the line."""
     found = []
-    for number, line in enumerate(source.splitlines(), start=1):
+    for number, line in enumerate(_lines(source), start=1):
         in_string = escaped = False
         for index, char in enumerate(line):
             if in_string:
@@ -141,11 +146,11 @@ def comments(source: str) -> list[Comment]:
 _WORD = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*|[A-Za-z_][A-Za-z0-9_-]*|\S')
 
 
-def _header_keyword_lines(source: str, header: ast.Header) -> dict[str, list[int]]:
+def _header_keyword_lines(source: str, header: ast.Header) -> dict[str, list[tuple[int, int]]]:
     """Source lines of the header's clause keywords (the header AST keeps no span for them)."""
     span = header.span
-    lines = source.splitlines()
-    found: dict[str, list[int]] = {}
+    lines = _lines(source)
+    found: dict[str, list[tuple[int, int]]] = {}
     words = 0
     for number in range(span.line, min(span.end_line, len(lines)) + 1):
         for match in _WORD.finditer(lines[number - 1]):
@@ -154,7 +159,7 @@ def _header_keyword_lines(source: str, header: ast.Header) -> dict[str, list[int
                 break
             words += 1
             if words > 3 and word in ("law", "source", "legal-status", "calendar", "note"):
-                found.setdefault(word, []).append(number)
+                found.setdefault(word, []).append((number, match.start() + 1))
     return found
 
 
@@ -163,7 +168,7 @@ def _header_keyword_lines(source: str, header: ast.Header) -> dict[str, list[int
 class _Line:
     text: str
     indent: int
-    anchor: int  # source line on which the element starts
+    anchor: tuple[int, int]  # source line and column at which the element starts
     blank_before: bool = False
     before: list[str] = attrs.Factory(list)
     after: list[str] = attrs.Factory(list)
@@ -184,7 +189,7 @@ def _bound(bound: ast.Bound) -> str:
 
 
 def _header(header: ast.Header, source: str) -> list[_Line]:
-    start = header.span.line
+    start = (header.span.line, header.span.column)
     out = [_Line(f"jurisdiction {header.code} {quote(header.name)}", 0, start)]
     keyword_lines = _header_keyword_lines(source, header)
     clauses: list[tuple[str, str]] = []
@@ -210,40 +215,44 @@ def _header(header: ast.Header, source: str) -> list[_Line]:
     return out
 
 
+def _at(span) -> tuple[int, int]:
+    return (span.line, span.column)
+
+
 def _definition(definition: ast.Definition) -> _Line:
     text = f"define {definition.name} = {format_expr(definition.expr)}"
     if definition.doc is not None:
         text += f"  {quote(definition.doc)}"
-    return _Line(text, 0, definition.span.line)
+    return _Line(text, 0, _at(definition.span))
 
 
 def _declaration(declaration: ast.Declaration) -> list[_Line]:
     name = f" {declaration.name}" if declaration.name is not None else ""
-    out = [_Line(f"{declaration.kind}{name} {quote(declaration.title)}", 0, declaration.span.line)]
+    out = [_Line(f"{declaration.kind}{name} {quote(declaration.title)}", 0, _at(declaration.span))]
     keywords = [c.keyword for c in declaration.clauses] + [b.keyword for b in declaration.blocks]
     keywords += ["level"] * bool(declaration.levels) + ["item"] * bool(declaration.items)
     width = max((len(k) for k in keywords), default=0)
     for clause in declaration.clauses:
-        out.append(_Line(f"{clause.keyword.ljust(width)} {_clause_value(clause)}", 2, clause.span.line))
+        out.append(_Line(f"{clause.keyword.ljust(width)} {_clause_value(clause)}", 2, _at(clause.span)))
     for block in declaration.blocks:
-        out.append(_Line(f"{block.keyword.ljust(width)} {format_expr(block.condition)}", 2, block.span.line))
+        out.append(_Line(f"{block.keyword.ljust(width)} {format_expr(block.condition)}", 2, _at(block.span)))
         inner = max((len(c.keyword) for c in block.clauses), default=0)
         for clause in block.clauses:
-            out.append(_Line(f"{clause.keyword.ljust(inner)} {quote(clause.value)}", 4, clause.span.line))
+            out.append(_Line(f"{clause.keyword.ljust(inner)} {quote(clause.value)}", 4, _at(clause.span)))
     label_width = max((len(quote(level.label)) for level in declaration.levels), default=0)
     for level in declaration.levels:
         opening = "[" if level.low.inclusive else "("
         closing = "]" if level.high.inclusive else ")"
         interval = f"{opening}{_bound(level.low)}, {_bound(level.high)}{closing}"
         out.append(_Line(f"{'level'.ljust(width)} {quote(level.label).ljust(label_width)} {interval}", 2,
-                         level.span.line))
+                         _at(level.span)))
     name_width = max((len(item.name) for item in declaration.items), default=0)
     for item in declaration.items:
         text = (f"{'item'.ljust(width)} {item.name.ljust(name_width)} {quote(item.title)} "
                 f"{'public' if item.public else 'non-public'} {format_expr(item.value)}")
         if item.condition is not None:
             text += f" when {format_expr(item.condition)}"
-        out.append(_Line(text, 2, item.span.line))
+        out.append(_Line(text, 2, _at(item.span)))
     return out
 
 
@@ -253,7 +262,7 @@ def _blank_between(source_lines: list[str], after_line: int, before_line: int) -
 
 def format_policy(policy: ast.Policy, source: str) -> str:
     """The policy in canonical layout, with the comments of ``source`` kept."""
-    source_lines = source.splitlines()
+    source_lines = _lines(source)
     lines = _header(policy.header, source)
     top = sorted(list(policy.definitions) + list(policy.declarations),
                  key=lambda node: (node.span.line, node.span.column))
@@ -277,7 +286,7 @@ def format_policy(policy: ast.Policy, source: str) -> str:
     trailing_file: list[str] = []
     for comment in comments(source):
         if comment.own_line:
-            position = bisect.bisect_right(anchors, comment.line)
+            position = bisect.bisect_right(anchors, (comment.line, float("inf")))
             if position == len(anchors):
                 trailing_file.append(comment.text)
             else:
@@ -285,7 +294,7 @@ def format_policy(policy: ast.Policy, source: str) -> str:
                 target = min(i for i in by_anchor if lines[i].anchor == first)
                 lines[target].before.append(comment.text)
         else:
-            position = bisect.bisect_right(anchors, comment.line)
+            position = bisect.bisect_right(anchors, (comment.line, float("inf")))
             if position == 0:
                 lines[0].before.append(comment.text)
             else:
