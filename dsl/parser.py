@@ -226,6 +226,6 @@ def parse_file(path: str, display: str | None = None) -> tuple[ast.Policy, str]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise DiagnosticError([Diagnostic("F101", f"cannot read policy file: {exc.strerror or exc}",
+        raise DiagnosticError([Diagnostic("F101", f"cannot read policy file: {getattr(exc, 'strerror', None) or exc}",
                                           Span.point(name, 1, 1))]) from None
     return parse(text, name), text
