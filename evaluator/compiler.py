@@ -318,6 +318,24 @@ def compile_policy(checked: CheckedPolicy, sha256: str) -> Plan:
     def block(b: ast.Block, name) -> CompiledBlock:
         return CompiledBlock(b.keyword, get(name), b.text("cite"), b.text("because"), b.text("quote"))
 
+    definition_exprs = {name: get(n) for name, n in definitions.items()}
+    period_readers: dict[str, bool] = {}
+
+    def reads_period(compiled: CompiledExpr | None) -> bool:
+        """Whether an expression depends on a reporting period's figures (directly, via definitions or aggregates)."""
+        if compiled is None:
+            return False
+        for info in compiled.nodes:
+            if info.kind == "aggregate" or (info.kind == "fact" and info.path.startswith("period")):
+                return True
+            if info.kind == "definition":
+                if info.path not in period_readers:
+                    period_readers[info.path] = False  # definitions are acyclic (checked); guards re-entry
+                    period_readers[info.path] = reads_period(definition_exprs[info.path])
+                if period_readers[info.path]:
+                    return True
+        return False
+
     rules = []
     for declaration, parts in rule_parts:
         severity = declaration.value("severity") or ("informational" if declaration.kind == "band" else "mandatory")
@@ -343,7 +361,8 @@ def compile_policy(checked: CheckedPolicy, sha256: str) -> Plan:
             levels=checked.bands.get(declaration.name, ()),
             items=tuple(CompiledItem(i.name, i.title, i.public, get(v), get(w)) for i, v, w in parts["items"]),
             span=declaration.span,
-            reads_period=True,
+            reads_period=any(reads_period(get(parts[k])) for k in ("require", "of")) or any(
+                reads_period(get(v)) for _, v, _ in parts["items"]),
         )
         rules.append(compiled_rule)
 
@@ -360,7 +379,7 @@ def compile_policy(checked: CheckedPolicy, sha256: str) -> Plan:
         scope_citation=scope.value("cite") if scope else None,
         scope=get(scope_expr),
         scope_blocks=tuple(block(b, n) for b, n in scope_blocks),
-        definitions={name: get(n) for name, n in definitions.items()},
+        definitions=definition_exprs,
         rules=tuple(rules),
         file=policy.file,
         sha256=sha256,

@@ -310,7 +310,7 @@ def evaluate_rule(rule: CompiledRule, context, period, as_of: datetime.date, pla
         if until is not U and as_of > until:
             return _result(rule, "not_applicable", f"no longer in force after {until.isoformat()}", period,
                            in_force, trace=traces)
-    projection = bool(period is not None and in_force is not None and period.end < in_force)
+    projection = bool(rule.reads_period and period is not None and in_force is not None and period.end < in_force)
     if rule.kind == "band":
         result = _band(rule, context, period, in_force, traces)
     elif rule.kind == "report":
