@@ -462,3 +462,24 @@ def test_no_input_gives_a_traceback():
                 text = text[:at] + text[at + rng.randint(1, 12):]
         for diagnostic in diagnose(text):
             render(diagnostic, text)
+
+
+# ---------------------------------------------------------------- docs/errors.md stays exact
+def _documented_examples():
+    import re
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "errors.md").read_text(encoding="utf-8")
+    pairs = re.findall(r"```policy\n(.*?)```\n\n```text\n(.*?)\n```", text, flags=re.S)
+    return text, pairs
+
+
+def test_errors_md_documents_every_code_and_its_examples_are_exact():
+    text, pairs = _documented_examples()
+    for code in CATALOGUE:
+        if code[0] in "EW":
+            assert f"## {code} — " in text, code
+    assert "facility.md" in text
+    assert len(pairs) >= 31
+    for source, rendered in pairs:
+        (diagnostic,) = diagnose(source)
+        assert render(diagnostic, source) == rendered
