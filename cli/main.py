@@ -40,6 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
                           help="exit 1 when: mandatory (a mandatory rule fails; default), unknown (also a mandatory "
                                "rule is unknown), target (also a target fails); comma-separated")
 
+    fmt = commands.add_parser("fmt", help="print policies in canonical layout (comments kept)")
+    fmt.add_argument("paths", nargs="+", metavar="PATH", help="policy files or folders of them")
+    mode = fmt.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true", help="rewrite the files in place")
+    mode.add_argument("--check", action="store_true", help="exit 1 if a file is not formatted")
+
     test = commands.add_parser("test", help="run policy test cases")
     test.add_argument("paths", nargs="*", metavar="PATH",
                       help="test case files or folders (default: the shipped policies' tests)")
@@ -58,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
         from . import evaluate
 
         return evaluate.run(args)
+    if args.command == "fmt":
+        from . import fmt
+
+        return fmt.run(args)
     if args.command == "test":
         from . import policytest
 

@@ -18,7 +18,10 @@ class Type:
 
     def __str__(self) -> str:
         if self.kind == "number":
-            return "a number" if self.dimension.is_dimensionless else f"a {self.dimension.name}"
+            if self.dimension.is_dimensionless:
+                return "a number"
+            name = self.dimension.name
+            return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
         return {"bool": "true/false", "date": "a date", "duration": "a duration", "text": "a text",
                 "error": "an erroneous value"}[self.kind]
 

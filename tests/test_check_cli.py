@@ -168,3 +168,18 @@ def test_empty_file_is_an_invalid_policy(capsys, tmp_path):
     code, _, err = run(capsys, "check", str(path))
     assert code == 3
     assert "E507" in err
+
+
+def test_fmt_prints_canonical_layout_and_check_reports_changes(tmp_path, capsys):
+    from dcpolicy.cli.main import main as cli_main
+
+    path = tmp_path / "x.policy"
+    path.write_text('jurisdiction xx "X"\n# the limit\ndefine   limit=1.3\nrule r "R"\n cite "§1"\n'
+                    ' require limit<=1.5   # keep me\n', encoding="utf-8")
+    assert cli_main(["fmt", "--check", str(path)]) == 1
+    capsys.readouterr()
+    assert cli_main(["fmt", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "define limit = 1.3" in out and "# the limit" in out and "# keep me" in out
+    assert cli_main(["fmt", "--write", str(path)]) == 0
+    assert cli_main(["fmt", "--check", str(path)]) == 0

@@ -1,0 +1,43 @@
+"""`policy fmt PATH…`: print policies in canonical layout, keeping comments."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from dcpolicy.dsl.diagnostics import DiagnosticError
+
+
+def run(args) -> int:
+    from dcpolicy.dsl.formatter import format_policy
+    from dcpolicy.dsl.loader import policy_files
+    from dcpolicy.dsl.parser import parse_file
+
+    try:
+        files = policy_files(args.paths)
+    except DiagnosticError as err:
+        print(err.render(), file=sys.stderr)
+        return 2
+    changed = []
+    for path in files:
+        try:
+            policy, text = parse_file(str(path))
+        except DiagnosticError as err:
+            print(err.render(), file=sys.stderr)
+            return 3
+        formatted = format_policy(policy, text)
+        if formatted == text:
+            continue
+        changed.append(path)
+        if args.write:
+            Path(path).write_text(formatted, encoding="utf-8")
+        elif not args.check:
+            sys.stdout.write(formatted)
+    if args.check:
+        for path in changed:
+            print(f"{path}: would be reformatted", file=sys.stderr)
+        return 1 if changed else 0
+    if args.write:
+        for path in changed:
+            print(f"{path}: reformatted")
+    return 0
