@@ -251,7 +251,8 @@ def handwritten(facility, as_of: datetime.date) -> list[tuple[str, str, object]]
     if pue is None:
         out.append(("pue_band", "unknown", None))
     else:
-        out.append(("pue_band", "pass", "A" if pue < 1.2 else "B" if pue < 1.5 else "C"))
+        below = lambda limit: pue < limit and not _near(pue, limit)  # noqa: E731 - band bounds use the tolerance
+        out.append(("pue_band", "pass", "A" if below(1.2) else "B" if below(1.5) else "C"))
     if chosen is None:
         out.append(("register", "unknown", None))
     else:
