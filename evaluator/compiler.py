@@ -4,9 +4,10 @@ Each clause expression becomes one Python function ``f(c, t)``; ``c`` is the eva
 context and ``t`` a flat list with one slot per AST node, filled with the node's value as it
 is computed (the trace). The static node table says, for each slot, the expression as written,
 its span, its dimension and whether it reads a fact; so explanations are rebuilt later from
-flat values and nothing is re-walked or re-checked at evaluation time. Measured on this
-project's rules, generated source with flat trace slots is the fast end of the options (see
-benchmarks/bench_eval.py).
+flat values and nothing is re-walked or re-checked at evaluation time. The choice of generated
+source with flat trace slots follows the measurements in the evaluator issue (generated source
+near hand-written speed, closures and tree-walkers several times slower); benchmarks/bench_eval.py
+measures this implementation against hand-written Python on the same rules.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class NodeInfo:
     type_kind: str  # number | bool | date | duration | text
     children: tuple[int, ...]
     op: str | None = None  # the operator of an operation node: <=, and, /, …
+    reads: tuple[str, ...] = ()  # aggregates: the member facts they read (for naming what is missing)
 
 
 @attrs.frozen
@@ -153,6 +155,7 @@ class _Generator:
                 type_kind=kind_type.kind if kind_type else "number",
                 children=tuple(children),
                 op=getattr(node, "op", None) if not isinstance(node, ast.Call) else node.name,
+                reads=self._facts_read(node) if kind == "aggregate" else (),
             )
             return f"_r(t, {slot}, {code})"
         return code
@@ -209,6 +212,24 @@ class _Generator:
                 return self._call(node, c, record, sub) + (children,)
         raise AssertionError(node)
 
+    def _facts_read(self, node) -> tuple[str, ...]:
+        """Fact paths an expression reads, through definitions too, in first-use order."""
+        found: list[str] = []
+        definitions = {d.name: d for d in self.checked.policy.definitions}
+        seen: set[str] = set()
+
+        def visit(expr):
+            for sub in ast.walk(expr):
+                if isinstance(sub, ast.Ref) and sub.root in ROOTS:
+                    if sub.text not in found:
+                        found.append(sub.text)
+                elif isinstance(sub, ast.Ref) and sub.root in definitions and sub.root not in seen:
+                    seen.add(sub.root)
+                    visit(definitions[sub.root].expr)
+
+        visit(node)
+        return tuple(found)
+
     def _reference(self, node: ast.Ref, c: str):
         if node.root in ROOTS:
             if node.root == "facility":
@@ -245,12 +266,15 @@ def _record(t, slot, value):
     return value
 
 
-class _Context:
+class Context:
     """Facts of one facility in one period, seen by generated code (created per evaluation)."""
 
-    __slots__ = ("F", "P", "periods_back", "plan", "memo", "dtrace", "members", "fiscal_start")
+    __slots__ = ("F", "P", "periods_back", "plan", "memo", "dtrace", "members", "fiscal_start", "name", "period_asked")
 
-    def __init__(self, plan: Plan, facility_values: dict, period_values: dict, periods_back, members):
+    def __init__(self, plan: Plan, facility_values: dict, period_values: dict, periods_back, members,
+                 name: str = ""):
+        self.name = name  # the facility id, to say whose fact is missing in an aggregate
+        self.period_asked: str | None = None  # the --period label, when one was asked for
         self.plan = plan
         self.F = facility_values
         self.P = period_values
@@ -263,6 +287,16 @@ class _Context:
     def back(self, k: int) -> dict:
         return self.periods_back(k)
 
+    def lookup(self, text: str):
+        """A fact by its written path: facility.x, period.x or period[-k].x (UNKNOWN when absent)."""
+        root, _, path = text.partition(".")
+        if root == "facility":
+            return self.F.get(path, runtime.UNKNOWN)
+        if root == "period":
+            return self.P.get(path, runtime.UNKNOWN)
+        k = int(root[len("period[-"):-1])
+        return self.back(k).get(path, runtime.UNKNOWN)
+
     def d(self, name: str):
         if name in self.memo:
             return self.memo[name]
@@ -272,8 +306,6 @@ class _Context:
         self.dtrace[name] = trace
         return value
 
-
-Context = _Context
 
 
 def compile_policy(checked: CheckedPolicy, sha256: str) -> Plan:

@@ -218,6 +218,8 @@ def first_known(*thunks):
 
 def aggregate(kind, members, value, weight, where):
     """Aggregate over the operator's member contexts; any unknown that matters makes the result unknown."""
+    if kind in ("any", "all"):
+        return _any_all(kind == "any", members, value, where)
     values, weights = [], []
     for m in members:
         if where is not None:
@@ -237,10 +239,6 @@ def aggregate(kind, members, value, weight, where):
             weights.append(w)
     if kind == "count":
         return float(len(values))
-    if kind == "all":
-        return all(values)
-    if kind == "any":
-        return any(values)
     if not values:
         return U
     if kind == "sum":
@@ -255,3 +253,19 @@ def aggregate(kind, members, value, weight, where):
     if kind == "maximum":
         return max(values)
     raise ValueError(kind)
+
+
+def _any_all(is_any: bool, members, value, where):
+    """Kleene any/all: one member that settles the answer decides, even beside unknown ones."""
+    settles = True if is_any else False
+    saw_unknown = False
+    for m in members:
+        keep = True if where is None else where(m)
+        if keep is False:
+            continue
+        v = value(m)
+        if keep is True and v is settles:
+            return settles
+        if keep is U or v is U:
+            saw_unknown = True
+    return U if saw_unknown else (not settles)

@@ -80,20 +80,30 @@ def load_yaml(text: str, file: str) -> tuple[Node | None, list[Diagnostic]]:
     """
     import yaml
 
-    loader = yaml.SafeLoader(text)
-    try:
+    # libyaml composes the same node graph with the same marks, several times faster; its error
+    # messages are terser, so a document that fails is parsed again by PyYAML for the diagnostic.
+    fast = getattr(yaml, "CSafeLoader", None)
+    loaders = [fast, yaml.SafeLoader] if fast is not None else [yaml.SafeLoader]
+    for loader_class in loaders:
+        loader = loader_class(text)
         try:
-            root = loader.get_single_node()
-        except yaml.MarkedYAMLError as exc:
-            return None, [_syntax_error(file, exc)]
-        except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
-            return None, [Diagnostic("F102", f"YAML syntax error: {exc}", Span.point(file, 1, 1))]
-        if root is None:
-            return None, []
-        builder = _Builder(file, loader, text)
-        return builder.build(root), builder.diagnostics
-    finally:
-        loader.dispose()
+            try:
+                root = loader.get_single_node()
+            except yaml.MarkedYAMLError as exc:
+                if loader_class is not yaml.SafeLoader:
+                    continue
+                return None, [_syntax_error(file, exc)]
+            except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
+                if loader_class is not yaml.SafeLoader:
+                    continue
+                return None, [Diagnostic("F102", f"YAML syntax error: {exc}", Span.point(file, 1, 1))]
+            if root is None:
+                return None, []
+            builder = _Builder(file, loader, text)
+            return builder.build(root), builder.diagnostics
+        finally:
+            loader.dispose()
+    raise AssertionError("unreachable: the pure-Python loader always returns")
 
 
 def _syntax_error(file: str, exc) -> Diagnostic:

@@ -612,9 +612,6 @@ def test_operator_rule_not_reported_per_facility(tmp_path):
     assert evaluation(run, "d").status == "out_of_scope"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: engine.expected_label (used for an operator whose facilities have no "
-                                       "period) is off by one on the last day of a period: as of 2026-03-31 it "
-                                       "gives FY2024, but FY2025 ends that day")
 def test_operator_period_label_without_periods_on_last_day(tmp_path):
     text = "dcpolicy: portfolio/1\noperator: acme\nfacilities:\n  - {id: a, name: A, power: {nominal_connected: 1 MW}}\n"
     run = evaluate([OPERATOR], load(tmp_path, text), D(2026, 3, 31))
@@ -622,10 +619,6 @@ def test_operator_period_label_without_periods_on_last_day(tmp_path):
     assert acme.period == "FY2025"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: an operator rule that is unknown because a member lacks a fact does not "
-                                       "name the field: missing == (\"a fact of the operator's facilities for "
-                                       "weighted_mean(...)\",) — aggregates record no trace slots — while brief "
-                                       "step 6 says `missing` lists the fields (e.g. period.energy.it)")
 def test_operator_rule_unknown_names_missing_field(tmp_path):
     text = (PORTFOLIO % "true").replace("energy: {total: 30 GWh, it: 10 GWh}", "energy: {total: 30 GWh}")
     run = evaluate([OPERATOR], load(tmp_path, text), D(2026, 8, 1))

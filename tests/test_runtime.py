@@ -198,9 +198,6 @@ def test_aggregate_unknown_member_value_is_unknown():
     assert rt.aggregate("count", [], lambda m: m, None, None) == 0.0
 
 
-@pytest.mark.xfail(strict=True, reason="bug: aggregate() returns UNKNOWN for any()/all() on the first unknown member "
-                                       "even when another member decides the result (docstring: 'any unknown that "
-                                       "matters'); Kleene any(U, True) = True, all(U, False) = False")
 def test_any_all_unknown_that_does_not_matter():
     assert rt.aggregate("any", [U, True], lambda m: m, None, None) is True
     assert rt.aggregate("all", [U, False], lambda m: m, None, None) is False
