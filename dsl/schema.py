@@ -95,7 +95,8 @@ FACILITY_FIELDS: dict[str, FactType] = {
     "redundancy.electrical": _k("text"),
     "redundancy.cooling": _k("text"),
     "design_pue": _k("number", minimum=1.0),
-    "management_system.standard": _e("ISO 50001", "EMAS"),
+    # "none" is a project addition: it states that there is no system, where an absent field is unknown
+    "management_system.standard": _e("ISO 50001", "EMAS", "none"),
     "management_system.since": _k("date"),
     "management_system.certified": _k("flag"),
     "erf_exemption": _e("no_fault", "heat_network_agreement", "offer_declined"),
