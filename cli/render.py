@@ -90,12 +90,15 @@ def to_json(run: Run, explain: bool = True) -> str:
 def _value_text(result: RuleResult) -> tuple[str, str]:
     from .explain import show
 
+    from dcpolicy.dsl import units
+
+    dimension = next((d for d, unit in units.CANONICAL_UNITS.items() if unit and unit == result.unit), None)
+
     def fmt(v):
         if v is None:
             return ""
-        if isinstance(v, float) and result.unit:
-            from dcpolicy.dsl import units
-            return units.format_number(v) + f" {result.unit}"
+        if isinstance(v, float) and dimension is not None:
+            return units.format_quantity(v, dimension)
         return show(v)
 
     return fmt(result.value), fmt(result.limit)

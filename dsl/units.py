@@ -57,6 +57,8 @@ VOLUME = _dim(length=3)
 DATA = _dim(data=1)
 TEMPERATURE = _dim(temperature=1)
 OIL = _dim(oil=1)
+WATER_PER_ENERGY = VOLUME / ENERGY  # WUE
+OIL_PER_ENERGY = OIL / ENERGY  # crude-oil conversion factors
 
 DIMENSION_NAMES = {
     NUMBER: "number",
@@ -69,6 +71,8 @@ DIMENSION_NAMES = {
     DATA: "data size",
     TEMPERATURE: "temperature",
     OIL: "crude-oil equivalent",
+    WATER_PER_ENERGY: "volume per energy",
+    OIL_PER_ENERGY: "crude-oil equivalent per energy",
 }
 CANONICAL_UNITS = {
     NUMBER: "",
@@ -81,6 +85,8 @@ CANONICAL_UNITS = {
     DATA: "B",
     TEMPERATURE: "degC",
     OIL: "kl",
+    WATER_PER_ENERGY: "m3/kWh",
+    OIL_PER_ENERGY: "kl/kWh",
 }
 
 
@@ -211,6 +217,8 @@ def format_quantity(value: float, dimension: Dimension) -> str:
     """Show a canonical value in the unit a reader expects (1.2 GWh rather than 1200000 kWh)."""
     if dimension.is_dimensionless:
         return format_number(value)
+    if dimension == WATER_PER_ENERGY:  # WUE is read in litres per kWh
+        return f"{format_number(value * 1000)} L/kWh"
     ladders = {
         POWER: [("GW", 1e6), ("MW", 1e3), ("kW", 1.0), ("W", 1e-3)],
         ENERGY: [("TWh", 1e9), ("GWh", 1e6), ("MWh", 1e3), ("kWh", 1.0), ("Wh", 1e-3)],
