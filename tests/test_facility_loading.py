@@ -379,7 +379,7 @@ def test_examples_load_cleanly():
     assert fra.facts["management_system.since"].value == datetime.date(2024, 11, 1)
     assert tokyo.facts["jp_business_type"].value == "housing"
     assert tokyo.facts["area.computer_room"].value == 2400.0
-    assert [p.label for p in tokyo.periods] == ["FY2023", "FY2024", "FY2025"]
+    assert [p.label for p in tokyo.periods] == ["FY2021", "FY2022", "FY2023", "FY2024", "FY2025"]
 
 
 # --------------------------------------------------------------------------------------------
