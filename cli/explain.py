@@ -144,7 +144,9 @@ def _explain_nodes(trace: ClauseTrace, evaluation, lines: list[str], indent: int
 
     for name, expr, values in trace.definitions:
         root = expr.root
-        lines.append(pad + f"{name} = {root.text} = {show(values[0], root)}")
+        value = show(values[0], root)
+        lines.append(pad + (f"{name} = {value}" if root.text == value or root.kind == "literal"
+                            else f"{name} = {root.text} = {value}"))
     facts_of(trace.expr, trace.values)
     for _, expr, values in trace.definitions:
         facts_of(expr, values)

@@ -422,10 +422,23 @@ def _metric_name(text: str) -> str:
     return text.upper() if text in _METRICS else text
 
 
-def _display(value, info, percent: bool) -> str:
+def _display(value, info, percent: bool, decimals: int | None = None) -> str:
     if percent and isinstance(value, (int, float)):
-        return f"{units.format_number(round(value * 100, 6))} %"
+        shown = value * 100 if decimals is None else round(value * 100, max(decimals - 2, 0))
+        return f"{units.format_number(round(shown, 6))} %"
+    if decimals is not None and isinstance(value, float) and info.dimension.is_dimensionless:
+        return units.format_number(round(value, decimals))
     return _show(value, info)
+
+
+def _decimals_to_tell_apart(value, limit) -> int | None:
+    """The fewest decimals (at least 3) at which a value reads differently from its limit."""
+    if not isinstance(value, (int, float)) or not isinstance(limit, (int, float)):
+        return None
+    for decimals in range(3, 10):
+        if value == limit or round(value, decimals) != round(limit, decimals):
+            return decimals
+    return None
 
 
 def _requirement(rule, context, period, in_force, traces) -> RuleResult:
@@ -445,8 +458,9 @@ def _requirement(rule, context, period, in_force, traces) -> RuleResult:
         unit = left_info.dimension.canonical_unit or None
         percent = "%" in right_info.text
         if value is not U and limit is not U:
-            shown_value = _display(value, left_info, percent)
-            shown_limit = _display(limit, right_info, percent)
+            decimals = _decimals_to_tell_apart(value, limit)
+            shown_value = _display(value, left_info, percent, decimals)
+            shown_limit = _display(limit, right_info, percent, decimals)
             name = _metric_name(left_info.text)
             words = {"<=": "is above the limit", "<": "is not below the limit", ">=": "is below the minimum",
                      ">": "is not above the minimum", "==": "is not equal to", "!=": "must differ from"}[node.op]
@@ -488,7 +502,7 @@ def _gap(op, value, limit, left_info, percent, trace, context) -> str | None:
         return None
     difference = value - limit
     direction = "fall" if op in ("<=", "<") else "rise"
-    amount = _display(abs(difference), left_info, percent)
+    amount = _display(abs(difference), left_info, percent, _decimals_to_tell_apart(abs(difference), 0.0))
     text = f"{_metric_name(left_info.text)} must {direction} by {amount}"
     if left_info.kind == "definition":
         definition = context.plan.definitions.get(left_info.path)
