@@ -32,10 +32,13 @@ U = UNKNOWN
 def add(a, b):
     if a is U or b is U:
         return U
-    if isinstance(a, datetime.date):
-        return b.add_to(a)
-    if isinstance(b, datetime.date):
-        return a.add_to(b)
+    try:
+        if isinstance(a, datetime.date):
+            return b.add_to(a)
+        if isinstance(b, datetime.date):
+            return a.add_to(b)
+    except (ValueError, OverflowError):  # a date beyond year 9999: no such day to compare with
+        return U
     return a + b
 
 
@@ -43,7 +46,10 @@ def sub(a, b):
     if a is U or b is U:
         return U
     if isinstance(a, datetime.date):
-        return b.add_to(a, -1)
+        try:
+            return b.add_to(a, -1)
+        except (ValueError, OverflowError):
+            return U
     return a - b
 
 
@@ -61,9 +67,10 @@ def power(a, b):
     if a is U or b is U:
         return U
     try:
-        return float(a) ** float(b)
+        result = float(a) ** float(b)
     except (OverflowError, ZeroDivisionError, ValueError):
         return U
+    return U if isinstance(result, complex) else result
 
 
 def neg(a):
@@ -168,13 +175,19 @@ def fiscal_year(day, start):
 def start_of_fiscal_year(year, start):
     if year is U:
         return U
-    return datetime.date(int(year), start[0], start[1])
+    try:
+        return datetime.date(int(year), start[0], start[1])
+    except (ValueError, OverflowError):
+        return U
 
 
 def end_of_fiscal_year(year, start):
     if year is U:
         return U
-    return datetime.date(int(year) + 1, start[0], start[1]) - datetime.timedelta(days=1)
+    try:
+        return datetime.date(int(year) + 1, start[0], start[1]) - datetime.timedelta(days=1)
+    except (ValueError, OverflowError):
+        return U
 
 
 def year(day):
@@ -186,7 +199,7 @@ def make_date(y, m, d):
         return U
     try:
         return datetime.date(int(y), int(m), int(d))
-    except ValueError:
+    except (ValueError, OverflowError):
         return U
 
 
@@ -205,7 +218,10 @@ def absolute(a):
 def round_(a, digits):
     if a is U or digits is U:
         return U
-    return round(a + 0.0, int(digits))
+    try:
+        return round(a + 0.0, int(digits))
+    except (ValueError, OverflowError):
+        return U
 
 
 def first_known(*thunks):

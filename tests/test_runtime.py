@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dcpolicy.dsl.types import Duration
 from dcpolicy.evaluator import runtime as rt
 
 U = rt.UNKNOWN
@@ -206,3 +207,19 @@ def test_any_all_unknown_that_does_not_matter():
 def test_any_all_unknown_that_matters():
     assert rt.aggregate("any", [U, False], lambda m: m, None, None) is U
     assert rt.aggregate("all", [U, True], lambda m: m, None, None) is U
+
+
+# ---------------------------------------------------------------- values with no answer are unknown, never a crash
+@pytest.mark.parametrize("call", [
+    lambda: rt.power(-8.0, 1 / 3),  # would be complex
+    lambda: rt.power(10.0, 1e6),  # overflows
+    lambda: rt.start_of_fiscal_year(1e12, (4, 1)),
+    lambda: rt.end_of_fiscal_year(9999, (4, 1)),
+    lambda: rt.make_date(2025, 2, 30),
+    lambda: rt.make_date(float("inf"), 1, 1),
+    lambda: rt.add(datetime.date(9999, 6, 1), Duration(12, 0)),
+    lambda: rt.sub(datetime.date(1, 6, 1), Duration(12, 0)),
+    lambda: rt.div(1.0, 0.0),
+])
+def test_operations_without_an_answer_are_unknown(call):
+    assert call() is rt.UNKNOWN
