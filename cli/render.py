@@ -86,6 +86,12 @@ def to_json(run: Run, explain: bool = True) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+def verdict_label(result: RuleResult) -> str:
+    """PASS, FAIL* (a projection), EXEMPT (proposed) … as every renderer shows it."""
+    return (LABELS[result.verdict] + ("*" if result.projection else "")
+            + (f" ({result.legal_status})" if result.legal_status else ""))
+
+
 # ---------------------------------------------------------------- table
 def _value_text(result: RuleResult) -> tuple[str, str]:
     from .explain import show
@@ -123,8 +129,8 @@ def to_table(run: Run, explain: bool, console) -> None:
         for column in ("verdict", "rule", "title", "citation", "value", "limit"):
             table.add_column(column, overflow="fold")
         for r in results:
-            verdict = LABELS[r.verdict] + ("*" if r.projection else "") + (" (proposed)" if r.legal_status else "")
             value, limit = _value_text(r)
+            verdict = verdict_label(r)
             table.add_row(Text(verdict, style=STYLES[r.verdict]), r.rule, r.title, r.citation or "", value, limit)
         return table
 
@@ -154,7 +160,7 @@ def to_table(run: Run, explain: bool, console) -> None:
 def _reasons(results, console) -> None:
     for r in results:
         if r.verdict in ("fail", "unknown", "exempt"):
-            console.print(f"  {LABELS[r.verdict]:<8} {r.rule}: {r.reason}", highlight=False, markup=False,
+            console.print(f"  {verdict_label(r):<8} {r.rule}: {r.reason}", highlight=False, markup=False,
                           soft_wrap=True)
             if r.gap:
                 console.print(f"           gap: {r.gap}", highlight=False, markup=False, soft_wrap=True)
@@ -178,8 +184,8 @@ def _summary_reasons(results) -> list[str]:
     shown = [r for r in results
              if r.verdict in ("fail", "unknown", "exempt") and r.severity in ("mandatory", "target")]
     if len(shown) > 1 and len({(r.verdict, r.reason) for r in shown}) == 1:  # e.g. an undecidable scope
-        return [f"    {LABELS[shown[0].verdict]:<8} {len(shown)} rules: {shown[0].reason}"]
-    return [f"    {LABELS[r.verdict]:<8} {r.rule}: {r.reason}" for r in shown]
+        return [f"    {verdict_label(shown[0]):<8} {len(shown)} rules: {shown[0].reason}"]
+    return [f"    {verdict_label(r):<8} {r.rule}: {r.reason}" for r in shown]
 
 
 # ---------------------------------------------------------------- markdown
@@ -190,7 +196,7 @@ def to_markdown(run: Run, explain: bool) -> str:
         out = ["| verdict | rule | title | citation | value | limit | reason |", "|---|---|---|---|---|---|---|"]
         for r in results:
             value, limit = _value_text(r)
-            cells = [LABELS[r.verdict] + ("*" if r.projection else ""), f"`{r.rule}`", r.title, r.citation or "",
+            cells = [verdict_label(r), f"`{r.rule}`", r.title, r.citation or "",
                      value, limit, r.reason]
             out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
         return out
