@@ -105,6 +105,8 @@ def explain_lines(result: RuleResult, evaluation: Evaluation | None, as_of: date
     lines = [f"{result.rule}  {result.verdict.upper()}  {result.title}   ({result.citation})"]
     if result.legal_status:
         lines[0] += f"  [{result.legal_status}]"
+    for quote in result.quotes:
+        lines.append(f"  law says  \u201c{quote}\u201d")
     if result.period:
         kind = evaluation.period_kind if evaluation else ""
         lines.append(f"  period    {result.period}" + (f" ({'fiscal' if kind == 'fiscal' else 'calendar'} year)" if kind else ""))

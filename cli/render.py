@@ -29,6 +29,8 @@ def result_json(result: RuleResult, evaluation: Evaluation | None, explain: bool
     }
     if result.legal_status:
         out["legal_status"] = result.legal_status
+    if result.quotes:
+        out["quote"] = list(result.quotes)
     if result.value is not None:
         out["value"] = json_value(result.value)
     if result.limit is not None:

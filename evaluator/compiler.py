@@ -79,7 +79,7 @@ class CompiledRule:
     kind: str  # rule | band | report
     title: str
     citation: str | None
-    quote: str | None
+    quotes: tuple[str, ...]  # the law's own words, where they decide a boundary
     notes: tuple[str, ...]
     severity: str
     legal_status: str | None
@@ -377,7 +377,7 @@ def compile_policy(checked: CheckedPolicy, sha256: str) -> Plan:
             kind=declaration.kind,
             title=declaration.title,
             citation=declaration.value("cite"),
-            quote=declaration.value("quote"),
+            quotes=tuple(c.value for c in declaration.clauses if c.keyword == "quote"),
             notes=tuple(c.value for c in declaration.clauses if c.keyword == "note"),
             severity=severity,
             legal_status=declaration.value("legal-status") or (

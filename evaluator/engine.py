@@ -371,7 +371,7 @@ def _result(rule, verdict, reason, period, in_force, trace=(), **extra) -> RuleR
     return RuleResult(
         rule=rule.rule_id, title=rule.title, citation=rule.citation, severity=rule.severity, verdict=verdict,
         reason=reason, period=period.label if period is not None else None, in_force_from=in_force,
-        legal_status=rule.legal_status, quote=rule.quote, trace=tuple(trace), **extra,
+        legal_status=rule.legal_status, quotes=rule.quotes, trace=tuple(trace), **extra,
     )
 
 

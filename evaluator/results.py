@@ -49,7 +49,7 @@ class RuleResult:
     gap: str | None = None
     due: datetime.date | None = None
     items: tuple[tuple[str, str, bool, bool], ...] = ()  # (name, title, public, present)
-    quote: str | None = None
+    quotes: tuple[str, ...] = ()
     trace: tuple[ClauseTrace, ...] = ()
 
 
