@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import math
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 
 class _Marker:
@@ -216,11 +217,14 @@ def absolute(a):
 
 
 def round_(a, digits):
+    """Round half away from zero on the decimal value (四捨五入, commercial rounding), not
+    Python's round-half-to-even on the binary float: round(0.125, 2) is 0.13."""
     if a is U or digits is U:
         return U
     try:
-        return round(a + 0.0, int(digits))
-    except (ValueError, OverflowError):
+        quantum = Decimal(1).scaleb(-int(digits))
+        return float(Decimal(repr(float(a))).quantize(quantum, rounding=ROUND_HALF_UP))
+    except (ValueError, OverflowError, InvalidOperation):
         return U
 
 

@@ -223,3 +223,11 @@ def test_any_all_unknown_that_matters():
 ])
 def test_operations_without_an_answer_are_unknown(call):
     assert call() is rt.UNKNOWN
+
+
+@pytest.mark.parametrize("value, digits, expected", [
+    (0.125, 2, 0.13), (98.95, 1, 99.0), (98.85, 1, 98.9), (2.5, 0, 3.0), (-2.5, 0, -3.0), (1.2345, 3, 1.235),
+    (99.04999, 1, 99.0),
+])
+def test_round_is_half_away_from_zero_on_the_decimal_value(value, digits, expected):
+    assert rt.round_(value, digits) == expected
