@@ -535,8 +535,11 @@ def _band(rule, context, period, in_force, traces) -> RuleResult:
 
 def _report(rule, context, period, in_force, traces) -> RuleResult:
     if period is None:  # contract: no usable period is `unknown`, never a verdict on absent figures
-        reason = "cannot judge the report: no reporting period of this calendar ends on or before the evaluation date"
-        return _result(rule, "unknown", reason, period, in_force, trace=traces, missing=("period",))
+        asked = context.period_asked
+        why = (f"the facility has no figures for period {asked}" if asked else
+               "no reporting period of this calendar ends on or before the evaluation date")
+        return _result(rule, "unknown", f"cannot judge the report: {why}", period, in_force, trace=traces,
+                       missing=("period",))
     due = None
     if rule.due is not None:
         due = _run(rule.due, context, "due", traces)
