@@ -71,6 +71,8 @@ def clause_tree(trace: ClauseTrace, evaluation: Evaluation | None) -> dict:
             "value": json_value(values[slot]),
             "span": {"file": info.span.file, "line": info.span.line, "column": info.span.column},
         }
+        if info.type_kind == "number" and not info.dimension.is_dimensionless:
+            step["unit"] = info.dimension.canonical_unit
         if values[slot] is runtime.UNKNOWN:
             step["unknown"] = True
         if info.kind == "fact":
