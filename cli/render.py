@@ -136,26 +136,23 @@ def to_table(run: Run, explain: bool, console) -> None:
             table.add_row(Text(verdict, style=STYLES[r.verdict]), r.rule, r.title, r.citation or "", value, limit)
         return table
 
-    for evaluation in run.evaluations:
-        console.print(summary_line(evaluation.facility, evaluation.jurisdiction, evaluation.status,
-                                   evaluation.results, evaluation.period), style="bold")
-        console.print(table_for(evaluation.results))
-        _reasons(evaluation.results, console)
+    def section(headline: str, results, evaluation, subtitle: str | None = None) -> None:
+        console.print(headline, style="bold")
+        if subtitle:
+            console.print(subtitle, highlight=False)
+        console.print(table_for(results))
+        _reasons(results, console)
         if explain:
-            for r in evaluation.results:
+            for r in results:
                 console.print("\n".join(explain_lines(r, evaluation, run.as_of)), highlight=False, markup=False)
                 console.print()
-    for operator in run.operators:
-        console.print(summary_line(f"operator {operator.operator}", operator.jurisdiction, None,
-                                   operator.results, operator.period), style="bold")
-        console.print(f"facilities: {', '.join(operator.facilities)}", highlight=False)
-        console.print(table_for(operator.results))
-        _reasons(operator.results, console)
-        if explain:
-            for r in operator.results:
-                console.print("\n".join(explain_lines(r, None, run.as_of)), highlight=False, markup=False)
-                console.print()
-    if any(r.projection for e in run.evaluations for r in e.results):
+
+    for e in run.evaluations:
+        section(summary_line(e.facility, e.jurisdiction, e.status, e.results, e.period), e.results, e)
+    for o in run.operators:
+        section(summary_line(f"operator {o.operator}", o.jurisdiction, None, o.results, o.period), o.results, None,
+                f"facilities: {', '.join(o.facilities)}")
+    if any(r.projection for group in (*run.evaluations, *run.operators) for r in group.results):
         console.print("* projection: the figures used predate the rule's in-force date", highlight=False)
 
 
