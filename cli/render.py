@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import dcpolicy
-from dcpolicy.evaluator.results import Evaluation, OperatorEvaluation, RuleResult, Run
+from dcpolicy.evaluator.results import Evaluation, RuleResult, Run
 
 from .explain import clause_tree, explain_lines, json_value
 

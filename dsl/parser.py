@@ -91,7 +91,7 @@ def parse(text: str, file: str = "<policy>") -> ast.Policy:
         raise DiagnosticError([_unexpected_token(err, text, file)], {file: text}) from None
     except UnexpectedCharacters as err:
         raise DiagnosticError([_unexpected_character(err, text, file)], {file: text}) from None
-    except UnexpectedInput as err:  # UnexpectedEOF
+    except UnexpectedInput:  # UnexpectedEOF
         if not re.sub(r"#[^\n]*", "", text).strip():
             raise DiagnosticError([_missing_header(file, Span.point(file, 1, 1))], {file: text}) from None
         raise DiagnosticError([_end_of_file(text, file, set())], {file: text}) from None

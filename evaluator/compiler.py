@@ -20,7 +20,6 @@ import attrs
 from dcpolicy.dsl import ast
 from dcpolicy.dsl.checker import AGGREGATES, ROOTS, BandLevel, CheckedPolicy
 from dcpolicy.dsl.diagnostics import Span
-from dcpolicy.dsl.types import Duration
 from dcpolicy.dsl.units import Dimension
 
 from . import runtime

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime
 import gc
 
+import attrs
+
 from dcpolicy.dsl import units
 
 from . import runtime
@@ -362,8 +364,6 @@ def evaluate_rule(rule: CompiledRule, context, period, as_of: datetime.date, pla
 
 
 def _evolve(result: RuleResult, **changes) -> RuleResult:
-    import attrs
-
     return attrs.evolve(result, **changes)
 
 

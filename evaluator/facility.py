@@ -20,6 +20,7 @@ import math
 import os
 import re
 import sys
+from pathlib import Path
 
 import attrs
 
@@ -227,7 +228,7 @@ class _Loader:
         real = os.path.realpath(base if base is not None else display)
         where = at or Span.point(display, 1, 1)
         try:
-            data = open(real, "rb").read()
+            data = Path(real).read_bytes()
         except FileNotFoundError:
             hint = "check the path"
             if at is not None:

@@ -277,7 +277,7 @@ def aggregate(kind, members, value, weight, where):
 
 def _any_all(is_any: bool, members, value, where):
     """Kleene any/all: one member that settles the answer decides, even beside unknown ones."""
-    settles = True if is_any else False
+    settles = is_any
     saw_unknown = False
     for m in members:
         keep = True if where is None else where(m)
