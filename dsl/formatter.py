@@ -109,6 +109,48 @@ def _expr(expr) -> str:
     raise TypeError(f"cannot format {expr!r}")
 
 
+# ---------------------------------------------------------------- long expressions
+WIDTH = 100  # lines longer than this are broken at top-level and/or and between tiers
+
+
+def _chain(expr, op: str) -> list:
+    """The operands of a left-nested chain of one logical operator: a and b and c → [a, b, c]."""
+    if isinstance(expr, ast.Logical) and expr.op == op:
+        return _chain(expr.left, op) + [expr.right]
+    return [expr]
+
+
+def layout_expr(expr, column: int, minimum: int = 0) -> str:
+    """``format_expr`` broken over lines when it would run past WIDTH.
+
+    ``column`` is where the expression starts; continuation lines are padded to line up under it
+    (``and`` / ``or`` under the first operand, each tier under the first tier).
+    """
+    flat = format_expr(expr, minimum)
+    if column + len(flat) <= WIDTH:
+        return flat
+    if _precedence(expr) < minimum:
+        return "(" + layout_expr(expr, column + 1) + ")"
+    match expr:
+        case ast.Logical(op=op):
+            level = _precedence(expr)
+            operands = _chain(expr, op)
+            first = layout_expr(operands[0], column, level)
+            rest = [f"{op} " + layout_expr(o, column + len(op) + 1, level + 1) for o in operands[1:]]
+            return ("\n" + " " * column).join([first, *rest])
+        case ast.Paren(inner=inner):
+            return "(" + layout_expr(inner, column + 1) + ")"
+        case ast.Tiered(tiers=tiers, otherwise=otherwise):
+            parts = [f"{format_expr(t.value)} when {layout_expr(t.condition, column + 1)}" for t in tiers]
+            parts.append(f"{format_expr(otherwise)} otherwise")
+            return "(" + (",\n" + " " * (column + 1)).join(parts) + ")"
+    return flat
+
+
+def _last_line_length(text: str) -> int:
+    return len(text.rsplit("\n", 1)[-1])
+
+
 # ---------------------------------------------------------------- comments
 def _lines(source: str) -> list[str]:
     """Source lines as the parser counts them: only "\\n" ends a line."""
@@ -170,16 +212,16 @@ class _Line:
     indent: int
     anchor: tuple[int, int]  # source line and column at which the element starts
     blank_before: bool = False
-    before: list[str] = attrs.Factory(list)
+    before: list[tuple[str, int]] = attrs.Factory(list)  # own-line comments and their source lines
     after: list[str] = attrs.Factory(list)
 
 
-def _clause_value(clause: ast.Clause) -> str:
+def _clause_value(clause: ast.Clause, column: int) -> str:
     if isinstance(clause.value, str):
         if clause.keyword in ("severity", "legal-status", "for"):
             return clause.value
         return quote(clause.value)
-    return format_expr(clause.value)
+    return layout_expr(clause.value, column)
 
 
 def _bound(bound: ast.Bound) -> str:
@@ -220,9 +262,12 @@ def _at(span) -> tuple[int, int]:
 
 
 def _definition(definition: ast.Definition) -> _Line:
-    text = f"define {definition.name} = {format_expr(definition.expr)}"
+    head = f"define {definition.name} = "
+    text = head + layout_expr(definition.expr, len(head))
     if definition.doc is not None:
-        text += f"  {quote(definition.doc)}"
+        doc = quote(definition.doc)
+        fits = "\n" not in text and _last_line_length(text) + 2 + len(doc) <= WIDTH
+        text += f"  {doc}" if fits else f"\n  {doc}"
     return _Line(text, 0, _at(definition.span))
 
 
@@ -232,10 +277,13 @@ def _declaration(declaration: ast.Declaration) -> list[_Line]:
     keywords = [c.keyword for c in declaration.clauses] + [b.keyword for b in declaration.blocks]
     keywords += ["level"] * bool(declaration.levels) + ["item"] * bool(declaration.items)
     width = max((len(k) for k in keywords), default=0)
+    column = 2 + width + 1  # where clause values start, counted from the start of the line
     for clause in declaration.clauses:
-        out.append(_Line(f"{clause.keyword.ljust(width)} {_clause_value(clause)}", 2, _at(clause.span)))
+        value = _clause_value(clause, column)
+        out.append(_Line(f"{clause.keyword.ljust(width)} {_dedent(value, 2)}", 2, _at(clause.span)))
     for block in declaration.blocks:
-        out.append(_Line(f"{block.keyword.ljust(width)} {format_expr(block.condition)}", 2, _at(block.span)))
+        condition = layout_expr(block.condition, column)
+        out.append(_Line(f"{block.keyword.ljust(width)} {_dedent(condition, 2)}", 2, _at(block.span)))
         inner = max((len(c.keyword) for c in block.clauses), default=0)
         for clause in block.clauses:
             out.append(_Line(f"{clause.keyword.ljust(inner)} {quote(clause.value)}", 4, _at(clause.span)))
@@ -254,6 +302,12 @@ def _declaration(declaration: ast.Declaration) -> list[_Line]:
             text += f" when {format_expr(item.condition)}"
         out.append(_Line(text, 2, _at(item.span)))
     return out
+
+
+def _dedent(text: str, indent: int) -> str:
+    """Continuation lines are laid out from the start of the line; the element's indent is added later."""
+    first, *rest = text.split("\n")
+    return "\n".join([first, *(line[indent:] for line in rest)])
 
 
 def _blank_between(source_lines: list[str], after_line: int, before_line: int) -> bool:
@@ -292,26 +346,40 @@ def format_policy(policy: ast.Policy, source: str) -> str:
             else:
                 first = anchors[position]
                 target = min(i for i in by_anchor if lines[i].anchor == first)
-                lines[target].before.append(comment.text)
+                lines[target].before.append((comment.text, comment.line))
         else:
             position = bisect.bisect_right(anchors, (comment.line, float("inf")))
             if position == 0:
-                lines[0].before.append(comment.text)
+                lines[0].before.append((comment.text, comment.line))
             else:
                 last = anchors[position - 1]
                 target = max(i for i in by_anchor if lines[i].anchor == last)
                 lines[target].after.append(comment.text)
 
+    def blank_above(source_line: int) -> bool:
+        return source_line >= 2 and not source_lines[source_line - 2].strip()
+
     out: list[str] = []
-    for line in lines:
-        if line.blank_before and out:
+
+    def separate() -> None:
+        if out and out[-1] != "":
             out.append("")
+
+    for line in lines:
+        if line.blank_before:
+            separate()
         pad = " " * line.indent
-        out.extend(pad + text for text in line.before)
-        text = pad + line.text
+        for text, source_line in line.before:
+            if blank_above(source_line):
+                separate()
+            out.append(pad + text)
+        if blank_above(line.anchor[0]):
+            separate()
+        first, *continued = line.text.split("\n")
+        printed = [pad + first] + [pad + text for text in continued]
         if line.after:
-            text += "  " + " ".join(line.after)
-        out.append(text.rstrip())
+            printed[-1] += "  " + " ".join(line.after)
+        out.extend(text.rstrip() for text in printed)
     if trailing_file:
         out.append("")
         out.extend(trailing_file)

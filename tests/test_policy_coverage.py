@@ -56,3 +56,11 @@ def test_every_rule_cites_and_the_policy_checks_clean(name):
     assert not checked.warnings
     for rule in checked.policy.rules:
         assert rule.value("cite"), f"{checked.code}.{rule.name} has no citation"
+
+
+@pytest.mark.parametrize("name", sorted(POLICIES))
+def test_shipped_policies_are_in_canonical_layout(name):
+    from dcpolicy.dsl.formatter import format_policy
+
+    checked = POLICIES[name]
+    assert format_policy(checked.policy, checked.source) == checked.source, f"run: policy fmt --write policies/{name}"

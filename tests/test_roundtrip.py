@@ -117,6 +117,7 @@ define a = ((1 + 2)) * 3 ^ (2 ^ 2)  "doc"  # a
 define b = -(a) + (-a) ^ 2
 
 # group two
+
 define c = not (a > 1 and b < 2) or a in {1, 2}
 
 rule r "T"
