@@ -9,7 +9,9 @@
 * clauses indented 2 with aligned keywords, the clauses of an exempt/exclude block indented 4;
 * expressions with the fewest parentheses the precedence allows
   (or < and < not < comparison/in < + - < * / < ^ < unary -); parentheses the author wrote
-  are ``Paren`` nodes and are kept.
+  are ``Paren`` nodes and are kept; past WIDTH characters, broken before top-level and/or and
+  between tiers (``layout_expr``);
+* blank lines the author left (between elements, inside comment blocks) kept, one at most.
 
 Comments are not in the AST; they are recovered from the source text (a ``#`` outside a
 double-quoted text starts one). A comment on a line of its own is printed before the
