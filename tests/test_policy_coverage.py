@@ -64,3 +64,12 @@ def test_shipped_policies_are_in_canonical_layout(name):
 
     checked = POLICIES[name]
     assert format_policy(checked.policy, checked.source) == checked.source, f"run: policy fmt --write policies/{name}"
+
+
+@pytest.mark.parametrize("name", sorted(POLICIES))
+def test_every_rule_points_at_the_digest_or_primary_text_for_its_values(name):
+    checked = POLICIES[name]
+    for rule in checked.policy.rules:
+        notes = [c.value for c in rule.clauses if c.keyword == "note"]
+        assert any(re.search(r"[a-z]{2}\.md|digest", note, re.I) for note in notes), \
+            f"{checked.code}.{rule.name}: add a note naming the digest section its thresholds and dates come from"
