@@ -82,11 +82,19 @@ def load_cases(path: Path) -> list[Case]:
     for index, raw in enumerate(document["cases"] or []):
         if not isinstance(raw, dict) or "name" not in raw or "expect" not in raw:
             raise CaseFileError(f"{path}: case {index + 1} needs `name:` and `expect:`")
+        where = f"{path}: case {index + 1} ({raw['name']})"
         as_of = raw.get("as_of")
         if isinstance(as_of, str):
-            as_of = datetime.date.fromisoformat(as_of)
+            try:
+                as_of = datetime.date.fromisoformat(as_of)
+            except ValueError:
+                raise CaseFileError(f"{where}: as_of {as_of!r} is not a date; write YYYY-MM-DD") from None
         if not isinstance(as_of, datetime.date):
-            raise CaseFileError(f"{path}: case {index + 1} ({raw['name']}) needs `as_of: YYYY-MM-DD`")
+            raise CaseFileError(f"{where} needs `as_of: YYYY-MM-DD`")
+        if not isinstance(raw["expect"], dict) or not raw["expect"]:
+            raise CaseFileError(f"{where}: `expect:` maps rule ids to verdicts, e.g. `de.pue_new: pass`")
+        if not isinstance(raw.get("facility") or {}, dict) or not isinstance(raw.get("facilities", []), list):
+            raise CaseFileError(f"{where}: `facility:` is a mapping and `facilities:` a list of mappings")
         if "facilities" in raw:
             facilities = tuple(_merge(base, f) for f in raw["facilities"])
         else:
@@ -98,18 +106,42 @@ def load_cases(path: Path) -> list[Case]:
 
 
 class PlanCache:
+    """Compiled plans by policy file, each compiled once per run."""
+
     def __init__(self):
-        self._plans: dict[str, object] = {}
+        self._plans: dict[Path, object] = {}
 
-    def get(self, code: str):
-        if code not in self._plans:
-            from .evaluate import compile_plans, shipped_policies
+    def get(self, policy: str, case_file: str | None = None):
+        path = resolve_policy(policy, case_file)
+        if path not in self._plans:
+            from .evaluate import compile_plans
 
-            available = shipped_policies()
-            if code not in available:
-                raise CaseFileError(f'no shipped policy for jurisdiction "{code}"')
-            self._plans[code] = compile_plans([available[code]])[0]
-        return self._plans[code]
+            self._plans[path] = compile_plans([path])[0]
+        return self._plans[path]
+
+
+def resolve_policy(policy: str, case_file: str | None) -> Path:
+    """A case file's `policy:`: a path to a .policy file (relative to the case file), or a
+    jurisdiction code: a `<code>.policy` beside the case file or in its parent folder (the layout
+    `policies/` + `policies/tests/`), else a shipped policy."""
+    from .evaluate import shipped_policies
+
+    here = Path(case_file).resolve().parent if case_file else Path.cwd()
+    if policy.endswith(".policy"):
+        path = (here / policy).resolve()
+        if not path.is_file():
+            raise CaseFileError(f"{case_file}: policy file {policy} not found (paths are relative to the case file)")
+        return path
+    file_name = policy.replace("_", "-") + ".policy"
+    for folder in (here, here.parent):
+        candidate = folder / file_name
+        if candidate.is_file():
+            return candidate.resolve()
+    available = shipped_policies()
+    if policy in available:
+        return available[policy].resolve()
+    raise CaseFileError(f'{case_file}: no policy "{policy}": not beside the case file, not in its parent folder, '
+                        f"and not shipped ({', '.join(sorted(available))})")
 
 
 def run_case(case: Case, plans: PlanCache) -> list[str]:
@@ -119,7 +151,7 @@ def run_case(case: Case, plans: PlanCache) -> list[str]:
     from dcpolicy.evaluator.engine import evaluate
     from dcpolicy.evaluator.facility import load_inputs
 
-    plan = plans.get(case.policy)
+    plan = plans.get(case.policy, case.file)
     text = yaml.safe_dump({"facilities": [_plain(f) for f in case.facilities]}, sort_keys=False, allow_unicode=True)
     try:
         loaded = load_inputs(["-"], text)

@@ -1,0 +1,115 @@
+"""`policy test` for an analyst's own rule files: layouts, failures, bad case files, exit codes."""
+
+from __future__ import annotations
+
+import pytest
+
+from dcpolicy.cli.main import main
+
+POLICY = """\
+jurisdiction xx "Test land"
+  calendar calendar-year
+scope "Data centres"
+  cite "§1"
+  applies facility.power.nominal_connected >= 300 kW
+define pue = period.energy.total / period.energy.it
+rule pue_limit "PUE at most 1.5"
+  cite "§2"
+  severity mandatory
+  from 2028-01-01
+  require pue <= 1.5
+"""
+
+CASES = """\
+policy: {policy}
+base:
+  id: b
+  name: B
+  power: {{nominal_connected: "1 MW"}}
+  periods:
+    - period: 2028
+      energy: {{total: "15 GWh", it: "10 GWh"}}
+cases:
+  - name: "§2: PUE exactly 1.5 passes"
+    as_of: 2029-01-01
+    expect:
+      xx.pue_limit: {{verdict: pass, value: 1.5}}
+  - name: "§2: the day before 1 Jan 2028 the limit is not in force"
+    as_of: 2027-12-31
+    expect:
+      xx.pue_limit: {expected_before}
+  - name: "§1: below 300 kW the facility is out of scope"
+    as_of: 2029-01-01
+    facility: {{power: {{nominal_connected: "299 kW"}}}}
+    expect:
+      xx.pue_limit: not_applicable
+"""
+
+
+@pytest.fixture
+def analyst_folder(tmp_path):
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "xx.policy").write_text(POLICY, encoding="utf-8")
+    return tmp_path
+
+
+def _write_cases(folder, policy="xx", expected_before="not_in_force"):
+    path = folder / "tests" / "xx-pue.yaml"
+    path.write_text(CASES.format(policy=policy, expected_before=expected_before), encoding="utf-8")
+    return path
+
+
+def test_policy_beside_the_tests_folder_is_found_by_its_code(capsys, analyst_folder):
+    path = _write_cases(analyst_folder)
+    assert main(["test", str(path)]) == 0
+    assert capsys.readouterr().out.strip().endswith("3 passed, 0 failed")
+
+
+def test_policy_given_as_a_path_relative_to_the_case_file(capsys, analyst_folder):
+    path = _write_cases(analyst_folder, policy="../xx.policy")
+    assert main(["test", "-v", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "ok   xx-pue.yaml#1 §2: PUE exactly 1.5 passes" in out
+
+
+def test_a_failing_expectation_says_what_was_expected_and_what_came(capsys, analyst_folder):
+    path = _write_cases(analyst_folder, expected_before="pass")
+    assert main(["test", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL xx-pue.yaml#2 §2: the day before 1 Jan 2028 the limit is not in force" in out
+    assert "xx.pue_limit: expected verdict pass (got not_in_force: in force from 2028-01-01" in out
+    assert out.strip().endswith("2 passed, 1 failed")
+
+
+def test_k_selects_cases_by_name(capsys, analyst_folder):
+    path = _write_cases(analyst_folder)
+    assert main(["test", "-k", "out of scope", str(path)]) == 0
+    assert capsys.readouterr().out.strip().endswith("1 passed, 0 failed")
+
+
+def test_unknown_policy_is_a_failure_naming_where_it_looked(capsys, analyst_folder):
+    path = _write_cases(analyst_folder, policy="nope")
+    assert main(["test", str(path)]) == 1
+    assert 'no policy "nope": not beside the case file' in capsys.readouterr().out
+
+
+def test_invalid_policy_exits_3_with_its_diagnostic(capsys, analyst_folder):
+    (analyst_folder / "xx.policy").write_text(POLICY.replace("require pue <= 1.5", "require pue <= 1.5 kW"),
+                                             encoding="utf-8")
+    path = _write_cases(analyst_folder)
+    assert main(["test", str(path)]) == 3
+    assert "E302" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, message", [
+    ("policy: xx\ncases: [\n", "not valid YAML"),
+    ("cases: []\n", "a case file is a mapping with `policy:` and `cases:`"),
+    ("policy: xx\ncases:\n  - name: n\n    expect: {}\n", "needs `as_of: YYYY-MM-DD`"),
+    ("policy: xx\ncases:\n  - name: n\n    as_of: '2029-13-01'\n    expect: {a: pass}\n", "is not a date"),
+    ("policy: xx\ncases:\n  - name: n\n    as_of: 2029-01-01\n    expect: pass\n", "`expect:` maps rule ids"),
+])
+def test_malformed_case_files_exit_2(capsys, analyst_folder, text, message):
+    path = analyst_folder / "tests" / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["test", str(path)]) == 2
+    assert message in capsys.readouterr().err
