@@ -50,9 +50,15 @@ def result_json(result: RuleResult, evaluation: Evaluation | None, explain: bool
         out["due"] = result.due.isoformat()
     if result.items:
         out["items"] = [{"item": n, "title": t, "public": p, "present": present} for n, t, p, present in result.items]
-    out["trace"] = [clause_tree(t, evaluation) for t in result.trace] if explain else \
-        [{"clause": t.label, "expression": t.expr.root.text, "value": json_value(t.values[0])} for t in result.trace]
+    out["trace"] = [clause_tree(t, evaluation) if explain else _clause_summary(t) for t in result.trace]
     return out
+
+
+def _clause_summary(trace) -> dict:
+    """Without --explain, each clause is one step: its expression as written, its value and span."""
+    root = trace.expr.root
+    return {"clause": trace.label, "expression": root.text, "value": json_value(trace.values[0]),
+            "span": {"file": root.span.file, "line": root.span.line, "column": root.span.column}}
 
 
 def to_json(run: Run, explain: bool = True) -> str:
