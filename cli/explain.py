@@ -128,7 +128,7 @@ def explain_lines(result: RuleResult, evaluation: Evaluation | None, as_of: date
     if result.missing:
         lines.append(f"  missing   {', '.join(result.missing)}")
     if result.gap:
-        lines.append(f"  gap       {result.gap}")
+        lines.append(f"  gap       {result.gap.text}")
     lines.append(f"  reason    {result.reason}")
     return lines
 

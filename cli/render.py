@@ -45,13 +45,24 @@ def result_json(result: RuleResult, evaluation: Evaluation | None, explain: bool
         out["relief"] = {"kind": result.relief.keyword, "citation": result.relief.citation,
                          "because": result.relief.because}
     if result.gap:
-        out["gap"] = result.gap
+        out["gap"] = result.gap.text
+        out["gap_detail"] = gap_json(result.gap)
     if result.due:
         out["due"] = result.due.isoformat()
     if result.items:
         out["items"] = [{"item": n, "title": t, "public": p, "present": present} for n, t, p, present in result.items]
     out["trace"] = [clause_tree(t, evaluation) if explain else _clause_summary(t) for t in result.trace]
     return out
+
+
+def gap_json(gap) -> dict:
+    detail = {"metric": gap.metric, "operator": gap.operator, "value": json_value(gap.value),
+              "limit": json_value(gap.limit), "change": json_value(gap.change), "unit": gap.unit,
+              "strict": gap.strict}
+    if gap.lever is not None:
+        detail["energy"] = {"fact": gap.lever.fact, "change": json_value(gap.lever.change),
+                            "unit": gap.lever.unit, "at_same": gap.lever.held}
+    return detail
 
 
 def _clause_summary(trace) -> dict:
@@ -168,7 +179,7 @@ def _reasons(results, console) -> None:
             console.print(f"  {verdict_label(r):<8} {r.rule}: {r.reason}", highlight=False, markup=False,
                           soft_wrap=True)
             if r.gap:
-                console.print(f"           gap: {r.gap}", highlight=False, markup=False, soft_wrap=True)
+                console.print(f"           gap: {r.gap.text}", highlight=False, markup=False, soft_wrap=True)
     console.print()
 
 

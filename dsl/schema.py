@@ -25,6 +25,17 @@ class FactType:
     minimum: float | None = None
 
     @property
+    def value_range(self) -> tuple[float, float] | None:
+        """The range the contract allows a number fact; what a missing one is known to lie in."""
+        if self.kind == "quantity":
+            return None if self.dimension == units.TEMPERATURE else (0.0, float("inf"))
+        if self.kind == "ratio":
+            return (0.0, 1.0)
+        if self.kind in ("number", "integer") and self.minimum is not None:
+            return (float(self.minimum), float("inf"))
+        return None
+
+    @property
     def describe(self) -> str:
         if self.kind == "quantity":
             return f"{self.dimension.name} (e.g. \"{units.example_for(self.dimension)}\")"

@@ -17,7 +17,7 @@ from typing import Callable
 
 import attrs
 
-from dcpolicy.dsl import ast
+from dcpolicy.dsl import ast, schema
 from dcpolicy.dsl.checker import AGGREGATES, ROOTS, BandLevel, CheckedPolicy
 from dcpolicy.dsl.diagnostics import Span
 from dcpolicy.dsl.units import Dimension
@@ -123,6 +123,7 @@ class _Generator:
         self.constants = constants
         self.lines = checked.source.splitlines()
         self.nodes: list[NodeInfo] = []
+        self.definitions = {d.name: d for d in checked.policy.definitions}
 
     def text_of(self, span: Span) -> str:
         if span.line == span.end_line:
@@ -238,6 +239,43 @@ class _Generator:
             return f"{c}.P.get({node.path!r}, U)", "fact", node.text
         return f"{c}.d({node.root!r})", "definition", node.root
 
+    def value_range(self, node, seen: frozenset = frozenset()):
+        """The values an expression can take for any facility the contract allows (runtime.Bounds),
+        or None when unbounded: what an aggregate assumes of a member whose value is missing.
+        Computed with the runtime's own interval arithmetic, so both agree by construction."""
+        def unknown_within(child):
+            bounds = self.value_range(child, seen)
+            return runtime.U if bounds is None else bounds
+
+        match node:
+            case ast.Quantity():
+                value = self.checked.literals[id(node)]
+                return runtime.Bounds(value, value) if isinstance(value, (int, float)) else None
+            case ast.Paren():
+                return self.value_range(node.inner, seen)
+            case ast.Ref() if node.root in ROOTS:
+                fact_type = schema.lookup("facility" if node.root == "facility" else "period", node.path)
+                value_range = fact_type.value_range if fact_type is not None else None
+                return None if value_range is None else runtime.Bounds(*value_range)
+            case ast.Ref() if node.root in self.definitions and node.root not in seen:
+                return self.value_range(self.definitions[node.root].expr, seen | {node.root})
+            case ast.Neg():
+                result = runtime.neg(unknown_within(node.operand))
+            case ast.Arith() if node.op != "^":
+                operation = {"+": runtime.add, "-": runtime.sub, "*": runtime.mul, "/": runtime.div}[node.op]
+                result = operation(unknown_within(node.left), unknown_within(node.right))
+            case ast.Tiered():
+                branches = [t.value for t in node.tiers] + [node.otherwise]
+                result = runtime.first_known(*[lambda b=b: unknown_within(b) for b in branches])
+            case ast.Call() if node.name == "first_known":
+                result = runtime.first_known(*[lambda a=a: unknown_within(a) for a in node.args])
+            case ast.Call() if node.name in ("min", "max", "abs"):
+                function = {"min": runtime.minimum, "max": runtime.maximum, "abs": runtime.absolute}[node.name]
+                result = function(*[unknown_within(a) for a in node.args])
+            case _:
+                return None
+        return result if isinstance(result, runtime.Bounds) else None
+
     def _call(self, node: ast.Call, c: str, record: bool, sub):
         name = node.name
         if name in AGGREGATES:
@@ -245,14 +283,17 @@ class _Generator:
             value = f"lambda m: {self.gen(node.args[0], 'm', False)}"
             weight = f"lambda m: {self.gen(node.by, 'm', False)}" if node.by is not None else "None"
             where = f"lambda m: {self.gen(node.where, 'm', False)}" if node.where is not None else "None"
-            return f"_rt.aggregate({name!r}, {c}.members, {value}, {weight}, {where})", "aggregate", None
+            value_range = self.value_range(node.args[0]) if node.args else None
+            within = "None" if value_range is None else self.constant(value_range)
+            return (f"_rt.aggregate({name!r}, {c}.members, {value}, {weight}, {where}, {within})",
+                    "aggregate", None)
         args = [sub(a) for a in node.args]
         joined = ", ".join(args)
         fiscal = f"{c}.fiscal_start"
         if name == "first_known":
             return f"_rt.first_known({', '.join('lambda: ' + a for a in args)})", "operation", None
         if name == "known":
-            return f"({args[0]} is not U)", "operation", None
+            return f"_rt.known({args[0]})", "operation", None
         if name in ("fiscal_year", "start_of_fiscal_year", "end_of_fiscal_year"):
             return f"_rt.{name}({args[0]}, {fiscal})", "operation", None
         runtime_name = {"year": "year", "date": "make_date", "min": "minimum", "max": "maximum",

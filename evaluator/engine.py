@@ -18,7 +18,7 @@ from dcpolicy.dsl import units
 from . import runtime
 from .compiler import CompiledExpr, CompiledRule, Context, Plan
 from .facility import Facility, LoadedInput, Period
-from .results import ClauseTrace, Evaluation, OperatorEvaluation, Relief, RuleResult, Run
+from .results import ClauseTrace, Evaluation, Gap, GapLever, OperatorEvaluation, Relief, RuleResult, Run
 
 U = runtime.UNKNOWN
 _NO_PERIOD: dict = {}
@@ -211,8 +211,13 @@ def _definitions_read(expr: CompiledExpr, values, context) -> tuple:
 
 
 def _missing(traces, context=None, annotate: bool = False) -> list[str]:
-    """The facts whose absence left something unknown, e.g. `period.energy.it`; with `annotate`,
-    a fact read by an aggregate also names the operator's facilities that lack it."""
+    """The facts whose absence left an outcome open, e.g. `period.energy.it`; with `annotate`,
+    a fact read by an aggregate also names the operator's facilities that lack it.
+
+    Only facts that could still change the outcome count: the walk starts at each undecided
+    clause and descends only into undecided sub-expressions, so a fact under a decided guard
+    (`known(x) and …`) or a `first_known` fallback that was not needed is not missing.
+    """
     missing: list[str] = []
 
     def add(entry: str) -> None:
@@ -220,21 +225,37 @@ def _missing(traces, context=None, annotate: bool = False) -> list[str]:
             missing.append(entry)
 
     for trace in traces:
-        for compiled, values in [(trace.expr, trace.values)] + [(e, v) for _, e, v in trace.definitions]:
-            for info, value in zip(compiled.nodes, values):
-                if info.kind == "fact" and value is U:
-                    add(info.path)
-                elif info.kind == "aggregate" and value is U:
-                    for entry in _missing_in_members(info, context, annotate):
-                        add(entry)
+        definitions = {name: (expr, values) for name, expr, values in trace.definitions}
+        if runtime.is_unknown(trace.values[0]):
+            _walk_undecided(trace.expr, trace.values, 0, definitions, set(), context, annotate, add)
     return missing
+
+
+def _walk_undecided(expr, values, slot, definitions, expanded, context, annotate, add) -> None:
+    info = expr.nodes[slot]
+    if info.kind == "fact":
+        add(info.path)
+        return
+    if info.kind == "aggregate":
+        for entry in _missing_in_members(info, context, annotate):
+            add(entry)
+        return
+    if info.kind == "definition":
+        if info.path in definitions and info.path not in expanded:
+            inner, inner_values = definitions[info.path]
+            if runtime.is_unknown(inner_values[0]):
+                _walk_undecided(inner, inner_values, 0, definitions, expanded | {info.path}, context, annotate, add)
+        return
+    for child in info.children:
+        if runtime.is_unknown(values[child]):
+            _walk_undecided(expr, values, child, definitions, expanded, context, annotate, add)
 
 
 def _missing_in_members(info, context, annotate: bool) -> list[str]:
     members = context.members if context is not None else []
     found = []
     for path in info.reads:
-        lacking = [m.name for m in members if m.lookup(path) is U]
+        lacking = [m.name for m in members if runtime.is_unknown(m.lookup(path))]
         if lacking:
             found.append(f"{path} (facility {', '.join(lacking)})" if annotate else path)
     return found or [f"a fact of the operator's facilities for {info.text}"]
@@ -390,15 +411,32 @@ def _unknown(rule, period, in_force, traces, what: str, context=None) -> RuleRes
 
 
 def _described(expr: CompiledExpr, trace: ClauseTrace) -> str:
-    facts = [(info, value) for info, value in zip(expr.nodes, trace.values) if info.kind == "fact"
-             and value is not runtime.NOT_EVALUATED][:2]
+    """The part of a clause that decided it, with up to two of the facts it read."""
+    found = _deciding(trace)
+    if found is not None:
+        expr, values, slot = found
+    else:
+        values, slot = trace.values, 0
+    facts = [(expr.nodes[i], values[i]) for i in _subtree(expr, slot)
+             if expr.nodes[i].kind == "fact" and values[i] is not runtime.NOT_EVALUATED][:2]
     shown = ", ".join(f"{info.text} = {_show(value, info)}" for info, value in facts)
-    return f"{expr.root.text}" + (f" ({shown})" if shown else "")
+    return f"{expr.nodes[slot].text}" + (f" ({shown})" if shown else "")
+
+
+def _subtree(expr: CompiledExpr, slot: int) -> list[int]:
+    found, stack = [], [slot]
+    while stack:
+        index = stack.pop()
+        found.append(index)
+        stack.extend(reversed(expr.nodes[index].children))
+    return sorted(found)
 
 
 def _show(value, info) -> str:
     if value is U:
         return "unknown"
+    if isinstance(value, runtime.Bounds):
+        return _show_bounds(value, info)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and info.type_kind == "number":
@@ -408,11 +446,51 @@ def _show(value, info) -> str:
     return str(value)
 
 
-def _comparison(expr: CompiledExpr, values) -> int | None:
-    for index, info in enumerate(expr.nodes):
-        if info.op in ("<", "<=", ">", ">=", "==", "!=") and values[index] is not runtime.NOT_EVALUATED:
-            return index
-    return None
+def _show_bounds(value: runtime.Bounds, info) -> str:
+    def end(x):
+        return units.format_quantity(x, info.dimension)
+
+    if value.hi == float("inf"):
+        return f"unknown, at least {end(value.lo)}"
+    if value.lo == float("-inf"):
+        return f"unknown, at most {end(value.hi)}"
+    return f"unknown, between {end(value.lo)} and {end(value.hi)}"
+
+
+_COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
+
+
+def _deciding(trace: ClauseTrace):
+    """(expression, values, slot) of the comparison that decided a clause: through an `or` that
+    held, the branch that held; through an `and` that failed, the part that failed; through an
+    undecided one, the undecided part; into definitions. None when no comparison decided it."""
+    definitions = {name: (expr, values) for name, expr, values in trace.definitions}
+
+    def walk(expr, values, slot, expanded):
+        info = expr.nodes[slot]
+        value = values[slot]
+        if value is runtime.NOT_EVALUATED:
+            return None
+        if info.op in _COMPARISONS:
+            return expr, values, slot
+        if info.kind == "definition":
+            if info.path in definitions and info.path not in expanded:
+                inner, inner_values = definitions[info.path]
+                return walk(inner, inner_values, 0, expanded | {info.path})
+            return None
+        children = [c for c in info.children if values[c] is not runtime.NOT_EVALUATED]
+        if info.op in ("and", "or"):
+            if value is (info.op == "or"):  # `or` held / `and` failed: the branch that settled it
+                children = [c for c in children if values[c] is value]
+            elif runtime.is_unknown(value):
+                children = [c for c in children if runtime.is_unknown(values[c])]
+        for child in children:
+            found = walk(expr, values, child, expanded)
+            if found is not None:
+                return found
+        return None
+
+    return walk(trace.expr, trace.values, 0, frozenset())
 
 
 _METRICS = {"pue", "erf", "ref", "wue", "cer", "cue"}
@@ -422,10 +500,10 @@ def _metric_name(text: str) -> str:
     return text.upper() if text in _METRICS else text
 
 
-def _display(value, info, percent: bool, decimals: int | None = None) -> str:
+def _display(value, info, percent: bool, decimals: int | None = None, points: bool = False) -> str:
     if percent and isinstance(value, (int, float)):
         shown = value * 100 if decimals is None else round(value * 100, max(decimals - 2, 0))
-        return f"{units.format_number(round(shown, 6))} %"
+        return f"{units.format_number(round(shown, 6))}" + (" points" if points else " %")
     if decimals is not None and isinstance(value, float) and info.dimension.is_dimensionless:
         return units.format_number(round(value, decimals))
     return _show(value, info)
@@ -441,69 +519,94 @@ def _decimals_to_tell_apart(value, limit) -> int | None:
     return None
 
 
+_FAILS = {"<=": "is above the limit", "<": "is not below the limit", ">=": "is below the minimum",
+          ">": "does not exceed", "==": "is not equal to", "!=": "must differ from"}
+
+
+@attrs.frozen
+class _Measure:
+    """What the deciding comparison of a requirement says: its value and limit, in words and figures."""
+
+    value: object = None
+    limit: object = None
+    unit: str | None = None
+    reason: str | None = None
+    gap: Gap | None = None
+
+
+def _measure(trace: ClauseTrace, met, context) -> _Measure:
+    found = _deciding(trace)
+    if found is None:
+        return _Measure()
+    expr, values, index = found
+    node = expr.nodes[index]
+    left, right = node.children
+    value, limit = values[left], values[right]
+    left_info, right_info = expr.nodes[left], expr.nodes[right]
+    unit = left_info.dimension.canonical_unit or None
+    reason = gap = None
+    if runtime.known(value) and runtime.known(limit) and values[index] is met and met is not U:
+        percent = "%" in right_info.text
+        decimals = _decimals_to_tell_apart(value, limit)
+        shown_value = _display(value, left_info, percent, decimals)
+        shown_limit = _display(limit, right_info, percent, decimals)
+        if right_info.kind not in ("literal",) and right_info.text != shown_limit:
+            shown_limit += f" ({right_info.text})"
+        name = _metric_name(left_info.text)
+        if met is False:
+            reason = f"{name} {shown_value} {_FAILS[node.op]} {shown_limit}"
+            gap = _gap(node.op, value, limit, left_info, percent, context)
+        else:
+            reason = f"{name} {shown_value} meets {node.op} {shown_limit}"
+    return _Measure(value if runtime.known(value) else None, limit if runtime.known(limit) else None,
+                    unit, reason, gap)
+
+
 def _requirement(rule, context, period, in_force, traces) -> RuleResult:
     met = _run(rule.require, context, "require", traces)
-    trace = traces[-1]
+    measure = _measure(traces[-1], met, context)
+    figures = {"value": measure.value, "limit": measure.limit, "unit": measure.unit}
     expr = rule.require
-    index = _comparison(expr, trace.values)
-    value = limit = None
-    unit = None
-    reason_core = None
-    gap = None
-    if index is not None:
-        node = expr.nodes[index]
-        left, right = node.children
-        value, limit = trace.values[left], trace.values[right]
-        left_info, right_info = expr.nodes[left], expr.nodes[right]
-        unit = left_info.dimension.canonical_unit or None
-        percent = "%" in right_info.text
-        if value is not U and limit is not U:
-            decimals = _decimals_to_tell_apart(value, limit)
-            shown_value = _display(value, left_info, percent, decimals)
-            shown_limit = _display(limit, right_info, percent, decimals)
-            name = _metric_name(left_info.text)
-            words = {"<=": "is above the limit", "<": "is not below the limit", ">=": "is below the minimum",
-                     ">": "is not above the minimum", "==": "is not equal to", "!=": "must differ from"}[node.op]
-            if met is False and trace.values[index] is False:
-                reason_core = f"{name} {shown_value} {words} {shown_limit}"
-                gap = _gap(node.op, value, limit, left_info, percent, trace, context)
-            elif met is True:
-                reason_core = f"{name} {shown_value} meets {node.op} {shown_limit}"
-    if value is U:
-        value = None
-    if limit is U:
-        limit = None
     if met is True:
-        return _result(rule, "pass", reason_core or f"{expr.root.text} holds", period, in_force, trace=traces,
-                       value=value, limit=limit, unit=unit)
-    if met is U:
-        result = _unknown(rule, period, in_force, traces, "the requirement", context)
-        return _evolve(result, value=value, limit=limit, unit=unit)
-    failure = reason_core or f"{expr.root.text} does not hold"
+        return _result(rule, "pass", measure.reason or f"{expr.root.text} holds", period, in_force, trace=traces,
+                       **figures)
+    failure = measure.reason or f"{expr.root.text} does not hold"
     undecided = False
-    for block in rule.blocks:  # any relief that holds decides; an undecidable one only matters if none holds
+    # A relief that holds decides whether the requirement fails or cannot be computed: the law says the
+    # duty "does not apply". Only if none holds does an undecidable relief (or requirement) give unknown.
+    for block in rule.blocks:
         if block.keyword != "exempt":
             continue
         holds = _run(block.condition, context, "exempt", traces)
         if holds is True:
-            reason = f"{failure}, but exempt: {block.because}" + (f" ({block.cite})" if block.cite else "")
-            return _result(rule, "exempt", reason, period, in_force, trace=traces, value=value, limit=limit,
-                           unit=unit, relief=Relief("exempt", block.cite, block.because))
+            relief = f"exempt: {block.because}" + (f" ({block.cite})" if block.cite else "")
+            reason = f"{failure}, but {relief}" if met is False else \
+                f"{relief}; the requirement ({expr.root.text}) need not be decided"
+            return _result(rule, "exempt", reason, period, in_force, trace=traces,
+                           relief=Relief("exempt", block.cite, block.because), **figures)
         undecided |= holds is U
+    if met is U:
+        what = "the requirement or a relief" if undecided else "the requirement"
+        return _evolve(_unknown(rule, period, in_force, traces, what, context), **figures)
     if undecided:
         result = _unknown(rule, period, in_force, traces, f"whether a relief applies ({failure})", context)
-        return _evolve(result, value=value, limit=limit, unit=unit)
-    return _result(rule, "fail", failure, period, in_force, trace=traces, value=value, limit=limit, unit=unit,
-                   gap=gap)
+        return _evolve(result, **figures)
+    return _result(rule, "fail", failure, period, in_force, trace=traces, gap=measure.gap, **figures)
 
 
-def _gap(op, value, limit, left_info, percent, trace, context) -> str | None:
+def _gap(op, value, limit, left_info, percent, context) -> Gap | None:
     if not isinstance(value, (int, float)) or not isinstance(limit, (int, float)) or op not in ("<=", "<", ">=", ">"):
         return None
-    difference = value - limit
-    direction = "fall" if op in ("<=", "<") else "rise"
-    amount = _display(abs(difference), left_info, percent, _decimals_to_tell_apart(abs(difference), 0.0))
-    text = f"{_metric_name(left_info.text)} must {direction} by {amount}"
+    change = limit - value  # the change of the metric that reaches the limit (strict: must go beyond it)
+    strict = op in ("<", ">")
+    direction = "fall" if change < 0 or (change == 0 and op == "<") else "rise"
+    amount = _display(abs(change), left_info, percent, _decimals_to_tell_apart(abs(change), 0.0), points=True)
+    metric = _metric_name(left_info.text)
+    text = f"{metric} must {direction} by {'more than ' if strict else ''}{amount}"
+    if strict and change == 0:
+        text = f"{metric} must {direction} above {_display(limit, left_info, percent)}" if direction == "rise" else \
+            f"{metric} must {direction} below {_display(limit, left_info, percent)}"
+    lever = None
     if left_info.kind == "definition":
         definition = context.plan.definitions.get(left_info.path)
         values = context.dtrace.get(left_info.path)
@@ -512,11 +615,15 @@ def _gap(op, value, limit, left_info, percent, trace, context) -> str | None:
             numerator, denominator = values[top], values[bottom]
             top_info, bottom_info = definition.nodes[top], definition.nodes[bottom]
             if isinstance(numerator, (int, float)) and isinstance(denominator, (int, float)):
-                change = numerator - limit * denominator
-                more_or_less = "less" if change > 0 else "more"
-                text += (f" — about {units.format_quantity(abs(change), top_info.dimension)} {more_or_less} "
+                needed = limit * denominator - numerator
+                lever = GapLever(top_info.text, needed, top_info.dimension.canonical_unit or None, bottom_info.text)
+                more_or_less = "less" if needed < 0 else "more"
+                text += (f" — about {units.format_quantity(abs(needed), top_info.dimension)} {more_or_less} "
                          f"{top_info.text} at the same {bottom_info.text}")
-    return text
+    unit = "points" if percent else (left_info.dimension.canonical_unit or None)
+    scale = 100.0 if percent else 1.0
+    return Gap(metric=metric, operator=op, value=value * scale, limit=limit * scale, change=change * scale,
+               unit=unit, strict=strict, lever=lever, text=text)
 
 
 def _band(rule, context, period, in_force, traces) -> RuleResult:
@@ -524,12 +631,15 @@ def _band(rule, context, period, in_force, traces) -> RuleResult:
     if subject is U:
         return _unknown(rule, period, in_force, traces, "the band", context)
     info = rule.subject.root
-    for level in rule.levels:
-        if level.contains(subject):
+    ends = (subject.lo, subject.hi) if isinstance(subject, runtime.Bounds) else (subject, subject)
+    for level in rule.levels:  # levels are intervals: bounds inside one of them decide it
+        if level.contains(ends[0]) and level.contains(ends[1]):
             name = _metric_name(info.text)
             reason = f"{name} {_show(subject, info)} is in level {level.label} ({level.describe(name)})"
             return _result(rule, "pass", reason, period, in_force, trace=traces, value=level.label,
                            unit=None, limit=None)
+    if isinstance(subject, runtime.Bounds):
+        return _unknown(rule, period, in_force, traces, "the band", context)
     return _result(rule, "unknown", f"{_show(subject, info)} falls in no level", period, in_force, trace=traces)
 
 
@@ -543,7 +653,7 @@ def _report(rule, context, period, in_force, traces) -> RuleResult:
     due = None
     if rule.due is not None:
         due = _run(rule.due, context, "due", traces)
-        due = None if due is U else due
+        due = due if runtime.known(due) else None
     items = []
     missing = []
     for item in rule.items:
@@ -553,7 +663,7 @@ def _report(rule, context, period, in_force, traces) -> RuleResult:
         if required is False:
             continue
         value = _run(item.value, context, f"item {item.name}", traces)
-        present = value is not U
+        present = runtime.known(value)
         items.append((item.name, item.title, item.public, present))
         if not present or required is U:
             missing.append(item.name)

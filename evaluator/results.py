@@ -30,6 +30,32 @@ class Relief:
 
 
 @attrs.frozen
+class GapLever:
+    """For a metric that is a ratio of two facts: the change of the numerator that closes the gap
+    with the denominator held (e.g. about 1.88 GWh less period.energy.total at the same energy.it)."""
+
+    fact: str
+    change: float  # signed, in `unit`: negative = less
+    unit: str | None
+    held: str
+
+
+@attrs.frozen
+class Gap:
+    """How far a failing threshold is from being met, in figures (the sentence is `text`)."""
+
+    metric: str
+    operator: str  # <= < >= >
+    value: float
+    limit: float
+    change: float  # limit - value: negative = must fall; in `unit` (percentage points for shares)
+    unit: str | None
+    strict: bool  # < or >: the change must go beyond `change`
+    lever: GapLever | None
+    text: str
+
+
+@attrs.frozen
 class RuleResult:
     rule: str
     title: str
@@ -46,7 +72,7 @@ class RuleResult:
     missing: tuple[str, ...] = ()
     projection: bool = False
     relief: Relief | None = None
-    gap: str | None = None
+    gap: Gap | None = None
     due: datetime.date | None = None
     items: tuple[tuple[str, str, bool, bool], ...] = ()  # (name, title, public, present)
     quotes: tuple[str, ...] = ()

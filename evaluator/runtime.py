@@ -28,11 +28,71 @@ class _Marker:
 UNKNOWN = _Marker("UNKNOWN")
 NOT_EVALUATED = _Marker("NOT_EVALUATED")
 U = UNKNOWN
+_INF = math.inf
+
+
+class Bounds:
+    """An unknown number known to lie in [lo, hi]: partial knowledge.
+
+    A missing fact is still unknown, but the facility contract bounds it (an energy is never
+    negative, a ratio lies in [0, 1]); a sum over members some of which are missing is at least
+    the sum of the known ones. Comparisons decide as soon as the bounds do, so partial knowledge
+    settles a threshold without guessing (docs/language.md, "Missing facts and partial knowledge").
+    """
+
+    __slots__ = ("lo", "hi")
+
+    def __init__(self, lo: float, hi: float):
+        self.lo, self.hi = lo, hi
+
+    def __repr__(self) -> str:
+        return f"Bounds({self.lo!r}, {self.hi!r})"
+
+    def __eq__(self, other) -> bool:
+        return type(other) is Bounds and self.lo == other.lo and self.hi == other.hi
+
+    def __hash__(self) -> int:
+        return hash((self.lo, self.hi))
+
+    def __reduce__(self):
+        return (Bounds, (self.lo, self.hi))
+
+
+def is_unknown(value) -> bool:
+    """True for UNKNOWN and for a bounded unknown number."""
+    return value is U or type(value) is Bounds
+
+
+def known(value) -> bool:
+    return value is not U and type(value) is not Bounds
+
+
+def _interval(value):
+    """(lo, hi) of a number or Bounds; None for UNKNOWN or anything that is not a number."""
+    kind = type(value)
+    if kind is Bounds:
+        return value.lo, value.hi
+    if kind is float or kind is int:
+        return value, value
+    return None
+
+
+def _bounded(lo, hi):
+    """The narrowest value for [lo, hi]: UNKNOWN when nothing is known, a number when exact."""
+    if lo != lo or hi != hi or (lo == -_INF and hi == _INF):  # NaN from inf - inf: nothing known
+        return U
+    return Bounds(lo, hi)
+
+
+def _either_bounded(a, b) -> bool:
+    return type(a) is Bounds or type(b) is Bounds
 
 
 def add(a, b):
     if a is U or b is U:
         return U
+    if _either_bounded(a, b):
+        return _combine(a, b, lambda x, y: (x[0] + y[0], x[1] + y[1]))
     try:
         if isinstance(a, datetime.date):
             return b.add_to(a)
@@ -46,6 +106,8 @@ def add(a, b):
 def sub(a, b):
     if a is U or b is U:
         return U
+    if _either_bounded(a, b):
+        return _combine(a, b, lambda x, y: (x[0] - y[1], x[1] - y[0]))
     if isinstance(a, datetime.date):
         try:
             return b.add_to(a, -1)
@@ -54,18 +116,45 @@ def sub(a, b):
     return a - b
 
 
+def _times(x, y):
+    return 0.0 if x == 0 or y == 0 else x * y  # 0 × ∞ is 0 here: an endpoint of exactly nothing
+
+
+def _product(x, y):
+    ends = (_times(x[0], y[0]), _times(x[0], y[1]), _times(x[1], y[0]), _times(x[1], y[1]))
+    return min(ends), max(ends)
+
+
+def _combine(a, b, operation):
+    """Interval arithmetic on numbers and Bounds; UNKNOWN when either side is not a number."""
+    left, right = _interval(a), _interval(b)
+    if left is None or right is None:
+        return U
+    return _bounded(*operation(left, right))
+
+
 def mul(a, b):
-    return U if a is U or b is U else a * b
+    if a is U or b is U:
+        return U
+    if _either_bounded(a, b):
+        return _combine(a, b, _product)
+    return a * b
 
 
 def div(a, b):
     if a is U or b is U or b == 0:
         return U
+    if _either_bounded(a, b):
+        right = _interval(b)
+        if right is None or right[0] <= 0 <= right[1]:  # the divisor may be zero: no bound
+            return U
+        inverse = (1 / right[1], 1 / right[0])
+        return _combine(a, Bounds(*inverse), _product)
     return a / b
 
 
 def power(a, b):
-    if a is U or b is U:
+    if a is U or b is U or _either_bounded(a, b):
         return U
     try:
         result = float(a) ** float(b)
@@ -75,7 +164,11 @@ def power(a, b):
 
 
 def neg(a):
-    return U if a is U else -a
+    if a is U:
+        return U
+    if type(a) is Bounds:
+        return Bounds(-a.hi, -a.lo)
+    return -a
 
 
 _EPSILON = 1e-9
@@ -88,25 +181,55 @@ def _near(a, b) -> bool:
     return a == b
 
 
+def _lt(a, b) -> bool:
+    return a < b and not _near(a, b)
+
+
+def _le(a, b) -> bool:
+    return a < b or _near(a, b)
+
+
+def _decide(a, b, true_when, false_when):
+    """A comparison involving Bounds: decided when every value within the bounds agrees."""
+    left, right = _interval(a), _interval(b)
+    if left is None or right is None:
+        return U
+    if true_when(left, right):
+        return True
+    if false_when(left, right):
+        return False
+    return U
+
+
 def lt(a, b):
-    return U if a is U or b is U else (a < b and not _near(a, b))
+    if a is U or b is U:
+        return U
+    if _either_bounded(a, b):
+        return _decide(a, b, lambda x, y: _lt(x[1], y[0]), lambda x, y: _le(y[1], x[0]))
+    return a < b and not _near(a, b)
 
 
 def le(a, b):
-    return U if a is U or b is U else (a < b or _near(a, b))
+    if a is U or b is U:
+        return U
+    if _either_bounded(a, b):
+        return _decide(a, b, lambda x, y: _le(x[1], y[0]), lambda x, y: _lt(y[1], x[0]))
+    return a < b or _near(a, b)
 
 
 def gt(a, b):
-    return U if a is U or b is U else (a > b and not _near(a, b))
+    return lt(b, a)
 
 
 def ge(a, b):
-    return U if a is U or b is U else (a > b or _near(a, b))
+    return le(b, a)
 
 
 def eq(a, b):
     if a is U or b is U:
         return U
+    if _either_bounded(a, b):
+        return _decide(a, b, lambda x, y: False, lambda x, y: _lt(x[1], y[0]) or _lt(y[1], x[0]))
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return _near(a, b)
     return a == b
@@ -144,7 +267,7 @@ def or_(a, right):
 
 
 def member(a, options):
-    if a is U:
+    if a is U or type(a) is Bounds:
         return U
     saw_unknown = False
     for option in options:
@@ -204,23 +327,45 @@ def make_date(y, m, d):
         return U
 
 
+def _extreme(values, pick):
+    if any(v is U for v in values):
+        return U
+    if any(type(v) is Bounds for v in values):
+        ends = [_interval(v) for v in values]
+        if any(e is None for e in ends):
+            return U
+        return _bounded(pick(e[0] for e in ends), pick(e[1] for e in ends))
+    return pick(values)
+
+
 def minimum(*values):
-    return U if any(v is U for v in values) else min(values)
+    return _extreme(values, min)
 
 
 def maximum(*values):
-    return U if any(v is U for v in values) else max(values)
+    return _extreme(values, max)
 
 
 def absolute(a):
-    return U if a is U else abs(a)
+    if a is U:
+        return U
+    if type(a) is Bounds:
+        if a.lo >= 0:
+            return a
+        if a.hi <= 0:
+            return Bounds(-a.hi, -a.lo)
+        return Bounds(0.0, max(-a.lo, a.hi))
+    return abs(a)
 
 
 def round_(a, digits):
     """Round half away from zero on the decimal value (四捨五入, commercial rounding), not
     Python's round-half-to-even on the binary float: round(0.125, 2) is 0.13."""
-    if a is U or digits is U:
+    if a is U or digits is U or type(digits) is Bounds:
         return U
+    if type(a) is Bounds:  # rounding is monotone: round the ends
+        ends = [e if math.isinf(e) else round_(e, digits) for e in (a.lo, a.hi)]
+        return U if U in ends else _bounded(*ends)
     try:
         quantum = Decimal(1).scaleb(-int(digits))
         return float(Decimal(repr(float(a))).quantize(quantum, rounding=ROUND_HALF_UP))
@@ -229,38 +374,64 @@ def round_(a, digits):
 
 
 def first_known(*thunks):
+    """The first known value; when none is known, what the bounded unknowns say together."""
+    seen = []
     for thunk in thunks:
         value = thunk()
-        if value is not U:
+        if value is not U and type(value) is not Bounds:
             return value
+        seen.append(value)
+    if all(type(v) is Bounds for v in seen):
+        return _bounded(min(v.lo for v in seen), max(v.hi for v in seen))
     return U
 
 
-def aggregate(kind, members, value, weight, where):
-    """Aggregate over the operator's member contexts; any unknown that matters makes the result unknown."""
+_ANYTHING = (-_INF, _INF)
+
+
+def aggregate(kind, members, value, weight, where, within=None):
+    """Aggregate over the operator's member contexts, with partial knowledge.
+
+    Members whose value is unknown (or whose `where` is undecided) widen the result into Bounds
+    instead of hiding what the known members already settle: a sum whose known part reaches a
+    threshold is at least that much, because the contract bounds every unknown (energy ≥ 0).
+    `within` is the range the compiler proved for the aggregated expression (None: unbounded).
+    """
+    unknown_member = _ANYTHING if within is None else (within.lo, within.hi)
     if kind in ("any", "all"):
         return _any_all(kind == "any", members, value, where)
-    values, weights = [], []
+    surely: list = []  # values of members surely counted
+    perhaps: list = []  # values of members whose `where` is undecided
+    weights: list = []
     for m in members:
-        if where is not None:
-            keep = where(m)
-            if keep is U:
-                return U
-            if not keep:
-                continue
-        v = value(m)
-        if v is U:
-            return U
-        values.append(v)
+        keep = True if where is None else where(m)
+        if keep is False:
+            continue
+        v = 1.0 if kind == "count" else value(m)
+        (surely if keep is True else perhaps).append(v)
         if weight is not None:
-            w = weight(m)
-            if w is U:
-                return U
-            weights.append(w)
+            weights.append(weight(m))
     if kind == "count":
-        return float(len(values))
-    if not values:
+        return float(len(surely)) if not perhaps else _bounded(float(len(surely)), float(len(surely) + len(perhaps)))
+    if not surely:  # the set may be empty: no value
         return U
+    if not perhaps and all(known(v) for v in surely) and all(known(w) for w in weights):
+        return _exact(kind, surely, weights)
+    if kind in ("mean", "weighted_mean"):
+        return U
+    sure = [_interval(v) or unknown_member for v in surely]
+    unsure = [_interval(v) or unknown_member for v in perhaps]
+    if kind == "sum":  # an undecided member adds nothing or its value
+        return _bounded(sum(lo for lo, _ in sure) + sum(min(lo, 0.0) for lo, _ in unsure),
+                        sum(hi for _, hi in sure) + sum(max(hi, 0.0) for _, hi in unsure))
+    if kind == "maximum":
+        return _bounded(max(lo for lo, _ in sure), max(hi for _, hi in sure + unsure))
+    if kind == "minimum":
+        return _bounded(min(lo for lo, _ in sure + unsure), min(hi for _, hi in sure))
+    raise ValueError(kind)
+
+
+def _exact(kind, values, weights):
     if kind == "sum":
         return float(sum(values))
     if kind == "mean":
