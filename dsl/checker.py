@@ -15,7 +15,7 @@ from typing import Callable
 
 import attrs
 
-from . import ast, schema, units
+from . import ast, schema, shares, units
 from . import types as T
 from .diagnostics import Diagnostic, DiagnosticError, Span
 from .types import Duration, Type
@@ -611,7 +611,18 @@ class Checker:
             return self._error("E301", f'"{expr.op}" does not order {left}; use == or !=', expr.span)
         self._check_enum(left, expr.right)
         self._check_enum(right, expr.left)
+        if left.kind == "number" and left.dimension.is_dimensionless:
+            self._check_share_against_percent(expr)
         return T.BOOL
+
+    def _check_share_against_percent(self, expr: ast.Compare) -> None:
+        """`reuse_share >= 20` where `20 %` was meant: a share never exceeds 1, so the test is constant."""
+        for share, other in ((expr.left, expr.right), (expr.right, expr.left)):
+            literal = shares.plain_number_above_one(other)
+            if literal is not None and shares.is_share(share, self.definitions):
+                self._add(Diagnostic(
+                    "W603", f"a share (between 0 and 1) is compared with {literal.text}", literal.span,
+                    f'did you mean "{literal.text} %"? (or {units.format_number(literal.number / 100)})'))
 
     def _check_enum(self, enum_type: Type, other) -> None:
         if enum_type.values and isinstance(other, ast.StringLit) and other.value not in enum_type.values:

@@ -72,6 +72,7 @@ CATALOGUE: dict[str, str] = {
     # warnings
     "W601": "unused definition",
     "W602": "rule without a severity (mandatory assumed)",
+    "W603": "a share compared with a number above 1 (a percentage without %)",
     # facility input
     "F101": "file cannot be read",
     "F102": "YAML syntax error",

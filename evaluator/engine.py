@@ -412,7 +412,7 @@ def _unknown(rule, period, in_force, traces, what: str, context=None) -> RuleRes
 
 def _described(expr: CompiledExpr, trace: ClauseTrace) -> str:
     """The part of a clause that decided it, with up to two of the facts it read."""
-    found = _deciding(trace)
+    found = _deciding(trace, whole_when_all_matter=True)
     if found is not None:
         expr, values, slot = found
     else:
@@ -460,10 +460,12 @@ def _show_bounds(value: runtime.Bounds, info) -> str:
 _COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
 
 
-def _deciding(trace: ClauseTrace):
+def _deciding(trace: ClauseTrace, whole_when_all_matter: bool = False):
     """(expression, values, slot) of the comparison that decided a clause: through an `or` that
     held, the branch that held; through an `and` that failed, the part that failed; through an
-    undecided one, the undecided part; into definitions. None when no comparison decided it."""
+    undecided one, the undecided part; into definitions. None when no comparison decided it.
+    With `whole_when_all_matter`, an `and` that held or an `or` that failed is itself the answer
+    (every part of it decided), as a sentence that names one part would mislead."""
     definitions = {name: (expr, values) for name, expr, values in trace.definitions}
 
     def walk(expr, values, slot, expanded):
@@ -484,6 +486,8 @@ def _deciding(trace: ClauseTrace):
                 children = [c for c in children if values[c] is value]
             elif runtime.is_unknown(value):
                 children = [c for c in children if runtime.is_unknown(values[c])]
+            elif whole_when_all_matter:
+                return expr, values, slot
         for child in children:
             found = walk(expr, values, child, expanded)
             if found is not None:

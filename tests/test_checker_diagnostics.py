@@ -99,6 +99,8 @@ CASES = [
   ("E510-reversed-infinities", H + 'band b "t"\n  cite "§1"\n  of facility.design_pue\n  level "A" [inf, -inf)\n', "E510", 5, 3),
   ("E511-duplicate-item", H + 'report rep "t"\n  cite "§1"\n  item a "A" public facility.name\n  item a "B" public facility.name\n', "E511", 5, 3),
   ("W601-unused-definition", H + "define unused = 3\n" + 'rule r "t"\n  cite "§1"\n  require true\n', "W601", 2, 1),
+  ("W603-share-against-20", rule("  require period.energy.reused / period.energy.total >= 20\n"), "W603", 4, 57),
+  ("W603-ratio-fact-on-the-right", rule("  require 50 <= period.it_utilisation\n"), "W603", 4, 11),
 ]
 
 CASE_IDS = [case[0] for case in CASES]
@@ -353,6 +355,12 @@ EXACT = {
         '      | ^^^^^^^^^^^^^^^^^\n'
         '  hint: remove it, or use it in a rule'
     ),
+    'W603-share-against-20': (
+        'de.policy:4:57: W603 a share (between 0 and 1) is compared with 20\n'
+        '    4 |   require period.energy.reused / period.energy.total >= 20\n'
+        '      |                                                         ^^\n'
+        '  hint: did you mean "20 %"? (or 0.2)'
+    ),
 }
 
 
@@ -414,6 +422,16 @@ def test_one_root_cause_gives_one_error(label, source, code):
         assert [d.code for d in found] == ["E201", "E201"]
     else:
         assert [d.code for d in found] == [code], "\n".join(render(d, source) for d in found)
+
+
+@pytest.mark.parametrize("require", [
+    "period.energy.total / period.energy.it <= 1.3",  # PUE: whole over part, not a share
+    "period.energy.reused / period.energy.total >= 20 %",
+    "period.energy.reused / period.energy.total >= 0.2",
+    "period.energy.reused / period.energy.total <= 1",
+])
+def test_no_share_warning_for_pue_or_a_percentage(require):
+    assert diagnose(rule(f"  require {require}\n")) == []
 
 
 def test_unknown_name_in_comparison_is_not_also_a_type_error():
