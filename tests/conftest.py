@@ -1,7 +1,7 @@
 """Shared test helpers: the `policy` command run in-process, and the one switch that regenerates
 every expected output (golden files and the README's example outputs).
 
-    DCPOLICY_REGENERATE=1 .venv/bin/pytest tests/test_golden.py
+    DCPOLICY_REGENERATE=1 .venv/bin/pytest tests/test_golden.py tests/test_docs_examples.py
 """
 
 from __future__ import annotations

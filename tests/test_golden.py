@@ -21,7 +21,7 @@ DIRECTIVE = re.compile(r"^#\s*golden:\s*(policy\s.*?)\s*$", re.MULTILINE)
 CODE_IN_NAME = re.compile(r"^([EFW]\d{3})-")
 # A facility file evaluated when a .yaml case names no command of its own.
 DEFAULT_FACILITY_COMMAND = "policy eval --policy tests/golden/facility/facts.policy --as-of 2026-06-30 --explain {case}"
-REGENERATE_HINT = "DCPOLICY_REGENERATE=1 .venv/bin/pytest tests/test_golden.py"
+REGENERATE_HINT = "DCPOLICY_REGENERATE=1 .venv/bin/pytest tests/test_golden.py tests/test_docs_examples.py"
 
 
 @attrs.frozen
