@@ -26,13 +26,13 @@ def run(args) -> int:
             print(err.render(), file=sys.stderr)
             return 3
         formatted = format_policy(policy, text)
+        if not (args.write or args.check):  # printing shows every file, formatted already or not
+            sys.stdout.write(formatted)
         if formatted == text:
             continue
         changed.append(path)
         if args.write:
             Path(path).write_text(formatted, encoding="utf-8")
-        elif not args.check:
-            sys.stdout.write(formatted)
     if args.check:
         for path in changed:
             print(f"{path}: would be reformatted", file=sys.stderr)

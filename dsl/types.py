@@ -57,15 +57,30 @@ class Duration:
         moved = datetime.date(year, month, min(day.day, last))
         return moved + datetime.timedelta(days=sign * self.days)
 
+    # The checker lets durations add, subtract and negate (`1 year + 6 months`); the plan does it here.
+    def __add__(self, other: Duration) -> Duration:
+        if not isinstance(other, Duration):
+            return NotImplemented
+        return Duration(self.months + other.months, self.days + other.days)
+
+    def __sub__(self, other: Duration) -> Duration:
+        if not isinstance(other, Duration):
+            return NotImplemented
+        return Duration(self.months - other.months, self.days - other.days)
+
+    def __neg__(self) -> Duration:
+        return Duration(-self.months, -self.days)
+
     def __str__(self) -> str:
         parts = []
-        years, months = divmod(self.months, 12)
+        sign = -1 if self.months < 0 else 1  # -18 months is "-1 year -6 months", not "-2 years 6 months"
+        years, months = (sign * part for part in divmod(abs(self.months), 12))
         if years:
-            parts.append(f"{years} year{'s' if years != 1 else ''}")
+            parts.append(f"{years} year{'s' if abs(years) != 1 else ''}")
         if months:
-            parts.append(f"{months} month{'s' if months != 1 else ''}")
+            parts.append(f"{months} month{'s' if abs(months) != 1 else ''}")
         if self.days or not parts:
-            parts.append(f"{self.days} day{'s' if self.days != 1 else ''}")
+            parts.append(f"{self.days} day{'s' if abs(self.days) != 1 else ''}")
         return " ".join(parts)
 
 

@@ -183,3 +183,6 @@ def test_fmt_prints_canonical_layout_and_check_reports_changes(tmp_path, capsys)
     assert "define limit = 1.3" in out and "# the limit" in out and "# keep me" in out
     assert cli_main(["fmt", "--write", str(path)]) == 0
     assert cli_main(["fmt", "--check", str(path)]) == 0
+    capsys.readouterr()
+    assert cli_main(["fmt", str(path)]) == 0  # a file already in canonical layout is printed as it is
+    assert capsys.readouterr().out == path.read_text(encoding="utf-8")

@@ -225,6 +225,16 @@ def test_operations_without_an_answer_are_unknown(call):
     assert call() is rt.UNKNOWN
 
 
+def test_durations_add_subtract_and_negate_as_the_checker_allows():
+    grace = rt.add(Duration(12, 0), Duration(6, 0))  # 1 year + 6 months
+    assert grace == Duration(18, 0) and str(grace) == "1 year 6 months"
+    assert rt.sub(Duration(12, 0), Duration(0, 3)) == Duration(12, -3)
+    assert rt.neg(Duration(18, 0)) == Duration(-18, 0) and str(Duration(-18, 0)) == "-1 year -6 months"
+    assert rt.add(datetime.date(2024, 1, 31), grace) == datetime.date(2025, 7, 31)
+    assert rt.add(datetime.date(2024, 3, 31), rt.neg(Duration(1, 0))) == datetime.date(2024, 2, 29)
+    assert rt.add(Duration(1, 0), U) is U
+
+
 @pytest.mark.parametrize("value, digits, expected", [
     (0.125, 2, 0.13), (98.95, 1, 99.0), (98.85, 1, 98.9), (2.5, 0, 3.0), (-2.5, 0, -3.0), (1.2345, 3, 1.235),
     (99.04999, 1, 99.0),
