@@ -11,7 +11,7 @@ from dcpolicy.dsl.diagnostics import DiagnosticError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INVALID_POLICY = 0, 1, 2, 3
 MAIN_JURISDICTIONS = ("jp", "de", "cn", "eu")
-FAIL_ON = ("mandatory", "unknown", "target")
+FAIL_ON = ("mandatory", "unknown", "target", "proposed", "projection")
 
 
 class UsageError(Exception):
@@ -82,12 +82,7 @@ def parse_fail_on(text: str) -> set[str]:
 
 
 def exit_code(run, fail_on: set[str]) -> int:
-    failing = run.mandatory("fail")
-    if "unknown" in fail_on:
-        failing |= run.mandatory("unknown")
-    if "target" in fail_on:
-        failing |= run.any_result("target", "fail")
-    return EXIT_FAIL if failing else EXIT_OK
+    return EXIT_FAIL if run.fails(fail_on) else EXIT_OK
 
 
 def run(args) -> int:
@@ -118,7 +113,7 @@ def run(args) -> int:
     if not loaded.facilities:
         print("policy eval: error: no facilities in the input", file=sys.stderr)
         return EXIT_USAGE
-    result = evaluate(plans, loaded, as_of, args.period)
+    result = evaluate(plans, loaded, as_of, args.period).counting_also(fail_on)
     _render(result, args)
     return exit_code(result, fail_on)
 

@@ -37,8 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--explain", action="store_true", help="show the tree of steps of every rule")
     evaluate.add_argument("--format", choices=("table", "summary", "json", "markdown"), default="table")
     evaluate.add_argument("--fail-on", default="mandatory", metavar="LIST",
-                          help="exit 1 when: mandatory (a mandatory rule fails; default), unknown (also a mandatory "
-                               "rule is unknown), target (also a target fails); comma-separated")
+                          help="exit 1 when: mandatory (a mandatory rule in force fails; default), unknown (also a "
+                               "mandatory rule is unknown), target (also a target fails), proposed (count proposed "
+                               "rules too, in the status as well), projection (count verdicts projected from figures "
+                               "that predate the rule too); comma-separated")
 
     fmt = commands.add_parser("fmt", help="print policies in canonical layout (comments kept)")
     fmt.add_argument("paths", nargs="+", metavar="PATH", help="policy files or folders of them")
