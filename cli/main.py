@@ -28,13 +28,15 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("inputs", nargs="+", metavar="FACILITY",
                           help="facility or portfolio YAML files, folders of them, or - for stdin")
     evaluate.add_argument("-j", "--jurisdiction", metavar="CODES",
-                          help='one code (de), several (de,jp) or "all" (default: all of jp, de, cn, eu)')
+                          help='one code (de), several (de,jp) or "all"; a shipped file stem (de-draft-2026) works '
+                               "too, in any case (default: all of jp, de, cn, eu, unless --policy is given)")
     evaluate.add_argument("--policy", action="append", metavar="FILE",
-                          help="evaluate against this policy file instead of the shipped ones (repeatable)")
+                          help="evaluate against this policy file (repeatable); with -j, against both")
     evaluate.add_argument("--as-of", metavar="YYYY-MM-DD", help="evaluation date (default: today)")
     evaluate.add_argument("--period", metavar="LABEL", help="reporting period to judge, e.g. 2030 or FY2030 "
                           "(default: the latest that ends on or before --as-of)")
-    evaluate.add_argument("--explain", action="store_true", help="show the tree of steps of every rule")
+    evaluate.add_argument("--explain", action="store_true",
+                          help="show the tree of steps of every rule (table, markdown and json formats)")
     evaluate.add_argument("--format", choices=("table", "summary", "json", "markdown"), default="table")
     evaluate.add_argument("--fail-on", default="mandatory", metavar="LIST",
                           help="exit 1 when: mandatory (a mandatory rule in force fails; default), unknown (also a "
