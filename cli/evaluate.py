@@ -197,5 +197,10 @@ def _render(result, args) -> None:
     else:
         from rich.console import Console
 
-        console = Console(width=None if sys.stdout.isatty() else 160, soft_wrap=False)
+        class _Console(Console):
+            def on_broken_pipe(self) -> None:  # rich would exit 1, which reads as a failing rule
+                self.quiet = True
+                raise BrokenPipeError  # main.console() ends quietly, like every other command
+
+        console = _Console(width=None if sys.stdout.isatty() else 160, soft_wrap=False)
         render.to_table(result, args.explain, console)

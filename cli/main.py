@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+
+EXIT_INTERNAL_ERROR = 4  # an unexpected exception: a bug in dcpolicy, never a verdict (exit 1 is one)
+EXIT_CLOSED_PIPE = 141  # what a shell reports for a program stopped by SIGPIPE (128 + 13)
+DEBUG_VARIABLE = "DCPOLICY_DEBUG"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -59,7 +64,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run one command; an unexpected exception is reported as a bug with exit 4, never a traceback."""
+    try:
+        return _dispatch(build_parser().parse_args(argv))
+    except BrokenPipeError:
+        raise  # the reader went away: console() ends quietly
+    except Exception as err:  # noqa: BLE001 - the last line of defence: any bug ends the same clear way
+        return _internal_error(err)
+
+
+def _internal_error(err: Exception) -> int:
+    if os.environ.get(DEBUG_VARIABLE):
+        import traceback
+
+        traceback.print_exc()
+    message = str(err).strip().splitlines()[0] if str(err).strip() else "(no message)"
+    print(f"policy: internal error: {type(err).__name__}: {message}\n"
+          f"This is a bug in dcpolicy, not a verdict. Please report it with the command you ran and its input"
+          f" (set {DEBUG_VARIABLE}=1 to see the traceback).", file=sys.stderr)
+    return EXIT_INTERNAL_ERROR
+
+
+def _dispatch(args) -> int:
     if args.command == "check":
         from . import check
 
@@ -79,9 +105,28 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def console() -> None:
-    sys.exit(main())
+    _replace_unencodable_output()
+    try:
+        code = main()
+        sys.stdout.flush()  # inside the try: a closed pipe shows up here, not at interpreter exit
+    except BrokenPipeError:
+        # Python docs, "Note on SIGPIPE": point stdout at devnull so the final flush cannot fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = EXIT_CLOSED_PIPE
+    sys.exit(code)
+
+
+def _replace_unencodable_output() -> None:
+    """A terminal or pipe that is not UTF-8 (cp1252, ascii, the C locale) gets '?' for what it cannot
+    show, not a crash. (Python's defaults: strict, or surrogateescape in the C locale; stderr already
+    uses backslashreplace.)"""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and stream.errors in ("strict", "surrogateescape"):
+            reconfigure(errors="replace")
+
+
+if __name__ == "__main__":
+    console()
