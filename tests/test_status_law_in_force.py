@@ -389,3 +389,21 @@ def test_scope_exclusion_reason_is_shown(capsys, tmp_path, policy):
     lines = out.splitlines()
     assert lines[0].startswith("t-1 × xx: OUT OF SCOPE — ")
     assert lines[1].startswith("    out of scope: Data centres (§1)")
+
+
+def test_undecidable_scope_of_a_proposed_regime_is_reported_beside(capsys, tmp_path, policy):
+    # every rule of a draft is set aside, even when its scope cannot be decided (nominal load missing)
+    draft = tmp_path / "draft.policy"
+    draft.write_text(POLICY.replace('  law "Test Act"\n', '  law "Test Act"\n  legal-status proposed\n'),
+                     encoding="utf-8")
+    path = tmp_path / "noload.yaml"
+    path.write_text((FACILITY % ("", "")).replace('power: {nominal_connected: "2 MW"}\n', ""), encoding="utf-8")
+    code, document = _json(capsys, "--policy", str(draft), "--as-of", "2026-06-01", "--fail-on", "unknown", str(path))
+    evaluation = document["evaluations"][0]
+    assert set(_verdicts(evaluation).values()) == {"unknown"}
+    assert evaluation["status"] == "compliant" and code == 0
+    assert evaluation["proposed"]["unknown"] == ["xx.pue_limit", "xx.pue_2030", "xx.design_draft"]
+    assert evaluation["scope_reason"].startswith("scope cannot be decided")
+    # the same policy in force: incomplete
+    _, document = _json(capsys, "--policy", policy, "--as-of", "2026-06-01", str(path))
+    assert document["evaluations"][0]["status"] == "incomplete"
