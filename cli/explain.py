@@ -105,8 +105,10 @@ def _line_for(info, value, evaluation) -> str:
 def explain_lines(result: RuleResult, evaluation: Evaluation | None, as_of: datetime.date) -> list[str]:
     """The tree of steps as indented text lines, as in the README's example."""
     lines = [f"{result.rule}  {result.verdict.upper()}  {result.title}   ({result.citation})"]
-    if result.legal_status:
-        lines[0] += f"  [{result.legal_status}]"
+    notes = ([result.severity] if result.severity != "mandatory" else []) + (
+        [result.legal_status] if result.legal_status else [])
+    if notes:  # a target or a proposed rule never reads as a duty of law in force
+        lines[0] += f"  [{', '.join(notes)}]"
     for quote in result.quotes:
         lines.append(f"  law says  \u201c{quote}\u201d")
     if result.period:

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+
+EXIT_INTERNAL_ERROR = 4  # an unexpected exception: a bug in dcpolicy, never a verdict (exit 1 is one)
+EXIT_CLOSED_PIPE = 141  # what a shell reports for a program stopped by SIGPIPE (128 + 13)
+DEBUG_VARIABLE = "DCPOLICY_DEBUG"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -28,17 +33,21 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("inputs", nargs="+", metavar="FACILITY",
                           help="facility or portfolio YAML files, folders of them, or - for stdin")
     evaluate.add_argument("-j", "--jurisdiction", metavar="CODES",
-                          help='one code (de), several (de,jp) or "all" (default: all of jp, de, cn, eu)')
+                          help='one code (de), several (de,jp) or "all"; a shipped file stem (de-draft-2026) works '
+                               "too, in any case (default: all of jp, de, cn, eu, unless --policy is given)")
     evaluate.add_argument("--policy", action="append", metavar="FILE",
-                          help="evaluate against this policy file instead of the shipped ones (repeatable)")
+                          help="evaluate against this policy file (repeatable); with -j, against both")
     evaluate.add_argument("--as-of", metavar="YYYY-MM-DD", help="evaluation date (default: today)")
     evaluate.add_argument("--period", metavar="LABEL", help="reporting period to judge, e.g. 2030 or FY2030 "
                           "(default: the latest that ends on or before --as-of)")
-    evaluate.add_argument("--explain", action="store_true", help="show the tree of steps of every rule")
+    evaluate.add_argument("--explain", action="store_true",
+                          help="show the tree of steps of every rule (table, markdown and json formats)")
     evaluate.add_argument("--format", choices=("table", "summary", "json", "markdown"), default="table")
     evaluate.add_argument("--fail-on", default="mandatory", metavar="LIST",
-                          help="exit 1 when: mandatory (a mandatory rule fails; default), unknown (also a mandatory "
-                               "rule is unknown), target (also a target fails); comma-separated")
+                          help="exit 1 when: mandatory (a mandatory rule in force fails; default), unknown (also a "
+                               "mandatory rule is unknown), target (also a target fails), proposed (count proposed "
+                               "rules too, in the status as well), projection (count verdicts projected from figures "
+                               "that predate the rule too); comma-separated")
 
     fmt = commands.add_parser("fmt", help="print policies in canonical layout (comments kept)")
     fmt.add_argument("paths", nargs="+", metavar="PATH", help="policy files or folders of them")
@@ -55,7 +64,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run one command; an unexpected exception is reported as a bug with exit 4, never a traceback."""
+    try:
+        return _dispatch(build_parser().parse_args(argv))
+    except BrokenPipeError:
+        raise  # the reader went away: console() ends quietly
+    except Exception as err:  # noqa: BLE001 - the last line of defence: any bug ends the same clear way
+        return _internal_error(err)
+
+
+def _internal_error(err: Exception) -> int:
+    if os.environ.get(DEBUG_VARIABLE):
+        import traceback
+
+        traceback.print_exc()
+    message = str(err).strip().splitlines()[0] if str(err).strip() else "(no message)"
+    print(f"policy: internal error: {type(err).__name__}: {message}\n"
+          f"This is a bug in dcpolicy, not a verdict. Please report it with the command you ran and its input"
+          f" (set {DEBUG_VARIABLE}=1 to see the traceback).", file=sys.stderr)
+    return EXIT_INTERNAL_ERROR
+
+
+def _dispatch(args) -> int:
     if args.command == "check":
         from . import check
 
@@ -75,9 +105,28 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def console() -> None:
-    sys.exit(main())
+    _replace_unencodable_output()
+    try:
+        code = main()
+        sys.stdout.flush()  # inside the try: a closed pipe shows up here, not at interpreter exit
+    except BrokenPipeError:
+        # Python docs, "Note on SIGPIPE": point stdout at devnull so the final flush cannot fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = EXIT_CLOSED_PIPE
+    sys.exit(code)
+
+
+def _replace_unencodable_output() -> None:
+    """A terminal or pipe that is not UTF-8 (cp1252, ascii, the C locale) gets '?' for what it cannot
+    show, not a crash. (Python's defaults: strict, or surrogateescape in the C locale; stderr already
+    uses backslashreplace.)"""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and stream.errors in ("strict", "surrogateescape"):
+            reconfigure(errors="replace")
+
+
+if __name__ == "__main__":
+    console()

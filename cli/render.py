@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 import dcpolicy
-from dcpolicy.evaluator.results import Evaluation, RuleResult, Run
+from dcpolicy.evaluator.results import Evaluation, RuleResult, Run, beside_status
 
 from .explain import clause_tree, explain_lines, json_value
+from .headline import headline
 
 STYLES = {"pass": "green", "fail": "bold red", "exempt": "yellow", "not_applicable": "dim",
           "not_in_force": "cyan", "unknown": "magenta"}
@@ -77,6 +78,7 @@ def to_json(run: Run, explain: bool = True) -> str:
         "format": "dcpolicy/result/1",
         "tool": {"name": "dcpolicy", "version": dcpolicy.__version__},
         "as_of": run.as_of.isoformat(),
+        "counting": list(run.counting),
         "evaluations": [
             {
                 "jurisdiction": e.jurisdiction,
@@ -84,6 +86,8 @@ def to_json(run: Run, explain: bool = True) -> str:
                 "source": {"file": e.source_file, "sha256": e.source_sha256},
                 "policy": {"file": e.policy_file, "sha256": e.policy_sha256},
                 "status": e.status,
+                **_scope_reason(e),
+                **_beside_status(e.results),
                 "period": e.period,
                 "results": [result_json(r, e, explain) for r in e.results],
             }
@@ -97,6 +101,9 @@ def to_json(run: Run, explain: bool = True) -> str:
                 "operator": o.operator,
                 "facilities": list(o.facilities),
                 "policy": {"file": o.policy_file, "sha256": o.policy_sha256},
+                "status": o.status,
+                **_scope_reason(o),
+                **_beside_status(o.results),
                 "period": o.period,
                 "results": [result_json(r, None, explain) for r in o.results],
             }
@@ -105,10 +112,39 @@ def to_json(run: Run, explain: bool = True) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def verdict_label(result: RuleResult) -> str:
-    """PASS, FAIL* (a projection), EXEMPT (proposed) … as every renderer shows it."""
-    return (LABELS[result.verdict] + ("*" if result.projection else "")
-            + (f" ({result.legal_status})" if result.legal_status else ""))
+def _scope_reason(evaluation) -> dict:
+    return {"scope_reason": evaluation.scope_reason} if evaluation.scope_reason else {}
+
+
+def _beside_status(results) -> dict:
+    """What the status sets aside and would change it if counted (docs/results.md, "Status")."""
+    return {"proposed": beside_status(results, "proposed"), "projection": beside_status(results, "projection")}
+
+
+def verdict_label(result: RuleResult, severity: bool = False) -> str:
+    """PASS, FAIL* (a projection), NOT IN FORCE until 2030-07-01, EXEMPT (proposed), and with
+    `severity` FAIL (target) … as every renderer shows it."""
+    text = LABELS.get(result.verdict, result.verdict.upper()) + ("*" if result.projection else "")
+    if result.verdict == "not_in_force" and result.in_force_from is not None:
+        text += f" until {result.in_force_from.isoformat()}"
+    notes = [result.severity] if severity and result.severity != "mandatory" else []
+    notes += [result.legal_status] if result.legal_status else []
+    return text + (f" ({', '.join(notes)})" if notes else "")
+
+
+def evaluation_headline(evaluation, counting: tuple[str, ...] = ()) -> str:
+    return headline(evaluation.facility, evaluation.jurisdiction, evaluation.status, evaluation.results,
+                    evaluation.period, counting)
+
+
+def operator_headline(operator, counting: tuple[str, ...] = ()) -> str:
+    return headline(f"operator {operator.operator}", operator.jurisdiction, operator.status, operator.results,
+                    operator.period, counting)
+
+
+def scope_line(evaluation) -> str | None:
+    """Why an out-of-scope evaluation is out of scope (the scope, a scope exclusion, or no duty applies)."""
+    return evaluation.scope_reason if evaluation.status == "out_of_scope" and evaluation.scope_reason else None
 
 
 # ---------------------------------------------------------------- table
@@ -129,34 +165,25 @@ def _value_text(result: RuleResult) -> tuple[str, str]:
     return fmt(result.value), fmt(result.limit)
 
 
-def summary_line(subject: str, jurisdiction: str, status: str | None, results, period: str | None) -> str:
-    counts: dict[str, int] = {}
-    for r in results:
-        counts[r.verdict] = counts.get(r.verdict, 0) + 1
-    tally = ", ".join(f"{n} {LABELS[v].lower()}" for v, n in counts.items())
-    head = f"{subject} × {jurisdiction}"
-    state = f": {status.replace('_', ' ').upper()}" if status else ""
-    return f"{head}{state} — {tally}" + (f" (period {period})" if period else " (no reporting period)")
-
-
 def to_table(run: Run, explain: bool, console) -> None:
     from rich.table import Table
     from rich.text import Text
 
     def table_for(results):
         table = Table(show_header=True, header_style="bold", expand=False, pad_edge=False)
-        for column in ("verdict", "rule", "title", "citation", "value", "limit"):
+        for column in ("verdict", "severity", "rule", "title", "citation", "value", "limit"):
             table.add_column(column, overflow="fold")
         for r in results:
             value, limit = _value_text(r)
             verdict = verdict_label(r)
-            table.add_row(Text(verdict, style=STYLES[r.verdict]), r.rule, r.title, r.citation or "", value, limit)
+            table.add_row(Text(verdict, style=STYLES.get(r.verdict, "")), r.severity, r.rule, r.title,
+                          r.citation or "", value, limit)
         return table
 
-    def section(headline: str, results, evaluation, subtitle: str | None = None) -> None:
-        console.print(headline, style="bold")
+    def section(head: str, results, evaluation, subtitle: str | None = None) -> None:
+        console.print(head, style="bold", highlight=False, markup=False)
         if subtitle:
-            console.print(subtitle, highlight=False)
+            console.print(subtitle, highlight=False, markup=False)
         console.print(table_for(results))
         _reasons(results, console)
         if explain:
@@ -165,10 +192,10 @@ def to_table(run: Run, explain: bool, console) -> None:
                 console.print()
 
     for e in run.evaluations:
-        section(summary_line(e.facility, e.jurisdiction, e.status, e.results, e.period), e.results, e)
+        section(evaluation_headline(e, run.counting), e.results, e, scope_line(e))
     for o in run.operators:
-        section(summary_line(f"operator {o.operator}", o.jurisdiction, None, o.results, o.period), o.results, None,
-                f"facilities: {', '.join(o.facilities)}")
+        section(operator_headline(o, run.counting), o.results, None,
+                "\n".join(filter(None, [f"facilities: {', '.join(o.facilities)}", scope_line(o)])))
     if any(r.projection for group in (*run.evaluations, *run.operators) for r in group.results):
         console.print("* projection: the figures used predate the rule's in-force date", highlight=False)
 
@@ -176,7 +203,7 @@ def to_table(run: Run, explain: bool, console) -> None:
 def _reasons(results, console) -> None:
     for r in results:
         if r.verdict in ("fail", "unknown", "exempt"):
-            console.print(f"  {verdict_label(r):<8} {r.rule}: {r.reason}", highlight=False, markup=False,
+            console.print(f"  {verdict_label(r, severity=True):<8} {r.rule}: {r.reason}", highlight=False, markup=False,
                           soft_wrap=True)
             if r.gap:
                 console.print(f"           gap: {r.gap.text}", highlight=False, markup=False, soft_wrap=True)
@@ -188,10 +215,12 @@ def to_summary(run: Run) -> str:
     """One line per evaluation, then the reason of every mandatory or target rule not passing."""
     lines = []
     for e in run.evaluations:
-        lines.append(summary_line(e.facility, e.jurisdiction, e.status, e.results, e.period))
+        lines.append(evaluation_headline(e, run.counting))
+        lines.extend(f"    {line}" for line in [scope_line(e)] if line)
         lines.extend(_summary_reasons(e.results))
     for o in run.operators:
-        lines.append(summary_line(f"operator {o.operator}", o.jurisdiction, None, o.results, o.period))
+        lines.append(operator_headline(o, run.counting))
+        lines.extend(f"    {line}" for line in [scope_line(o)] if line)
         lines.extend(_summary_reasons(o.results))
     return "\n".join(lines) + "\n"
 
@@ -200,8 +229,8 @@ def _summary_reasons(results) -> list[str]:
     shown = [r for r in results
              if r.verdict in ("fail", "unknown", "exempt") and r.severity in ("mandatory", "target")]
     if len(shown) > 1 and len({(r.verdict, r.reason) for r in shown}) == 1:  # e.g. an undecidable scope
-        return [f"    {verdict_label(shown[0]):<8} {len(shown)} rules: {shown[0].reason}"]
-    return [f"    {verdict_label(r):<8} {r.rule}: {r.reason}" for r in shown]
+        return [f"    {verdict_label(shown[0], severity=True):<8} {len(shown)} rules: {shown[0].reason}"]
+    return [f"    {verdict_label(r, severity=True):<8} {r.rule}: {r.reason}" for r in shown]
 
 
 # ---------------------------------------------------------------- markdown
@@ -209,25 +238,28 @@ def to_markdown(run: Run, explain: bool) -> str:
     lines = [f"# dcpolicy results as of {run.as_of.isoformat()}", ""]
 
     def rows(results):
-        out = ["| verdict | rule | title | citation | value | limit | reason |", "|---|---|---|---|---|---|---|"]
+        out = ["| verdict | severity | rule | title | citation | value | limit | reason |",
+               "|---|---|---|---|---|---|---|---|"]
         for r in results:
             value, limit = _value_text(r)
-            cells = [verdict_label(r), f"`{r.rule}`", r.title, r.citation or "",
+            cells = [verdict_label(r), r.severity, f"`{r.rule}`", r.title, r.citation or "",
                      value, limit, r.reason]
             out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
         return out
 
     for e in run.evaluations:
-        lines.append(f"## {summary_line(e.facility, e.jurisdiction, e.status, e.results, e.period)}")
+        lines.append(f"## {evaluation_headline(e, run.counting)}")
         lines.append("")
+        lines.extend([scope_line(e), ""] if scope_line(e) else [])
         lines.extend(rows(e.results))
         lines.append("")
         if explain:
             for r in e.results:
                 lines.extend(["```", *explain_lines(r, e, run.as_of), "```", ""])
     for o in run.operators:
-        lines.append(f"## {summary_line('operator ' + o.operator, o.jurisdiction, None, o.results, o.period)}")
+        lines.append(f"## {operator_headline(o, run.counting)}")
         lines.append("")
+        lines.extend([scope_line(o), ""] if scope_line(o) else [])
         lines.extend(rows(o.results))
         lines.append("")
     return "\n".join(lines) + "\n"

@@ -18,7 +18,8 @@ from dcpolicy.dsl import units
 from . import runtime
 from .compiler import CompiledExpr, CompiledRule, Context, Plan
 from .facility import Facility, LoadedInput, Period
-from .results import ClauseTrace, Evaluation, Gap, GapLever, OperatorEvaluation, Relief, RuleResult, Run
+from .results import (NO_DUTY_APPLIES, ClauseTrace, Evaluation, Gap, GapLever, OperatorEvaluation, Relief, RuleResult,
+                      Run, evaluation_status)
 
 U = runtime.UNKNOWN
 _NO_PERIOD: dict = {}
@@ -282,19 +283,19 @@ def _evaluate_facility(plan: Plan, subject: _Subject, scope_state, as_of) -> Eva
         source_file=facility.source.path, source_sha256=facility.source.sha256,
         policy_file=plan.file, policy_sha256=plan.sha256, status=status,
         period=period.label if period else None, period_kind=period_kind(plan), results=tuple(results),
-        scope_reason=scope_reason, facts=facility.facts, period_facts=period.facts if period else {},
+        scope_reason=scope_reason or _no_duty_reason(status), facts=facility.facts,
+        period_facts=period.facts if period else {}, in_scope=None if in_scope is U else in_scope,
     )
 
 
 def _status(in_scope, results) -> str:
-    if in_scope is False:
-        return "out_of_scope"
-    mandatory = [r.verdict for r in results if r.severity == "mandatory"]
-    if "fail" in mandatory:
-        return "non_compliant"
-    if "unknown" in mandatory or in_scope is U:
-        return "incomplete"
-    return "compliant"
+    """Counts the law in force: proposed rules and projections are reported beside it (results.py)."""
+    return evaluation_status(None if in_scope is U else in_scope, results)
+
+
+def _no_duty_reason(status: str) -> str | None:
+    """The scope holds, yet no duty applies: the status says out_of_scope, and this says why."""
+    return NO_DUTY_APPLIES if status == "out_of_scope" else None
 
 
 def _evaluate_operator(plan, operator, members, included, rules, as_of, period_label) -> OperatorEvaluation:
@@ -314,8 +315,9 @@ def _evaluate_operator(plan, operator, members, included, rules, as_of, period_l
         member_context.members = contexts
     pseudo_period = _label_period(plan, label)
     results = tuple(evaluate_rule(rule, context, pseudo_period, as_of, plan) for rule in rules)
+    status = _status(True, results)
     return OperatorEvaluation(plan.code, operator, tuple(m.facility.id for m in members), label,
-                              plan.file, plan.sha256, results)
+                              plan.file, plan.sha256, results, status=status, scope_reason=_no_duty_reason(status))
 
 
 class _LabelPeriod:
