@@ -95,7 +95,8 @@ FACILITY_FIELDS: dict[str, FactType] = {
     "redundancy.electrical": _k("text"),
     "redundancy.cooling": _k("text"),
     "design_pue": _k("number", minimum=1.0),
-    # "none" is a project addition: it states that there is no system, where an absent field is unknown
+    # an explicit null (contract v1) states that there is no system and is read as "none" (a project
+    # synonym, evaluator/facility.py NULL_MEANS); only an absent key is unknown
     "management_system.standard": _e("ISO 50001", "EMAS", "none"),
     "management_system.since": _k("date"),
     "management_system.certified": _k("flag"),

@@ -206,14 +206,23 @@ def test_null_in_nullable_field_means_absent(tmp_path):
             erf_exemption: ~
             location:
               hub_node: null
-            management_system:
-              standard:
             """
         ),
     )
     assert "erf_exemption" not in f.facts
     assert "location.hub_node" not in f.facts
-    assert "management_system.standard" not in f.facts
+
+
+@pytest.mark.parametrize("written", ["null", "~", ""])
+def test_explicit_null_management_system_standard_means_no_system(tmp_path, written):
+    """Facility contract v1: `management_system.standard: null` — "an explicit null means the
+    facility has no management system; an absent key means unknown". Read as the synonym `none`."""
+    f = load_one(tmp_path, site(f"management_system:\n  standard: {written}\n"))
+    fact = f.facts["management_system.standard"]
+    assert fact.value == "none"
+    assert fact.span is not None and fact.span.line == 4
+    absent = load_one(tmp_path, site("management_system:\n  since: 2024-11-01\n"))
+    assert "management_system.standard" not in absent.facts
 
 
 def test_dotted_keys_equal_nested_keys(tmp_path):
