@@ -10,9 +10,9 @@ from dcpolicy.evaluator.results import Evaluation, RuleResult, Run
 from .explain import clause_tree, explain_lines, json_value
 
 STYLES = {"pass": "green", "fail": "bold red", "exempt": "yellow", "not_applicable": "dim",
-          "not_in_force": "cyan", "unknown": "magenta"}
+          "not_in_force": "cyan", "unknown": "magenta", "info": "blue"}
 LABELS = {"pass": "PASS", "fail": "FAIL", "exempt": "EXEMPT", "not_applicable": "N/A",
-          "not_in_force": "NOT IN FORCE", "unknown": "UNKNOWN"}
+          "not_in_force": "NOT IN FORCE", "unknown": "UNKNOWN", "info": "INFO"}
 
 
 # ---------------------------------------------------------------- JSON

@@ -354,6 +354,8 @@ def evaluate_rule(rule: CompiledRule, context, period, as_of: datetime.date, pla
         result = _band(rule, context, period, in_force, traces)
     elif rule.kind == "report":
         result = _report(rule, context, period, in_force, traces)
+    elif rule.require is None:  # an encouragement (advisory, checked): it addresses the facility, nothing to judge
+        result = _result(rule, "info", f"encouraged: {rule.title}", period, in_force, trace=traces)
     else:
         result = _requirement(rule, context, period, in_force, traces)
     if projection:
