@@ -667,6 +667,9 @@ class Checker:
                                expr.span, "write weighted_mean(pue by period.energy.total)")
         if expr.where is not None and not is_aggregate:
             return self._error("E203", f'"where" goes with aggregates, not with "{expr.name}"', expr.span)
+        if expr.including_out_of_scope and not is_aggregate:
+            return self._error("E203", f'"including out-of-scope" goes with aggregates, not with "{expr.name}"',
+                               expr.span)
         inner_context = context
         if is_aggregate:
             if context.in_aggregate:
@@ -693,8 +696,8 @@ class Checker:
 
 
 _BAD = object()
-_KEYWORDS = frozenset({"and", "or", "not", "in", "when", "otherwise", "by", "where", "true", "false", "inf",
-                       "define", "rule", "scope", "band", "report", "level", "item", "public", "exempt",
+_KEYWORDS = frozenset({"and", "or", "not", "in", "when", "otherwise", "by", "where", "including", "true", "false",
+                       "inf", "define", "rule", "scope", "band", "report", "level", "item", "public", "exempt",
                        "exclude", "because", "cite", "quote", "note", "severity", "for", "applies", "from",
                        "until", "require", "of", "due", "law", "source", "calendar", "jurisdiction"})
 

@@ -140,11 +140,12 @@ def _evaluate_plan(plan: Plan, loaded: LoadedInput, as_of, period_label):
     for subject in subjects:
         groups.setdefault(_operator_key(subject.facility), []).append(subject)
     for members in groups.values():  # the scope may aggregate over the operator's facilities
+        everyone = [m.context for m in members]
         for subject in members:
-            subject.context.members = [m.context for m in members]
+            subject.context.members = subject.context.all_members = everyone
     scope_states = [_scope_state(plan, s) for s in subjects]
     in_scope = {id(s) for s, state in zip(subjects, scope_states) if state[0] is True}
-    for members in groups.values():
+    for members in groups.values():  # `all_members` stays: aggregates `including out-of-scope` read it
         contexts = [m.context for m in members if id(m) in in_scope]
         for subject in members:
             subject.context.members = contexts
@@ -231,7 +232,7 @@ def _missing(traces, context=None, annotate: bool = False) -> list[str]:
 
 
 def _missing_in_members(info, context, annotate: bool) -> list[str]:
-    members = context.members if context is not None else []
+    members = (context.all_members if info.everyone else context.members) if context is not None else []
     found = []
     for path in info.reads:
         lacking = [m.name for m in members if m.lookup(path) is U]
@@ -282,15 +283,19 @@ def _evaluate_operator(plan, operator, members, included, rules, as_of, period_l
         label = normalise_label(period_label)
     else:
         label = max(labels, key=lambda text: (len(text), text)) if labels else expected_label(plan, as_of)
-    contexts = []
-    for member in included:
+    everyone = []  # every facility of the operator; `contexts` are those in the jurisdiction's scope
+    for member in members:
         chosen = choose_period(member.facility, plan, as_of, label)
         flags = {path: fact.value for path, fact in member.facility.facts.items()}
-        contexts.append(Context(plan, flags, period_values(chosen),
+        everyone.append(Context(plan, flags, period_values(chosen),
                                 _earlier_periods(member.facility, plan, chosen), [], member.facility.id))
+    kept = {id(m) for m in included}
+    contexts = [c for m, c in zip(members, everyone) if id(m) in kept]
     context = Context(plan, {}, _NO_PERIOD, lambda k: _NO_PERIOD, contexts)
-    for member_context in contexts:
+    context.all_members = everyone
+    for member_context in everyone:
         member_context.members = contexts
+        member_context.all_members = everyone
     pseudo_period = _label_period(plan, label)
     results = tuple(evaluate_rule(rule, context, pseudo_period, as_of, plan) for rule in rules)
     return OperatorEvaluation(plan.code, operator, tuple(m.facility.id for m in members), label,
