@@ -76,7 +76,17 @@ FACILITY_FIELDS: dict[str, FactType] = {
     "started": _k("date", "start of operation"),
     "project": _e("new", "expanded", "renovated", "existing"),
     "public_sector": _k("flag"),
-    "defence_or_civil_protection": _k("flag"),
+    "defence_or_civil_protection": _k("flag", "EU Art. 12(2): used for, or providing services exclusively for, "
+                                              "defence and civil protection (one flag for both)"),
+    # §21 EnEfG and EED Art. 12(2) each name their own groups: one flag per group (docs/facility.md)
+    "intelligence_service": _k("flag", "DE §21(1) Nr. 1: a DC of the Verfassungsschutz, the MAD or the BND",
+                               added=True),
+    "defence": _k("flag", "used for, or providing services exclusively for, defence: armed forces, facilities "
+                          "operated directly for defence (DE §21(1) Nr. 2; EU Art. 12(2))", added=True),
+    "civil_protection": _k("flag", "used for, or providing services exclusively for, civil protection "
+                                   "(EU Art. 12(2); no DE §21 exclusion)", added=True),
+    "nuclear_installation": _k("flag", "DE §21(1) Nr. 3: part of a nuclear installation subject to the AtomG",
+                               added=True),
     "network_node": _k("flag"),
     "converted_building": _k("flag"),
     "phased_development.first_building_started": _k("date"),

@@ -679,3 +679,14 @@ def test_anchors_and_merge_keys_keep_positions(tmp_path):
     assert p25.facts["energy.total"].value == 10_000_000.0
     assert p25.facts["energy.total"].span.line == 6  # written once, at the anchor
     assert p25.facts["energy.it"].value == 7_500_000.0 and p25.facts["energy.it"].span.line == 11
+
+
+def test_exclusion_flags_of_eu_art_12_2_and_de_21_default_to_false(tmp_path):
+    """Project additions (docs/facility.md): one flag per group that EnEfG §21(1) Nr. 1–3 and EED
+    Art. 12(2) name; like every flag, false when absent."""
+    flags = ("intelligence_service", "defence", "civil_protection", "nuclear_installation")
+    absent = load_one(tmp_path, MINIMAL)
+    assert all(absent.facts[flag] == Fact(False, None, None) for flag in flags)
+    given = load_one(tmp_path, site("defence: true\ncivil_protection: false\nnuclear_installation: true\n"))
+    assert given.facts["defence"].value is True and given.facts["nuclear_installation"].value is True
+    assert given.facts["civil_protection"].value is False and given.facts["intelligence_service"].value is False
