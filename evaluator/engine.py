@@ -363,6 +363,8 @@ def evaluate_rule(rule: CompiledRule, context, period, as_of: datetime.date, pla
         result = _result(rule, "info", f"encouraged: {rule.title}", period, in_force, trace=traces)
     else:
         result = _requirement(rule, context, period, in_force, traces)
+    if projection and rule.kind == "report" and result.due is not None and result.due >= in_force:
+        projection = False  # a report on a period before the in-force date but due after it is owed, not projected
     if projection:
         note = (f"projection: figures of period {period.label} (ended {period.end.isoformat()}) predate the rule "
                 f"(in force from {in_force.isoformat()}); ")
