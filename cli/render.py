@@ -11,9 +11,9 @@ from .explain import clause_tree, explain_lines, json_value
 from .headline import headline
 
 STYLES = {"pass": "green", "fail": "bold red", "exempt": "yellow", "not_applicable": "dim",
-          "not_in_force": "cyan", "unknown": "magenta"}
+          "not_in_force": "cyan", "unknown": "magenta", "info": "blue"}
 LABELS = {"pass": "PASS", "fail": "FAIL", "exempt": "EXEMPT", "not_applicable": "N/A",
-          "not_in_force": "NOT IN FORCE", "unknown": "UNKNOWN"}
+          "not_in_force": "NOT IN FORCE", "unknown": "UNKNOWN", "info": "INFO"}
 
 
 # ---------------------------------------------------------------- JSON

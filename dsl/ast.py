@@ -71,6 +71,8 @@ class Call:
     by: Union["Expr", None]
     where: Union["Expr", None]
     span: Span = _span
+    # aggregates: `including out-of-scope` — over all the operator's facilities, not only those in scope
+    including_out_of_scope: bool = False
 
 
 @attrs.frozen

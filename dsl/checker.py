@@ -296,16 +296,18 @@ class Checker:
             what = "the scope" if kind == "scope" else f'{kind} "{declaration.name}"'
             self._error("E504", f"{what} has no citation", declaration.name_span,
                         'add a line such as  cite "§11(1) Nr. 2"  naming the article it implements')
-        if kind == "rule" and "require" not in seen:
+        severity = seen.get("severity")
+        advisory = severity is not None and severity.value == "advisory"
+        if kind == "rule" and "require" not in seen and not advisory:
+            # only an encouragement (severity advisory) may have nothing to check: its verdict is `info`
             self._error("E509", f'rule "{declaration.name}" has no requirement', declaration.name_span,
-                        "add a line such as  require pue <= 1.3")
+                        "add a line such as  require pue <= 1.3  (only an advisory rule may have none)")
         if kind == "scope" and "applies" not in seen:
             self._error("E509", "the scope has no condition", declaration.span,
                         "add a line such as  applies facility.power.it_installed >= 500 kW")
         if kind == "band" and "of" not in seen:
             self._error("E509", f'band "{declaration.name}" does not say what it classifies', declaration.name_span,
                         "add a line such as  of pue")
-        severity = seen.get("severity")
         if severity is not None and severity.value not in SEVERITIES:
             self._error("E204", f'"{severity.value}" is not a severity', severity.span,
                         self._did_you_mean(severity.value, SEVERITIES, "use one of " + ", ".join(SEVERITIES)))
@@ -325,6 +327,10 @@ class Checker:
             if want is not None:
                 self._expect(actual, want, clause.value, f'"{clause.keyword}"')
         for block in declaration.blocks:
+            if block.keyword == "exempt" and kind == "rule" and "require" not in seen:
+                self._error("E508", "an exemption needs a requirement to relieve, and this rule has none",
+                            block.span, "use  exclude <condition>  to leave facilities out, or add  require …")
+                continue
             self._check_block(declaration, block, context)
         if kind == "band":
             self._check_band(declaration, seen.get("of"), context)
@@ -672,6 +678,9 @@ class Checker:
                                expr.span, "write weighted_mean(pue by period.energy.total)")
         if expr.where is not None and not is_aggregate:
             return self._error("E203", f'"where" goes with aggregates, not with "{expr.name}"', expr.span)
+        if expr.including_out_of_scope and not is_aggregate:
+            return self._error("E203", f'"including out-of-scope" goes with aggregates, not with "{expr.name}"',
+                               expr.span)
         inner_context = context
         if is_aggregate:
             if context.in_aggregate:
@@ -698,8 +707,8 @@ class Checker:
 
 
 _BAD = object()
-_KEYWORDS = frozenset({"and", "or", "not", "in", "when", "otherwise", "by", "where", "true", "false", "inf",
-                       "define", "rule", "scope", "band", "report", "level", "item", "public", "exempt",
+_KEYWORDS = frozenset({"and", "or", "not", "in", "when", "otherwise", "by", "where", "including", "true", "false",
+                       "inf", "define", "rule", "scope", "band", "report", "level", "item", "public", "exempt",
                        "exclude", "because", "cite", "quote", "note", "severity", "for", "applies", "from",
                        "until", "require", "of", "due", "law", "source", "calendar", "jurisdiction"})
 

@@ -90,12 +90,14 @@ def _expr(expr) -> str:
             parts = [f"{format_expr(t.value)} when {format_expr(t.condition)}" for t in tiers]
             parts.append(f"{format_expr(otherwise)} otherwise")
             return "(" + ", ".join(parts) + ")"
-        case ast.Call(name=name, args=args, by=by, where=where):
+        case ast.Call(name=name, args=args, by=by, where=where, including_out_of_scope=everyone):
             inner = ", ".join(format_expr(a) for a in args)
             if by is not None:
                 inner += f" by {format_expr(by)}"
             if where is not None:
                 inner += f" where {format_expr(where)}"
+            if everyone:
+                inner += " including out-of-scope"
             return f"{name}({inner})"
         case ast.Ref(parts=parts, offset=offset):
             head = parts[0] + (f"[-{offset}]" if offset is not None else "")

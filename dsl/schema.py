@@ -87,7 +87,17 @@ FACILITY_FIELDS: dict[str, FactType] = {
     "started": _k("date", "start of operation"),
     "project": _e("new", "expanded", "renovated", "existing"),
     "public_sector": _k("flag"),
-    "defence_or_civil_protection": _k("flag"),
+    "defence_or_civil_protection": _k("flag", "EU Art. 12(2): used for, or providing services exclusively for, "
+                                              "defence and civil protection (one flag for both)"),
+    # §21 EnEfG and EED Art. 12(2) each name their own groups: one flag per group (docs/facility.md)
+    "intelligence_service": _k("flag", "DE §21(1) Nr. 1: a DC of the Verfassungsschutz, the MAD or the BND",
+                               added=True),
+    "defence": _k("flag", "used for, or providing services exclusively for, defence: armed forces, facilities "
+                          "operated directly for defence (DE §21(1) Nr. 2; EU Art. 12(2))", added=True),
+    "civil_protection": _k("flag", "used for, or providing services exclusively for, civil protection "
+                                   "(EU Art. 12(2); no DE §21 exclusion)", added=True),
+    "nuclear_installation": _k("flag", "DE §21(1) Nr. 3: part of a nuclear installation subject to the AtomG",
+                               added=True),
     "network_node": _k("flag"),
     "converted_building": _k("flag"),
     "phased_development.first_building_started": _k("date"),
@@ -106,7 +116,8 @@ FACILITY_FIELDS: dict[str, FactType] = {
     "redundancy.electrical": _k("text"),
     "redundancy.cooling": _k("text"),
     "design_pue": _k("number", minimum=1.0),
-    # "none" is a project addition: it states that there is no system, where an absent field is unknown
+    # an explicit null (contract v1) states that there is no system and is read as "none" (a project
+    # synonym, evaluator/facility.py NULL_MEANS); only an absent key is unknown
     "management_system.standard": _e("ISO 50001", "EMAS", "none"),
     "management_system.since": _k("date"),
     "management_system.certified": _k("flag"),

@@ -220,11 +220,12 @@ class ToAst(Transformer):
 
     def call(self, meta, c):
         name, _lp, arguments, _rp = c
-        args, by, where = arguments if arguments is not None else ((), None, None)
-        return ast.Call(str(name), args, by, where, self._s(meta))
+        args, by, where, everyone = arguments if arguments is not None else ((), None, None, False)
+        return ast.Call(str(name), args, by, where, self._s(meta), everyone)
 
     def arguments(self, meta, c):
         by = where = None
+        everyone = False
         args = []
         iterator = iter(c)
         for x in iterator:
@@ -232,11 +233,13 @@ class ToAst(Transformer):
                 by = next(iterator)
             elif isinstance(x, Token) and x.type == "WHERE":
                 where = next(iterator)
+            elif isinstance(x, Token) and x.type == "OUT_OF_SCOPE":
+                everyone = True
             elif x is None or isinstance(x, Token):
                 continue
             else:
                 args.append(x)
-        return (tuple(args), by, where)
+        return (tuple(args), by, where, everyone)
 
     def tiered(self, meta, c):
         parts = [x for x in c if not isinstance(x, Token)]

@@ -36,6 +36,7 @@ class NodeInfo:
     children: tuple[int, ...]
     op: str | None = None  # the operator of an operation node: <=, and, /, …
     reads: tuple[str, ...] = ()  # aggregates: the member facts they read (for naming what is missing)
+    everyone: bool = False  # aggregates: `including out-of-scope` (all the operator's facilities)
 
 
 @attrs.frozen
@@ -156,6 +157,7 @@ class _Generator:
                 children=tuple(children),
                 op=getattr(node, "op", None) if not isinstance(node, ast.Call) else node.name,
                 reads=self._facts_read(node) if kind == "aggregate" else (),
+                everyone=kind == "aggregate" and node.including_out_of_scope,
             )
             return f"_r(t, {slot}, {code})"
         return code
@@ -285,7 +287,8 @@ class _Generator:
             where = f"lambda m: {self.gen(node.where, 'm', False)}" if node.where is not None else "None"
             value_range = self.value_range(node.args[0]) if node.args else None
             within = "None" if value_range is None else self.constant(value_range)
-            return (f"_rt.aggregate({name!r}, {c}.members, {value}, {weight}, {where}, {within})",
+            members = f"{c}.all_members" if node.including_out_of_scope else f"{c}.members"
+            return (f"_rt.aggregate({name!r}, {members}, {value}, {weight}, {where}, {within})",
                     "aggregate", None)
         args = [sub(a) for a in node.args]
         joined = ", ".join(args)
@@ -309,7 +312,8 @@ def _record(t, slot, value):
 class Context:
     """Facts of one facility in one period, seen by generated code (created per evaluation)."""
 
-    __slots__ = ("F", "P", "periods_back", "plan", "memo", "dtrace", "members", "fiscal_start", "name", "period_asked")
+    __slots__ = ("F", "P", "periods_back", "plan", "memo", "dtrace", "members", "all_members", "fiscal_start", "name",
+                 "period_asked")
 
     def __init__(self, plan: Plan, facility_values: dict, period_values: dict, periods_back, members,
                  name: str = ""):
@@ -321,7 +325,8 @@ class Context:
         self.periods_back = periods_back
         self.memo: dict = {}
         self.dtrace: dict = {}
-        self.members = members
+        self.members = members  # the operator's facilities in the jurisdiction's scope (all, while scope is decided)
+        self.all_members = members  # all the operator's facilities, for `including out-of-scope` (set by the engine)
         self.fiscal_start = plan.fiscal_start
 
     def back(self, k: int) -> dict:

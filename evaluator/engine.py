@@ -141,11 +141,12 @@ def _evaluate_plan(plan: Plan, loaded: LoadedInput, as_of, period_label):
     for subject in subjects:
         groups.setdefault(_operator_key(subject.facility), []).append(subject)
     for members in groups.values():  # the scope may aggregate over the operator's facilities
+        everyone = [m.context for m in members]
         for subject in members:
-            subject.context.members = [m.context for m in members]
+            subject.context.members = subject.context.all_members = everyone
     scope_states = [_scope_state(plan, s) for s in subjects]
     in_scope = {id(s) for s, state in zip(subjects, scope_states) if state[0] is True}
-    for members in groups.values():
+    for members in groups.values():  # `all_members` stays: aggregates `including out-of-scope` read it
         contexts = [m.context for m in members if id(m) in in_scope]
         for subject in members:
             subject.context.members = contexts
@@ -253,7 +254,7 @@ def _walk_undecided(expr, values, slot, definitions, expanded, context, annotate
 
 
 def _missing_in_members(info, context, annotate: bool) -> list[str]:
-    members = context.members if context is not None else []
+    members = (context.all_members if info.everyone else context.members) if context is not None else []
     found = []
     for path in info.reads:
         lacking = [m.name for m in members if runtime.is_unknown(m.lookup(path))]
@@ -304,15 +305,19 @@ def _evaluate_operator(plan, operator, members, included, rules, as_of, period_l
         label = normalise_label(period_label)
     else:
         label = max(labels, key=lambda text: (len(text), text)) if labels else expected_label(plan, as_of)
-    contexts = []
-    for member in included:
+    everyone = []  # every facility of the operator; `contexts` are those in the jurisdiction's scope
+    for member in members:
         chosen = choose_period(member.facility, plan, as_of, label)
         flags = {path: fact.value for path, fact in member.facility.facts.items()}
-        contexts.append(Context(plan, flags, period_values(chosen),
+        everyone.append(Context(plan, flags, period_values(chosen),
                                 _earlier_periods(member.facility, plan, chosen), [], member.facility.id))
+    kept = {id(m) for m in included}
+    contexts = [c for m, c in zip(members, everyone) if id(m) in kept]
     context = Context(plan, {}, _NO_PERIOD, lambda k: _NO_PERIOD, contexts)
-    for member_context in contexts:
+    context.all_members = everyone
+    for member_context in everyone:
         member_context.members = contexts
+        member_context.all_members = everyone
     pseudo_period = _label_period(plan, label)
     results = tuple(evaluate_rule(rule, context, pseudo_period, as_of, plan) for rule in rules)
     status = _status(True, results)
@@ -377,8 +382,12 @@ def evaluate_rule(rule: CompiledRule, context, period, as_of: datetime.date, pla
         result = _band(rule, context, period, in_force, traces)
     elif rule.kind == "report":
         result = _report(rule, context, period, in_force, traces)
+    elif rule.require is None:  # an encouragement (advisory, checked): it addresses the facility, nothing to judge
+        result = _result(rule, "info", f"encouraged: {rule.title}", period, in_force, trace=traces)
     else:
         result = _requirement(rule, context, period, in_force, traces)
+    if projection and rule.kind == "report" and result.due is not None and result.due >= in_force:
+        projection = False  # a report on a period before the in-force date but due after it is owed, not projected
     if projection:
         note = (f"projection: figures of period {period.label} (ended {period.end.isoformat()}) predate the rule "
                 f"(in force from {in_force.isoformat()}); ")

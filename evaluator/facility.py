@@ -86,7 +86,7 @@ class LoadedInput:
 # Field tables derived from the schema
 # --------------------------------------------------------------------------------------------
 
-# Fields the contract documents as "or null": a null there means absent.
+# Fields the contract documents as "or null": a null there means absent (unless NULL_MEANS gives it a value).
 NULLABLE = frozenset(
     {
         "location.hub_node",
@@ -97,6 +97,10 @@ NULLABLE = frozenset(
         "erf_exemption",
     }
 )
+# Fields where the contract gives an explicit null a meaning of its own instead of "absent":
+# `management_system.standard: null` states that the facility has no management system (contract v1),
+# the same as the project's synonym `none`. An absent key stays unknown.
+NULL_MEANS = {"management_system.standard": "none"}
 REQUIRED = ("id", "name")
 PERIOD_FLAG_DEFAULTS = {"full_period": True, "low_utilisation_cause": False}
 RENEWABLE_PARTS = ("energy.renewable_goo", "energy.renewable_ppa", "energy.renewable_onsite")
@@ -703,6 +707,8 @@ class _FieldReader:
                 _example_hint(path, ftype))
             return None
         if node.is_null:
+            if path in NULL_MEANS:
+                return Fact(NULL_MEANS[path], node.span, node.text or "null")
             if path in NULLABLE:
                 return _ABSENT
             if path in REQUIRED:

@@ -8,7 +8,9 @@ import attrs
 
 from .compiler import CompiledExpr
 
-VERDICTS = ("pass", "fail", "exempt", "not_applicable", "not_in_force", "unknown")
+# `info` (added to contract v1's vocabulary): an advisory provision addresses the facility and has
+# nothing to check (e.g. an encouragement); it never reads as compliance.
+VERDICTS = ("pass", "fail", "exempt", "not_applicable", "not_in_force", "unknown", "info")
 STATUSES = ("out_of_scope", "non_compliant", "incomplete", "compliant")
 # Why a verdict is reported beside the status rather than counted in it (docs/results.md, "Status"):
 # a rule that is only proposed, or a verdict projected from figures that predate the rule.

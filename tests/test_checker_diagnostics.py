@@ -329,7 +329,7 @@ EXACT = {
         'de.policy:2:6: E509 rule "r" has no requirement\n'
         '    2 | rule r "t"\n'
         '      |      ^\n'
-        '  hint: add a line such as  require pue <= 1.3'
+        '  hint: add a line such as  require pue <= 1.3  (only an advisory rule may have none)'
     ),
     'E509-exclude-without-reason': (
         'de.policy:5:3: E509 this exclusion has no reason\n'
@@ -448,7 +448,7 @@ def test_all_constructs_fixture_checks_clean():
     assert checked.warnings == ()
     assert checked.code == "xx"
     assert checked.fiscal_start == (4, 1)
-    assert [d.name for d in checked.policy.rules] == ["pue_limit", "operator_pue", "renewables", "pue_band", "register"]
+    assert [d.name for d in checked.policy.rules] == ["pue_limit", "operator_pue", "renewables", "best_practice", "pue_band", "register"]
     labels = [level.label for level in checked.bands["pue_band"]]
     assert labels == ["A", "B", "C"]
     # the unit conversion 8.64 MJ/kWh * 0.0258 kl/GJ is checked as crude-oil equivalent per energy

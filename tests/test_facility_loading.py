@@ -206,14 +206,23 @@ def test_null_in_nullable_field_means_absent(tmp_path):
             erf_exemption: ~
             location:
               hub_node: null
-            management_system:
-              standard:
             """
         ),
     )
     assert "erf_exemption" not in f.facts
     assert "location.hub_node" not in f.facts
-    assert "management_system.standard" not in f.facts
+
+
+@pytest.mark.parametrize("written", ["null", "~", ""])
+def test_explicit_null_management_system_standard_means_no_system(tmp_path, written):
+    """Facility contract v1: `management_system.standard: null` — "an explicit null means the
+    facility has no management system; an absent key means unknown". Read as the synonym `none`."""
+    f = load_one(tmp_path, site(f"management_system:\n  standard: {written}\n"))
+    fact = f.facts["management_system.standard"]
+    assert fact.value == "none"
+    assert fact.span is not None and fact.span.line == 4
+    absent = load_one(tmp_path, site("management_system:\n  since: 2024-11-01\n"))
+    assert "management_system.standard" not in absent.facts
 
 
 def test_dotted_keys_equal_nested_keys(tmp_path):
@@ -670,3 +679,14 @@ def test_anchors_and_merge_keys_keep_positions(tmp_path):
     assert p25.facts["energy.total"].value == 10_000_000.0
     assert p25.facts["energy.total"].span.line == 6  # written once, at the anchor
     assert p25.facts["energy.it"].value == 7_500_000.0 and p25.facts["energy.it"].span.line == 11
+
+
+def test_exclusion_flags_of_eu_art_12_2_and_de_21_default_to_false(tmp_path):
+    """Project additions (docs/facility.md): one flag per group that EnEfG §21(1) Nr. 1–3 and EED
+    Art. 12(2) name; like every flag, false when absent."""
+    flags = ("intelligence_service", "defence", "civil_protection", "nuclear_installation")
+    absent = load_one(tmp_path, MINIMAL)
+    assert all(absent.facts[flag] == Fact(False, None, None) for flag in flags)
+    given = load_one(tmp_path, site("defence: true\ncivil_protection: false\nnuclear_installation: true\n"))
+    assert given.facts["defence"].value is True and given.facts["nuclear_installation"].value is True
+    assert given.facts["civil_protection"].value is False and given.facts["intelligence_service"].value is False

@@ -213,6 +213,7 @@ def logic(op, left, right):
     (ast.Paren(arith("+", A, B), None), "(a + b)"),
     (arith("*", ast.Paren(A, None), B), "(a) * b"),
     (ast.Call("weighted_mean", (A,), B, logic("and", A, B), None), "weighted_mean(a by b where a and b)"),
+    (ast.Call("sum", (A,), None, B, None, True), "sum(a where b including out-of-scope)"),
     (ast.Tiered((ast.Tier(q(1), A, None),), q(2), None), "(1 when a, 2 otherwise)"),
     (ast.Ref(("period", "energy", "total"), 2, None), "period[-2].energy.total"),
     (ast.Quantity(8.64, "8.64", "MJ/kWh", None), "8.64 MJ/kWh"),
@@ -295,9 +296,9 @@ def _extend(children):
                   children, st.lists(children, min_size=1, max_size=3), st.booleans()),
         st.builds(lambda tiers, other: ast.Tiered(tuple(ast.Tier(v, c, None) for v, c in tiers), other, None),
                   st.lists(two, min_size=1, max_size=2), children),
-        st.builds(lambda name, args, by, where: ast.Call(name, tuple(args), by, where, None),
+        st.builds(lambda name, args, by, where, everyone: ast.Call(name, tuple(args), by, where, None, everyone),
                   st.sampled_from(["max", "weighted_mean", "known", "f"]), st.lists(children, min_size=1, max_size=3),
-                  st.one_of(st.none(), children), st.one_of(st.none(), children)),
+                  st.one_of(st.none(), children), st.one_of(st.none(), children), st.booleans()),
     )
 
 
