@@ -8,6 +8,7 @@ from lark import Token, Transformer, Tree, v_args
 
 from . import ast
 from .diagnostics import Diagnostic, Span
+from .messages import E105, E508
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -59,10 +60,7 @@ class ToAst(Transformer):
             if key == "note":
                 notes.append(value)
             elif fields.get(key) is not None:
-                self.diagnostics.append(
-                    Diagnostic("E508", f'the header says "{key.replace("_", "-")}" twice', span,
-                               "keep one; the header takes each of law, source, legal-status and calendar once")
-                )
+                self.diagnostics.append(E508.header.at(span, keyword=key.replace("_", "-")))
             else:
                 fields[key] = value
         return ast.Header(str(code), _unquote(name), notes=tuple(notes), span=self._s(meta), **fields)
@@ -192,10 +190,7 @@ class ToAst(Transformer):
     def date(self, meta, c):
         token = c[0]
         if not _DATE.match(str(token)):
-            self.diagnostics.append(
-                Diagnostic("E105", f'"{token}" is not a date in the form YYYY-MM-DD', self.spans.of_token(token),
-                           "write months and days with two digits, e.g. 2026-07-01")
-            )
+            self.diagnostics.append(E105.at(self.spans.of_token(token), text=token))
         return ast.DateLit(str(token), self.spans.of_token(token))
 
     def string(self, meta, c):

@@ -9,7 +9,8 @@ import pytest
 
 from dcpolicy.dsl import checker
 from dcpolicy.dsl.checker import check
-from dcpolicy.dsl.diagnostics import CATALOGUE, DiagnosticError, render
+from dcpolicy.dsl.diagnostics import DiagnosticError, render
+from dcpolicy.dsl.messages import CATALOGUE
 from dcpolicy.dsl.parser import parse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "policies"
