@@ -19,7 +19,7 @@ from . import ast, schema, units
 from . import types as T
 from .diagnostics import Diagnostic, DiagnosticError, Span
 from .messages import (E201, E202, E203, E204, E205, E206, E301, E302, E303, E304, E305, E401, E402, E403, E501,
-                       E502, E503, E504, E505, E506, E508, E509, E510, E511, W601)
+                       E502, E503, E504, E505, E506, E508, E509, E510, E511, E512, E513, E514, E515, W601)
 from .types import Duration, Type
 
 ROOTS = ("facility", "period")
@@ -183,7 +183,7 @@ class Checker:
             if declaration.kind == "scope":
                 scopes += 1
                 if scopes > 1:
-                    self._error(E508.second_scope.at(declaration.span))
+                    self._error(E513.at(declaration.span))
             elif declaration.name in seen:
                 first = seen[declaration.name]
                 self._error(E501.at(declaration.name_span, rule_id=f"{self.policy.header.code}.{declaration.name}",
@@ -277,7 +277,7 @@ class Checker:
         for clause in declaration.clauses:
             label = "the scope" if kind == "scope" else f"a {kind}"
             if kind not in ALLOWED_CLAUSES[clause.keyword]:
-                self._error(E508.not_allowed.at(clause.span, keyword=clause.keyword, declaration=label,
+                self._error(E512.at(clause.span, keyword=clause.keyword, declaration=label,
                                                 allowed=", ".join(k for k, v in ALLOWED_CLAUSES.items() if kind in v)))
                 continue
             if clause.keyword in seen and clause.keyword not in ("note", "quote"):
@@ -324,7 +324,7 @@ class Checker:
         actual = self._expr(block.condition, context)
         self._expect(actual, T.BOOL, block.condition, f'"{block.keyword}"')
         if block.keyword == "exempt" and declaration.kind == "scope":
-            self._error(E508.scope_exemption.at(block.span))
+            self._error(E514.at(block.span))
             return  # one root cause, one error: no further complaints about this block
         keywords = [c.keyword for c in block.clauses]
         if block.keyword == "exempt" and "cite" not in keywords:
@@ -353,7 +353,7 @@ class Checker:
         labels: dict[str, ast.Level] = {}
         for level in declaration.levels:
             if level.label in labels:
-                self._error(E508.level_label.at(level.span, label=level.label))
+                self._error(E515.at(level.span, label=level.label))
             labels[level.label] = level
             low = self._bound(level.low, subject, context)
             high = self._bound(level.high, subject, context)

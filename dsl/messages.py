@@ -18,9 +18,6 @@ import re
 from . import facility_messages
 from .diagnostics import Message, Wording
 
-_AND_OR = "combine conditions with and / or"
-
-
 # ---------------------------------------------------------------- E1xx syntax
 class E101(Message):
     title = "unexpected token: the parser expected something else here"
@@ -235,16 +232,12 @@ class E507(Message):
 
 
 class E508(Message):
-    title = "duplicate or conflicting clause"
+    # E508 once also reported what E512-E515 now report; it keeps the one meaning left: a clause written twice.
+    title = "duplicate clause"
     template = '"{keyword}" appears twice in {declaration} (first on line {line})'
-    hint = "keep one; " + _AND_OR
+    hint = "keep one; combine conditions with and / or"
     header = Wording('the header says "{keyword}" twice',
                      "keep one; the header takes each of law, source, legal-status and calendar once")
-    not_allowed = Wording('"{keyword}" is not a clause of {declaration}', "allowed here: {allowed}")
-    second_scope = Wording("a policy has one scope; this is a second one", "merge the conditions into the first scope")
-    scope_exemption = Wording("the scope cannot grant an exemption",
-                              "use  exclude <condition>  to leave facilities out of scope")
-    level_label = Wording('level "{label}" appears twice', "give each level its own label")
 
 
 class E509(Message):
@@ -268,6 +261,30 @@ class E511(Message):
     title = "duplicate report item"
     template = 'report item "{name}" is listed twice (first on line {line})'
     hint = "give each item its own name"
+
+
+class E512(Message):
+    title = "clause not allowed in this declaration"
+    template = '"{keyword}" is not a clause of {declaration}'
+    hint = "allowed here: {allowed}"
+
+
+class E513(Message):
+    title = "more than one scope"
+    template = "a policy has one scope; this is a second one"
+    hint = "merge the conditions into the first scope"
+
+
+class E514(Message):
+    title = "exemption in the scope"
+    template = "the scope cannot grant an exemption"
+    hint = "use  exclude <condition>  to leave facilities out of scope"
+
+
+class E515(Message):
+    title = "duplicate band level"
+    template = 'level "{label}" appears twice'
+    hint = "give each level its own label"
 
 
 # ---------------------------------------------------------------- W6xx warnings
