@@ -642,8 +642,8 @@ class Checker:
         for position, (arg, kind) in enumerate(zip(expr.args, arg_types)):
             want = signature.params[min(position, len(signature.params) - 1)]
             if want == "same" and (kind.kind != arg_types[0].kind or kind.dimension != arg_types[0].dimension):
-                code = E302 if kind.kind == "number" else E301
-                return self._error(code.arguments_disagree.at(arg.span, name=expr.name, this=kind, first=arg_types[0]))
+                wording = E302.arguments_disagree if kind.kind == "number" else E301.arguments_disagree
+                return self._error(wording.at(arg.span, name=expr.name, this=kind, first=arg_types[0]))
             if want in ("number", "date", "bool") and kind.kind != want:
                 return self._error(E301.function_argument.at(arg.span, name=expr.name, expected=Type(want), actual=kind))
         return signature.result(arg_types)
