@@ -115,25 +115,19 @@ def _fields(template: str | None) -> set[str]:
     return {name for _text, name, _spec, _conv in string.Formatter().parse(template) if name}
 
 
+@attrs.frozen
 class Wording:
     """The words for one situation of a code: a message template and a hint template.
 
     Templates name their fields (``'"{name}" is already defined on line {line}'``); ``at``
-    fills them in and returns the plain ``Diagnostic``. A class attribute of a ``Message``
-    subclass, it learns its code from that class.
+    fills them in and returns the plain ``Diagnostic``. Written as a class attribute of a
+    ``Message`` subclass, which replaces it by a copy that knows its code and name.
     """
 
-    __slots__ = ("template", "hint", "code", "name")
-
-    def __init__(self, template: str, hint: str | None = None):
-        self.template = template
-        self.hint = hint
-        self.code = ""
-        self.name = ""
-
-    def __set_name__(self, owner, name: str) -> None:
-        self.code = owner.__name__
-        self.name = name
+    template: str
+    hint: str | None = None
+    code: str = ""
+    name: str = ""
 
     @property
     def fields(self) -> set[str]:
@@ -156,9 +150,6 @@ class Wording:
         if hint is _KEEP:
             hint = self.hint.format(**fields) if self.hint is not None else None
         return Diagnostic(self.code, self.template.format(**fields), span, hint)
-
-    def __repr__(self) -> str:
-        return f"<{self.code}.{self.name}: {self.template!r}>"
 
 
 class Message:
@@ -187,9 +178,10 @@ class Message:
         for required in ("title", "template"):
             if not isinstance(cls.__dict__.get(required), str):
                 raise TypeError(f"{code} needs a {required}")
-        main = Wording(cls.template, cls.__dict__.get("hint"))
-        main.__set_name__(cls, "main")
-        cls.main = main
+        cls.main = Wording(cls.template, cls.__dict__.get("hint"))
+        for name, value in list(vars(cls).items()):
+            if isinstance(value, Wording):
+                setattr(cls, name, attrs.evolve(value, code=code, name=name))
 
     def __new__(cls, *args, **kwargs):
         raise TypeError(f"{cls.__name__} is not instantiated: call {cls.__name__}.at(span, ...) for a Diagnostic")
