@@ -151,6 +151,15 @@ class Calendar:
 
 
 @attrs.frozen
+class HeaderClause:
+    """One header clause as written, e.g. ``law "EnEfG"``; its value is also in the Header's fields."""
+
+    keyword: str  # law | source | legal-status | calendar | note
+    value: Union[str, Calendar]
+    span: Span = _span
+
+
+@attrs.frozen
 class Header:
     code: str
     name: str
@@ -160,6 +169,13 @@ class Header:
     calendar: Calendar | None
     notes: tuple[str, ...]
     span: Span = _span
+    # The clauses in the order written, for their positions. Excluded from equality like spans: the
+    # meaning is in the fields above, and the formatter writes the clauses in a canonical order.
+    clauses: tuple[HeaderClause, ...] = attrs.field(default=(), eq=False, repr=False)
+
+    def clause_spans(self, keyword: str) -> tuple[Span, ...]:
+        """Where each clause with this keyword was written, in source order."""
+        return tuple(c.span for c in self.clauses if c.keyword == keyword)
 
 
 @attrs.frozen
@@ -244,6 +260,7 @@ class Policy:
     header: Header
     definitions: tuple[Definition, ...]
     declarations: tuple[Declaration, ...]  # in source order
+    span: Span = _span  # from the header to the end of the last declaration
 
     @property
     def scope(self) -> Declaration | None:

@@ -18,6 +18,9 @@ import attrs
 from . import ast, schema, shares, units
 from . import types as T
 from .diagnostics import Diagnostic, DiagnosticError, Span
+from .messages import (E201, E202, E203, E204, E205, E206, E301, E302, E303, E304, E305, E401, E402, E403, E501,
+                       E502, E503, E504, E505, E506, E508, E509, E510, E511, E512, E513, E514, E515, E516, W601,
+                       W603)
 from .types import Duration, Type
 
 ROOTS = ("facility", "period")
@@ -181,13 +184,11 @@ class Checker:
             if declaration.kind == "scope":
                 scopes += 1
                 if scopes > 1:
-                    self._error("E508", "a policy has one scope; this is a second one", declaration.span,
-                                "merge the conditions into the first scope")
+                    self._error(E513.at(declaration.span))
             elif declaration.name in seen:
                 first = seen[declaration.name]
-                self._error("E501", f'rule id "{self.policy.header.code}.{declaration.name}" is already used '
-                                    f"on line {first.span.line}", declaration.name_span,
-                            "rule ids are stable identifiers; give this rule another name")
+                self._error(E501.at(declaration.name_span, rule_id=f"{self.policy.header.code}.{declaration.name}",
+                                    line=first.span.line))
             else:
                 seen[declaration.name] = declaration
             self._check_declaration(declaration)
@@ -196,8 +197,7 @@ class Checker:
                 self._resolve_definition(definition.name, definition.span)
         for definition in self.policy.definitions:
             if definition.name not in self.used and self.definitions.get(definition.name) is definition:
-                self._add(Diagnostic("W601", f'definition "{definition.name}" is never used', definition.span,
-                                     "remove it, or use it in a rule"))
+                self._add(W601.at(definition.span, name=definition.name))
         errors = [d for d in self.diagnostics if d.is_error]
         if errors:
             raise DiagnosticError(self._sorted(self.diagnostics), {self.policy.file: self.source})
@@ -220,8 +220,8 @@ class Checker:
     def _add(self, diagnostic: Diagnostic) -> None:
         self.diagnostics.append(diagnostic)
 
-    def _error(self, code: str, message: str, span: Span, hint: str | None = None) -> Type:
-        self._add(Diagnostic(code, message, span, hint))
+    def _error(self, diagnostic: Diagnostic) -> Type:
+        self._add(diagnostic)
         return T.ERROR
 
     # ------------------------------------------------------------ header
@@ -233,12 +233,10 @@ class Checker:
         try:
             datetime.date(2000, month, day)  # a leap year, so 02-29 gets its own message below
         except ValueError:
-            self._error("E403", f'"{calendar.start}" is not a day of the year', calendar.span,
-                        "write the first day of the fiscal year as MM-DD, e.g. 04-01")
+            self._error(E403.at(calendar.span, start=calendar.start))
             return (1, 1)
         if (month, day) == (2, 29):
-            self._error("E403", "a fiscal year cannot start on 29 February", calendar.span,
-                        "choose a day that exists every year, e.g. 03-01")
+            self._error(E403.february_29.at(calendar.span))
             return (1, 1)
         return (month, day)
 
@@ -247,11 +245,9 @@ class Checker:
         for definition in self.policy.definitions:
             if definition.name in self.definitions:
                 first = self.definitions[definition.name]
-                self._error("E502", f'"{definition.name}" is already defined on line {first.span.line}',
-                            definition.span, "rename one of them, or delete the duplicate")
+                self._error(E502.at(definition.span, name=definition.name, line=first.span.line))
             elif definition.name in ROOTS or definition.name in FUNCTIONS:
-                self._error("E502", f'"{definition.name}" is a built-in name and cannot be redefined',
-                            definition.span, "choose another name")
+                self._error(E502.builtin.at(definition.span, name=definition.name))
             else:
                 self.definitions[definition.name] = definition
 
@@ -261,8 +257,7 @@ class Checker:
         if name in self.resolving:
             cycle = self.resolving[self.resolving.index(name):] + [name]
             definition = self.definitions[name]
-            self._error("E503", "definitions refer to each other in a cycle: " + " -> ".join(cycle),
-                        definition.span, "break the cycle: one of these must be computed from facts or constants")
+            self._error(E503.at(definition.span, cycle=" -> ".join(cycle)))
             for member in cycle:
                 self.definition_types[member] = T.ERROR
             return T.ERROR
@@ -283,39 +278,34 @@ class Checker:
         for clause in declaration.clauses:
             label = "the scope" if kind == "scope" else f"a {kind}"
             if kind not in ALLOWED_CLAUSES[clause.keyword]:
-                self._error("E508", f'"{clause.keyword}" is not a clause of {label}', clause.span,
-                            "allowed here: " + ", ".join(k for k, v in ALLOWED_CLAUSES.items() if kind in v))
+                self._error(E512.at(clause.span, keyword=clause.keyword, declaration=label,
+                                                allowed=", ".join(k for k, v in ALLOWED_CLAUSES.items() if kind in v)))
                 continue
             if clause.keyword in seen and clause.keyword not in ("note", "quote"):
-                self._error("E508", f'"{clause.keyword}" appears twice in {label} (first on line '
-                                    f"{seen[clause.keyword].span.line})", clause.span,
-                            "keep one; combine conditions with and / or")
+                self._error(E508.at(clause.span, keyword=clause.keyword, declaration=label,
+                                    line=seen[clause.keyword].span.line))
                 continue
             seen[clause.keyword] = clause
         if "cite" not in seen:
             what = "the scope" if kind == "scope" else f'{kind} "{declaration.name}"'
-            self._error("E504", f"{what} has no citation", declaration.name_span,
-                        'add a line such as  cite "§11(1) Nr. 2"  naming the article it implements')
+            self._error(E504.at(declaration.name_span, declaration=what))
         severity = seen.get("severity")
         advisory = severity is not None and severity.value == "advisory"
         if kind == "rule" and "require" not in seen and not advisory:
             # only an encouragement (severity advisory) may have nothing to check: its verdict is `info`
-            self._error("E509", f'rule "{declaration.name}" has no requirement', declaration.name_span,
-                        "add a line such as  require pue <= 1.3  (only an advisory rule may have none)")
+            self._error(E509.at(declaration.name_span, name=declaration.name))
         if kind == "scope" and "applies" not in seen:
-            self._error("E509", "the scope has no condition", declaration.span,
-                        "add a line such as  applies facility.power.it_installed >= 500 kW")
+            self._error(E509.scope.at(declaration.span))
         if kind == "band" and "of" not in seen:
-            self._error("E509", f'band "{declaration.name}" does not say what it classifies', declaration.name_span,
-                        "add a line such as  of pue")
+            self._error(E509.band.at(declaration.name_span, name=declaration.name))
         if severity is not None and severity.value not in SEVERITIES:
-            self._error("E204", f'"{severity.value}" is not a severity', severity.span,
-                        self._did_you_mean(severity.value, SEVERITIES, "use one of " + ", ".join(SEVERITIES)))
+            self._error(E204.severity_value.at(severity.span, value=severity.value, severities=", ".join(SEVERITIES),
+                                               did_you_mean=self._closest(severity.value, SEVERITIES)))
         target = seen.get("for")
         on_operator = target is not None and target.value == "operator"
         if target is not None and target.value not in ("facility", "operator"):
-            self._error("E204", f'rules are for "facility" or "operator", not "{target.value}"', target.span,
-                        self._did_you_mean(target.value, ("facility", "operator"), None))
+            self._error(E204.rule_target.at(target.span, value=target.value,
+                                            did_you_mean=self._closest(target.value, ("facility", "operator"))))
         context = _Context(facts=not on_operator, aggregates=True,
                            subject="an operator-level rule" if on_operator else kind)
         for clause in declaration.clauses:
@@ -328,8 +318,7 @@ class Checker:
                 self._expect(actual, want, clause.value, f'"{clause.keyword}"')
         for block in declaration.blocks:
             if block.keyword == "exempt" and kind == "rule" and "require" not in seen:
-                self._error("E508", "an exemption needs a requirement to relieve, and this rule has none",
-                            block.span, "use  exclude <condition>  to leave facilities out, or add  require …")
+                self._error(E516.at(block.span))
                 continue
             self._check_block(declaration, block, context)
         if kind == "band":
@@ -341,23 +330,19 @@ class Checker:
         actual = self._expr(block.condition, context)
         self._expect(actual, T.BOOL, block.condition, f'"{block.keyword}"')
         if block.keyword == "exempt" and declaration.kind == "scope":
-            self._error("E508", "the scope cannot grant an exemption", block.span,
-                        "use  exclude <condition>  to leave facilities out of scope")
+            self._error(E514.at(block.span))
             return  # one root cause, one error: no further complaints about this block
         keywords = [c.keyword for c in block.clauses]
         if block.keyword == "exempt" and "cite" not in keywords:
-            self._error("E504", "this exemption has no citation", block.span,
-                        'add  cite "…"  under it, naming the article that grants the relief')
+            self._error(E504.exemption.at(block.span))
         if "because" not in keywords:
-            self._error("E509", f"this {'exemption' if block.keyword == 'exempt' else 'exclusion'} has no reason",
-                        block.span, 'add  because "…"  saying in plain words why it applies')
+            self._error(E509.reason.at(block.span, block="exemption" if block.keyword == "exempt" else "exclusion"))
 
     def _check_items(self, declaration, context) -> None:
         seen: dict[str, ast.Item] = {}
         for item in declaration.items:
             if item.name in seen:
-                self._error("E511", f'report item "{item.name}" is listed twice (first on line '
-                                    f"{seen[item.name].span.line})", item.span, "give each item its own name")
+                self._error(E511.at(item.span, name=item.name, line=seen[item.name].span.line))
             seen[item.name] = item
             self._expr(item.value, context)
             if item.condition is not None:
@@ -368,26 +353,24 @@ class Checker:
         if subject_clause is not None:
             subject = self.types.get(id(subject_clause.value), T.ERROR)
             if not subject.is_error and subject.kind != "number":
-                self._error("E301", f"a band classifies numbers, but this is {subject}", subject_clause.value.span)
+                self._error(E301.band_subject.at(subject_clause.value.span, kind=subject))
                 subject = T.ERROR
         levels: list[BandLevel] = []
         labels: dict[str, ast.Level] = {}
         for level in declaration.levels:
             if level.label in labels:
-                self._error("E508", f'level "{level.label}" appears twice', level.span, "give each level its own label")
+                self._error(E515.at(level.span, label=level.label))
             labels[level.label] = level
             low = self._bound(level.low, subject, context)
             high = self._bound(level.high, subject, context)
             if low is _BAD or high is _BAD:
                 continue
             if level.low.value is None and not level.low.negative_infinity or level.high.negative_infinity:
-                self._error("E510", "an interval runs from -inf up to inf", level.span,
-                            "write the lower bound first, e.g. [1.3, 1.35) or (-inf, 1.05)")
+                self._error(E510.reversed.at(level.span))
                 continue
             if low is not None and high is not None and (low > high or (low == high and not (
                     level.low.inclusive and level.high.inclusive))):
-                self._error("E510", f'level "{level.label}" is empty: its lower bound is not below its upper bound',
-                            level.span, "swap the bounds, or make them distinct")
+                self._error(E510.at(level.span, label=level.label))
                 continue
             levels.append(BandLevel(level.label, low, level.low.inclusive, high, level.high.inclusive, level.span))
         if len(levels) != len(declaration.levels):
@@ -396,20 +379,16 @@ class Checker:
         unit = subject.dimension.canonical_unit if not subject.is_error else ""
         if ordered and ordered[0].low is not None:
             first = ordered[0]
-            self._error("E505", f"values below {units.format_number(first.low)} {unit}".rstrip()
-                        + " fall in no level", first.span, "add a level starting at -inf, e.g. (-inf, …)")
+            self._error(E505.below.at(first.span, bound=f"{units.format_number(first.low)} {unit}".rstrip()))
         if ordered and ordered[-1].high is not None:
             last = ordered[-1]
-            self._error("E505", f"values above {units.format_number(last.high)} {unit}".rstrip()
-                        + " fall in no level", last.span, "add a level ending at inf, e.g. […, inf)")
+            self._error(E505.above.at(last.span, bound=f"{units.format_number(last.high)} {unit}".rstrip()))
         for a, b in zip(ordered, ordered[1:]):
             if a.high is None or (b.low is not None and a.high > b.low) or (
                     a.high == b.low and a.high_inclusive and b.low_inclusive):
-                self._error("E506", f'levels "{a.label}" and "{b.label}" overlap', b.span,
-                            "make one bound inclusive and the other exclusive, e.g. [1.3, 1.35) then [1.35, 1.4)")
+                self._error(E506.at(b.span, low=a.label, high=b.label))
             elif b.low is None or a.high < b.low or (a.high == b.low and not a.high_inclusive and not b.low_inclusive):
-                self._error("E505", f'values between levels "{a.label}" and "{b.label}" fall in no level', b.span,
-                            "make the bounds meet: the upper bound of one is the lower bound of the next")
+                self._error(E505.at(b.span, low=a.label, high=b.label))
         self.bands[declaration.name] = tuple(levels)
 
     def _bound(self, bound: ast.Bound, subject: Type, context):
@@ -420,12 +399,11 @@ class Checker:
             return _BAD
         value = self._constant(bound.value)
         if value is None or actual.kind != "number":
-            self._error("E301", "a band bound must be a constant number", bound.value.span,
-                        "write a number, with its unit if the subject has one")
+            self._error(E301.band_bound.at(bound.value.span))
             return _BAD
         if not subject.is_error and actual.dimension != subject.dimension:
-            self._error("E302", f"this bound is {actual}, but the band classifies {subject}", bound.value.span,
-                        f"write the bound in {subject.dimension.canonical_unit or 'plain numbers'}")
+            self._error(E302.band_bound.at(bound.value.span, kind=actual, subject=subject,
+                                           unit=subject.dimension.canonical_unit or "plain numbers"))
             return _BAD
         return value
 
@@ -443,9 +421,8 @@ class Checker:
     def _expect(self, actual: Type, want: Type, expr, where: str) -> None:
         if actual.is_error or actual.kind == want.kind:
             return
-        code = "E303" if want == T.BOOL else "E301"
-        self._error(code, f"{where} needs {want}, but this is {actual}", expr.span,
-                    "compare it with something, e.g.  x >= 300 kW" if want == T.BOOL else None)
+        wording = E303.main if want == T.BOOL else E301.needs
+        self._error(wording.at(expr.span, where=where, expected=want, actual=actual))
 
     def _expr(self, expr, context: _Context) -> Type:
         result = self._infer(expr, context)
@@ -459,8 +436,7 @@ class Checker:
             case ast.DateLit():
                 day = _parse_date(expr.text)
                 if day is None:
-                    return self._error("E401", f"{expr.text} is not a date that exists", expr.span,
-                                       "check the month (01–12) and the day of the month")
+                    return self._error(E401.at(expr.span, text=expr.text))
                 self.literals[id(expr)] = day
                 return T.DATE
             case ast.StringLit():
@@ -476,7 +452,7 @@ class Checker:
                 inner = self._expr(expr.operand, context)
                 if inner.is_error or inner.kind in ("number", "duration"):
                     return inner
-                return self._error("E301", f'"-" needs a number, but this is {inner}', expr.span)
+                return self._error(E301.negation.at(expr.span, kind=inner))
             case ast.Not():
                 inner = self._expr(expr.operand, context)
                 self._expect(inner, T.BOOL, expr.operand, '"not"')
@@ -503,8 +479,7 @@ class Checker:
             return T.NUMBER
         if expr.unit in T.DURATION_UNITS:
             if expr.number != int(expr.number):
-                return self._error("E301", "a duration must be a whole number of years, months or days",
-                                   expr.span, "write e.g. 18 months instead of 1.5 years")
+                return self._error(E301.fractional_duration.at(expr.span))
             months, days = T.DURATION_UNITS[expr.unit]
             self.literals[id(expr)] = Duration(int(expr.number) * months, int(expr.number) * days)
             return T.DURATION
@@ -513,9 +488,7 @@ class Checker:
         except units.UnknownUnit as exc:
             duration = difflib.get_close_matches(expr.unit, list(T.DURATION_UNITS), n=1, cutoff=0.7)
             suggestion = duration[0] if duration else exc.suggestion
-            hint = f'did you mean "{suggestion}"?' if suggestion else \
-                "known units include kW, MWh, GJ, m2, m3, degC, PB, kl, %, years"
-            return self._error("E205", f'unknown unit "{exc.symbol}"', expr.span, hint)
+            return self._error(E205.at(expr.span, unit=exc.symbol, did_you_mean=suggestion))
         self.literals[id(expr)] = expr.number * unit.factor
         return T.quantity(unit.dimension)
 
@@ -523,38 +496,32 @@ class Checker:
         root = expr.root
         if root in ROOTS:
             if not context.facts:
-                return self._error("E206", f'"{expr.text}" reads a facility fact in {context.subject}', expr.span,
-                                   "inside an operator-level rule, read facts through an aggregate, "
-                                   "e.g. sum(period.energy.total)")
+                return self._error(E206.at(expr.span, fact=expr.text, context=context.subject))
             if expr.offset is not None and root != "period":
-                return self._error("E301", "only period facts can be read from earlier periods", expr.span,
-                                   "write period[-1].energy.total for the period before")
+                return self._error(E301.offset_root.at(expr.span))
             if len(expr.parts) == 1:
-                return self._error("E202", f'"{root}" needs a field, e.g. {root}.'
-                                           f'{"started" if root == "facility" else "energy.total"}', expr.span)
+                return self._error(E202.bare_root.at(expr.span, root=root,
+                                                     example="started" if root == "facility" else "energy.total"))
             fact = schema.lookup(root, expr.path)
             if fact is None:
                 suggestion = schema.suggest(root, expr.path)
-                hint = f'did you mean "{root}.{suggestion}"?' if suggestion else "see docs/facility.md for the fields"
-                return self._error("E202", f'"{expr.text}" is not a {root} field', expr.span, hint)
+                return self._error(E202.at(expr.span, path=expr.text, root=root,
+                                           did_you_mean=f"{root}.{suggestion}" if suggestion else None))
             return _fact_type(fact)
         if expr.offset is not None:
-            return self._error("E301", f'"{root}" is not a period; offsets like [-1] apply to period only', expr.span)
+            return self._error(E301.offset_name.at(expr.span, name=root))
         if root in self.definitions:
             if len(expr.parts) > 1:
-                return self._error("E202", f'"{root}" is a definition and has no field "{expr.parts[1]}"', expr.span)
+                return self._error(E202.definition_field.at(expr.span, name=root, field=expr.parts[1]))
             self.used.add(root)
             result = self._resolve_definition(root, expr.span)
             if not context.facts and self.definition_facts.get(root):
-                return self._error("E206", f'"{root}" reads facility facts, but is used in {context.subject}',
-                                   expr.span, f"aggregate it, e.g. weighted_mean({root} by period.energy.total)")
+                return self._error(E206.definition.at(expr.span, name=root, context=context.subject))
             return result
         candidates = list(self.definitions) + list(ROOTS)
         if root in _KEYWORDS:  # a keyword where a value belongs: the value is missing, nothing to define
-            return self._error("E201", f'expected a value, found the keyword "{root}"', expr.span,
-                               "a value (a number, a name, a date or a quoted text) is missing before it")
-        return self._error("E201", f'unknown name "{root}"', expr.span,
-                           self._did_you_mean(root, candidates, "define it with  define " + root + " = …"))
+            return self._error(E201.keyword.at(expr.span, name=root))
+        return self._error(E201.at(expr.span, name=root, did_you_mean=self._closest(root, candidates)))
 
     def _reads_facts(self, expr) -> bool:
         """Whether an expression reads one facility's facts (aggregates read the operator's)."""
@@ -565,9 +532,9 @@ class Checker:
         return any(self._reads_facts(child) for child in ast.children(expr))
 
     @staticmethod
-    def _did_you_mean(word: str, candidates, fallback: str | None) -> str | None:
+    def _closest(word: str, candidates) -> str | None:
         close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-        return f'did you mean "{close[0]}"?' if close else fallback
+        return close[0] if close else None
 
     def _arith(self, expr: ast.Arith, context) -> Type:
         left = self._expr(expr.left, context)
@@ -581,15 +548,13 @@ class Checker:
             if op == "+" and left.kind == "duration" and right.kind == "date":
                 return T.DATE
             if left.kind == "date" or right.kind == "date":
-                return self._error("E402", f'a date can only be moved by a duration, not by {right if left.kind == "date" else left}',
-                                   expr.span, "write e.g.  facility.started + 2 years")
+                return self._error(E402.at(expr.span, kind=right if left.kind == "date" else left))
             if left.kind == "duration" and right.kind == "duration":
                 return T.DURATION
             if left.kind == "number" and right.kind == "number":
                 if left.dimension != right.dimension:
-                    return self._error("E302", f'cannot {"add" if op == "+" else "subtract"} {right} '
-                                               f'{"to" if op == "+" else "from"} {left}', expr.span,
-                                       "both sides of + and - must have the same dimension")
+                    return self._error(E302.add.at(expr.span, verb="add" if op == "+" else "subtract", left=left,
+                                                   right=right, preposition="to" if op == "+" else "from"))
                 return left
         elif left.kind == "number" and right.kind == "number":
             if op == "*":
@@ -598,9 +563,9 @@ class Checker:
                 return T.quantity(left.dimension / right.dimension)
             if op == "^":
                 if not (left.dimension.is_dimensionless and right.dimension.is_dimensionless):
-                    return self._error("E302", "powers need plain numbers on both sides", expr.span)
+                    return self._error(E302.power.at(expr.span))
                 return T.NUMBER
-        return self._error("E301", f'"{op}" cannot combine {left} and {right}', expr.span)
+        return self._error(E301.operands.at(expr.span, op=op, left=left, right=right))
 
     def _compare(self, expr: ast.Compare, context) -> Type:
         left = self._expr(expr.left, context)
@@ -608,13 +573,14 @@ class Checker:
         if left.is_error or right.is_error:
             return T.BOOL
         if left.kind != right.kind:
-            return self._error("E301", f"cannot compare {left} with {right}", expr.span, _compare_hint(left, right))
+            return self._error(_compare_wording(left, right).at(expr.span, left=left, right=right))
         if left.kind == "number" and left.dimension != right.dimension:
-            return self._error("E302", f"cannot compare {left} with {right}", expr.span,
-                               f"write the limit in {left.dimension.canonical_unit or 'plain numbers'}"
-                               if not left.dimension.is_dimensionless else None)
+            if left.dimension.is_dimensionless:
+                return self._error(E302.plain_number.at(expr.span, left=left, right=right))
+            return self._error(E302.at(expr.span, left=left, right=right,
+                                       unit=left.dimension.canonical_unit or "plain numbers"))
         if left.kind in ("text", "bool", "duration") and expr.op not in ("==", "!="):
-            return self._error("E301", f'"{expr.op}" does not order {left}; use == or !=', expr.span)
+            return self._error(E301.ordering.at(expr.span, op=expr.op, kind=left))
         self._check_enum(left, expr.right)
         self._check_enum(right, expr.left)
         if left.kind == "number" and left.dimension.is_dimensionless:
@@ -626,14 +592,13 @@ class Checker:
         for share, other in ((expr.left, expr.right), (expr.right, expr.left)):
             literal = shares.plain_number_above_one(other)
             if literal is not None and shares.is_share(share, self.definitions):
-                self._add(Diagnostic(
-                    "W603", f"a share (between 0 and 1) is compared with {literal.text}", literal.span,
-                    f'did you mean "{literal.text} %"? (or {units.format_number(literal.number / 100)})'))
+                self._add(W603.at(literal.span, number=literal.text,
+                                  fraction=units.format_number(literal.number / 100)))
 
     def _check_enum(self, enum_type: Type, other) -> None:
         if enum_type.values and isinstance(other, ast.StringLit) and other.value not in enum_type.values:
-            self._error("E204", f'"{other.value}" is not one of {", ".join(enum_type.values)}', other.span,
-                        self._did_you_mean(other.value, enum_type.values, None))
+            self._error(E204.at(other.span, value=other.value, values=", ".join(enum_type.values),
+                                did_you_mean=self._closest(other.value, enum_type.values)))
 
     def _member(self, expr: ast.Member, context) -> Type:
         element = self._expr(expr.element, context)
@@ -642,7 +607,7 @@ class Checker:
             if element.is_error or kind.is_error:
                 continue
             if kind.kind != element.kind or (kind.kind == "number" and kind.dimension != element.dimension):
-                self._error("E301", f"this set holds {kind}, but the value tested is {element}", option.span)
+                self._error(E301.set_member.at(option.span, kind=kind, element=element))
                 continue
             self._check_enum(element, option)
         return T.BOOL
@@ -656,8 +621,7 @@ class Checker:
             if first is None:
                 first = kind
             elif kind != first and not (kind.kind == first.kind == "text"):
-                self._error("E304", f"this tier is {kind}, but the first tier is {first}", value.span,
-                            "every tier of a tiered value must have the same type and unit")
+                self._error(E304.at(value.span, kind=kind, first=first))
         for tier in expr.tiers:
             self._expect(self._expr(tier.condition, context), T.BOOL, tier.condition, '"when"')
         return first or T.ERROR
@@ -665,33 +629,30 @@ class Checker:
     def _call(self, expr: ast.Call, context) -> Type:
         signature = FUNCTIONS.get(expr.name)
         if signature is None:
-            return self._error("E203", f'unknown function "{expr.name}"', expr.span,
-                               self._did_you_mean(expr.name, FUNCTIONS, "functions: " + ", ".join(sorted(FUNCTIONS))))
+            return self._error(E203.at(expr.span, name=expr.name, functions=", ".join(sorted(FUNCTIONS)),
+                                       did_you_mean=self._closest(expr.name, FUNCTIONS)))
         low, high = signature.arity
         if not low <= len(expr.args) <= high:
             count = f"{low}" if low == high else f"{low} to {high}"
-            return self._error("E203", f'"{expr.name}" takes {count} argument{"s" if high > 1 else ""}, '
-                                       f"not {len(expr.args)}", expr.span)
+            return self._error(E203.arity.at(expr.span, name=expr.name, count=count, plural="s" if high > 1 else "",
+                                             given=len(expr.args)))
         is_aggregate = expr.name in AGGREGATES
         if (expr.by is not None and expr.name != "weighted_mean") or (expr.name == "weighted_mean" and expr.by is None):
-            return self._error("E203", '"by" goes with weighted_mean only, and weighted_mean needs it',
-                               expr.span, "write weighted_mean(pue by period.energy.total)")
+            return self._error(E203.by.at(expr.span))
         if expr.where is not None and not is_aggregate:
-            return self._error("E203", f'"where" goes with aggregates, not with "{expr.name}"', expr.span)
+            return self._error(E203.where.at(expr.span, name=expr.name))
         if expr.including_out_of_scope and not is_aggregate:
-            return self._error("E203", f'"including out-of-scope" goes with aggregates, not with "{expr.name}"',
-                               expr.span)
+            return self._error(E203.including.at(expr.span, name=expr.name))
         inner_context = context
         if is_aggregate:
             if context.in_aggregate:
-                return self._error("E305", f'"{expr.name}" is inside another aggregate', expr.span,
-                                   "aggregate once, over the operator's facilities")
+                return self._error(E305.at(expr.span, name=expr.name))
             inner_context = _Context(facts=True, aggregates=False, subject="an aggregate", in_aggregate=True)
         arg_types = [self._expr(arg, inner_context) for arg in expr.args]
         if expr.by is not None:
             weight = self._expr(expr.by, inner_context)
             if not weight.is_error and weight.kind != "number":
-                self._error("E301", f"the weight must be a number, but this is {weight}", expr.by.span)
+                self._error(E301.weight.at(expr.by.span, kind=weight))
         if expr.where is not None:
             self._expect(self._expr(expr.where, inner_context), T.BOOL, expr.where, '"where"')
         if any(t.is_error for t in arg_types):
@@ -699,10 +660,10 @@ class Checker:
         for position, (arg, kind) in enumerate(zip(expr.args, arg_types)):
             want = signature.params[min(position, len(signature.params) - 1)]
             if want == "same" and (kind.kind != arg_types[0].kind or kind.dimension != arg_types[0].dimension):
-                return self._error("E302" if kind.kind == "number" else "E301",
-                                   f'arguments of "{expr.name}" disagree: {kind} and {arg_types[0]}', arg.span)
+                wording = E302.arguments_disagree if kind.kind == "number" else E301.arguments_disagree
+                return self._error(wording.at(arg.span, name=expr.name, this=kind, first=arg_types[0]))
             if want in ("number", "date", "bool") and kind.kind != want:
-                return self._error("E301", f'"{expr.name}" needs {Type(want)} here, but this is {kind}', arg.span)
+                return self._error(E301.function_argument.at(arg.span, name=expr.name, expected=Type(want), actual=kind))
         return signature.result(arg_types)
 
 
@@ -713,13 +674,13 @@ _KEYWORDS = frozenset({"and", "or", "not", "in", "when", "otherwise", "by", "whe
                        "until", "require", "of", "due", "law", "source", "calendar", "jurisdiction"})
 
 
-def _compare_hint(left: Type, right: Type) -> str | None:
+def _compare_wording(left: Type, right: Type):
     kinds = {left.kind, right.kind}
     if kinds == {"date", "number"}:
-        return "write dates as YYYY-MM-DD, e.g. 2026-07-01"
+        return E301.date_and_number
     if kinds == {"text", "number"}:
-        return "quote only texts; numbers stand bare"
-    return None
+        return E301.text_and_number
+    return E301.main
 
 
 def check(policy: ast.Policy, source: str) -> CheckedPolicy:

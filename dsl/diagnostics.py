@@ -1,4 +1,4 @@
-"""One catalogue of diagnostics with stable codes, and their rendering.
+"""The diagnostic record, its rendering, and the base classes that word every code.
 
 Rendered form (like a compiler's)::
 
@@ -7,12 +7,19 @@ Rendered form (like a compiler's)::
           |                 ^^^
        hint: write the operator between the two values, e.g. "pue <= 1.3"
 
-Codes never change meaning once released; docs/errors.md documents each with an
-example and its fix. E1xx syntax, E2xx names, E3xx types and units, E4xx dates,
-E5xx structure, W6xx warnings, F1xx facility input, F2xx facility values.
+Every code is a ``Message`` subclass in dsl/messages.py (policies) or
+dsl/facility_messages.py (facility input): its severity, its catalogue title and the
+words of its messages. Codes never change meaning once released; docs/errors.md and
+docs/facility.md document each with an example and its fix. E1xx syntax, E2xx names,
+E3xx types and units, E4xx dates, E5xx structure, W6xx warnings, F1xx facility input,
+F2xx facility values.
 """
 
 from __future__ import annotations
+
+import re
+import string
+from typing import ClassVar
 
 import attrs
 
@@ -31,67 +38,6 @@ class Span:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"
-
-
-CATALOGUE: dict[str, str] = {
-    # syntax
-    "E101": "unexpected token: the parser expected something else here",
-    "E102": "unexpected character: this character is not part of the language",
-    "E103": "unexpected end of file: a declaration is unfinished",
-    "E104": "unterminated string",
-    "E105": "invalid date literal",
-    # names
-    "E201": "unknown name",
-    "E202": "unknown facility or period field",
-    "E203": "unknown function or wrong number of arguments",
-    "E204": "unknown enumeration value",
-    "E205": "unknown unit",
-    "E206": "facility or period facts used outside a facility context",
-    # types and units
-    "E301": "type mismatch",
-    "E302": "dimension mismatch: quantities of different dimensions combined or compared",
-    "E303": "condition is not true/false",
-    "E304": "tiered value branches disagree in type",
-    "E305": "aggregate used where it is not allowed",
-    # dates
-    "E401": "impossible date",
-    "E402": "date arithmetic with a non-duration",
-    "E403": "invalid fiscal-year start",
-    # structure
-    "E501": "duplicate rule id",
-    "E502": "duplicate definition",
-    "E503": "cycle among definitions",
-    "E504": "rule without a citation",
-    "E505": "band levels leave a gap",
-    "E506": "band levels overlap",
-    "E507": "missing jurisdiction header",
-    "E508": "duplicate or conflicting clause",
-    "E509": "rule without a requirement",
-    "E510": "invalid band interval",
-    "E511": "duplicate report item",
-    # warnings
-    "W601": "unused definition",
-    "W602": "rule without a severity (mandatory assumed)",
-    "W603": "a share compared with a number above 1 (a percentage without %)",
-    # facility input
-    "F101": "file cannot be read",
-    "F102": "YAML syntax error",
-    "F103": "unsupported format version",
-    "F104": "not a facility or portfolio",
-    "F105": "duplicate key",
-    "F106": "unknown key",
-    "F107": "required field missing",
-    "F108": "duplicate facility id",
-    "F201": "quantity without a unit",
-    "F202": "quantity of the wrong dimension",
-    "F203": "unknown unit",
-    "F204": "invalid date",
-    "F205": "invalid value for the field's type",
-    "F206": "invariant violated",
-    "F207": "periods overlap",
-    "F208": "invalid period label",
-    "F209": "ratio outside [0, 1]",
-}
 
 
 @attrs.frozen
@@ -156,3 +102,96 @@ class DiagnosticError(Exception):
 
     def render(self) -> str:
         return "\n".join(render(d, self.sources.get(d.span.file) if d.span else None) for d in self.diagnostics)
+
+
+# ---------------------------------------------------------------- the words of each code
+_CODE = re.compile(r"^[EWF][1-9]\d\d$")
+_KEEP = object()  # "use the wording's own hint"
+
+
+def _fields(template: str | None) -> set[str]:
+    if template is None:
+        return set()
+    return {name for _text, name, _spec, _conv in string.Formatter().parse(template) if name}
+
+
+@attrs.frozen
+class Wording:
+    """The words for one situation of a code: a message template and a hint template.
+
+    Templates name their fields (``'"{name}" is already defined on line {line}'``); ``at``
+    fills them in and returns the plain ``Diagnostic``. Written as a class attribute of a
+    ``Message`` subclass, which replaces it by a copy that knows its code and name.
+    """
+
+    template: str
+    hint: str | None = None
+    code: str = ""
+    name: str = ""
+
+    @property
+    def fields(self) -> set[str]:
+        return _fields(self.template) | _fields(self.hint)
+
+    def at(self, span: Span | None, /, *, hint=_KEEP, did_you_mean: str | None = None, **fields) -> "Diagnostic":
+        """The diagnostic at ``span``, its templates filled in from ``fields``.
+
+        ``did_you_mean="pue"`` replaces the hint with 'did you mean "pue"?' (when not None);
+        ``hint=`` replaces it with words chosen at the call site, None drops it.
+        """
+        if did_you_mean is not None:
+            hint = f'did you mean "{did_you_mean}"?'
+        # Fields the words do not use are allowed, so that one call can fill whichever wording
+        # a branch chose; a missing field is a programming error, named here.
+        needed = _fields(self.template) | (_fields(self.hint) if hint is _KEEP else set())
+        missing = needed - set(fields)
+        if missing:
+            raise TypeError(f"{self.code}.{self.name} needs the fields {sorted(missing)}")
+        if hint is _KEEP:
+            hint = self.hint.format(**fields) if self.hint is not None else None
+        return Diagnostic(self.code, self.template.format(**fields), span, hint)
+
+
+class Message:
+    """One diagnostic code. Subclasses are named after their code (``class E502(Message)``) and
+    set ``title`` (the catalogue line), ``template`` and ``hint`` (the usual words); a code met
+    in several situations adds one ``Wording`` per further situation (``E502.builtin``).
+
+    ``E502.at(span, name=..., line=...)`` gives the ``Diagnostic`` in the usual words,
+    ``E502.builtin.at(span, name=...)`` in the words of that situation.
+    """
+
+    code: ClassVar[str]
+    severity: ClassVar[str]  # "error" or "warning"; the code's letter says which (W is a warning)
+    title: ClassVar[str]
+    template: ClassVar[str]
+    hint: ClassVar[str | None] = None
+    main: ClassVar[Wording]  # template and hint as a Wording
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        code = cls.__name__
+        if not _CODE.match(code):
+            raise TypeError(f"a Message subclass is named after its code, e.g. E101, not {code}")
+        cls.code = code
+        cls.severity = "warning" if code.startswith("W") else "error"
+        for required in ("title", "template"):
+            if not isinstance(cls.__dict__.get(required), str):
+                raise TypeError(f"{code} needs a {required}")
+        cls.main = Wording(cls.template, cls.__dict__.get("hint"))
+        for name, value in list(vars(cls).items()):
+            if isinstance(value, Wording):
+                setattr(cls, name, attrs.evolve(value, code=code, name=name))
+
+    def __new__(cls, *args, **kwargs):
+        raise TypeError(f"{cls.__name__} is not instantiated: call {cls.__name__}.at(span, ...) for a Diagnostic")
+
+    @classmethod
+    def at(cls, span: Span | None, /, *, hint=_KEEP, did_you_mean: str | None = None, **fields) -> "Diagnostic":
+        """The diagnostic at ``span`` in the usual words (see ``Wording.at``)."""
+        return cls.main.at(span, hint=hint, did_you_mean=did_you_mean, **fields)
+
+    @classmethod
+    def wordings(cls) -> list[Wording]:
+        """Every way this code is worded: the usual words first."""
+        return [cls.main] + [v for v in vars(cls).values() if isinstance(v, Wording) and v is not cls.main]

@@ -23,7 +23,6 @@ element that code belongs to. Formatting is idempotent and ``parse(format(p)) ==
 from __future__ import annotations
 
 import bisect
-import re
 
 import attrs
 
@@ -189,26 +188,6 @@ def comments(source: str) -> list[Comment]:
     return found
 
 
-_WORD = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*|[A-Za-z_][A-Za-z0-9_-]*|\S')
-
-
-def _header_keyword_lines(source: str, header: ast.Header) -> dict[str, list[tuple[int, int]]]:
-    """Source lines of the header's clause keywords (the header AST keeps no span for them)."""
-    span = header.span
-    lines = _lines(source)
-    found: dict[str, list[tuple[int, int]]] = {}
-    words = 0
-    for number in range(span.line, min(span.end_line, len(lines)) + 1):
-        for match in _WORD.finditer(lines[number - 1]):
-            word = match.group()
-            if word.startswith("#"):
-                break
-            words += 1
-            if words > 3 and word in ("law", "source", "legal-status", "calendar", "note"):
-                found.setdefault(word, []).append((number, match.start() + 1))
-    return found
-
-
 # ---------------------------------------------------------------- layout
 @attrs.define
 class _Line:
@@ -234,10 +213,9 @@ def _bound(bound: ast.Bound) -> str:
     return format_expr(bound.value, _ADD)
 
 
-def _header(header: ast.Header, source: str) -> list[_Line]:
+def _header(header: ast.Header) -> list[_Line]:
     start = (header.span.line, header.span.column)
     out = [_Line(f"jurisdiction {header.code} {quote(header.name)}", 0, start)]
-    keyword_lines = _header_keyword_lines(source, header)
     clauses: list[tuple[str, str]] = []
     if header.law is not None:
         clauses.append(("law", quote(header.law)))
@@ -255,8 +233,8 @@ def _header(header: ast.Header, source: str) -> list[_Line]:
     for keyword, value in clauses:
         index = seen.get(keyword, 0)
         seen[keyword] = index + 1
-        candidates = keyword_lines.get(keyword, [])
-        anchor = candidates[index] if index < len(candidates) else start
+        written = header.clause_spans(keyword)  # none for a header built in code rather than parsed
+        anchor = _at(written[index]) if index < len(written) else start
         out.append(_Line(f"{keyword.ljust(width)} {value}", 2, anchor))
     return out
 
@@ -321,7 +299,7 @@ def _blank_between(source_lines: list[str], after_line: int, before_line: int) -
 def format_policy(policy: ast.Policy, source: str) -> str:
     """The policy in canonical layout, with the comments of ``source`` kept."""
     source_lines = _lines(source)
-    lines = _header(policy.header, source)
+    lines = _header(policy.header)
     top = sorted(list(policy.definitions) + list(policy.declarations),
                  key=lambda node: (node.span.line, node.span.column))
     previous = None

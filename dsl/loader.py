@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .checker import CheckedPolicy, check
-from .diagnostics import Diagnostic, DiagnosticError, Span
+from .diagnostics import DiagnosticError, Span
+from .facility_messages import F101
 from .parser import parse_file
 
 
@@ -25,8 +26,7 @@ def policy_files(paths: list[str]) -> list[Path]:
         elif path.exists():
             found.append(path)
         else:
-            raise DiagnosticError([Diagnostic("F101", f"no such file or directory: {raw}", Span.point(raw, 1, 1),
-                                              "give a .policy file or a folder of them")])
+            raise DiagnosticError([F101.no_such_path.at(Span.point(raw, 1, 1), path=raw)])
     return found
 
 

@@ -9,7 +9,9 @@ import re
 from importlib import resources
 
 from . import ast
-from .diagnostics import Diagnostic, DiagnosticError, Span
+from .diagnostics import Diagnostic, DiagnosticError, Span, Wording
+from .facility_messages import F101
+from .messages import E101, E102, E103, E104, E507
 from .transform import to_ast
 
 # What each terminal is, in an analyst's words.
@@ -111,8 +113,7 @@ def _previous_word(text: str, position: int) -> str:
 
 
 def _missing_header(file: str, span: Span) -> Diagnostic:
-    return Diagnostic("E507", "the policy does not start with a jurisdiction header", span,
-                      'start the file with a line such as  jurisdiction de "Germany"')
+    return E507.at(span)
 
 
 def _quoted(word: str) -> str:
@@ -135,27 +136,16 @@ def _unexpected_token(err, text: str, file: str) -> Diagnostic:
     previous = _previous_word(text, token.start_pos)
     found = f'"{token}"'
     if token.type in _VALUE_STARTS and expected & _COMPARISONS:
-        return Diagnostic(
-            "E101", f'expected a comparison such as "<=" after "{previous}"', span,
-            f'write an operator between the two values, e.g. "{previous} <= {token}"',
-        )
+        return E101.comparison.at(span, previous=previous, found=token)
     if expected & _CLAUSE_KEYWORDS and token.type in ("NAME", "UNIT"):
         keywords = sorted(_describe(t).strip('"') for t in expected if t.isupper() and t not in _WORDS)
         close = difflib.get_close_matches(str(token), keywords, n=1, cutoff=0.6)
-        hint = (f'did you mean "{close[0]}"?' if close else
-                "each line of a rule starts with a keyword: cite, quote, note, severity, legal-status, "
-                "for, applies, from, until, require, of, due, exempt or exclude")
-        return Diagnostic(
-            "E101", f'expected a clause keyword such as "cite", "applies" or "require", found {found}', span, hint,
-        )
+        return E101.clause_keyword.at(span, found=found, did_you_mean=close[0] if close else None)
     if token.type in _DECLARATION_KEYWORDS and not expected & _DECLARATION_KEYWORDS:
-        wanted = _summarise(expected)
-        return Diagnostic(
-            "E101", f'expected {wanted} before "{token}"', span,
-            f'the declaration before line {token.line} is unfinished after {_quoted(previous)}',
-        )
-    return Diagnostic("E101", f"expected {_summarise(expected)} after {_quoted(previous)}, found {found}", span,
-                      _hint_for(expected, token))
+        return E101.unfinished.at(span, expected=_summarise(expected), found=token, line=token.line,
+                                  previous=_quoted(previous))
+    return _wording_for(expected, token).at(span, expected=_summarise(expected), previous=_quoted(previous),
+                                            found=found)
 
 
 def _glued_keyword(token, text: str, file: str) -> Diagnostic:
@@ -163,9 +153,8 @@ def _glued_keyword(token, text: str, file: str) -> Diagnostic:
     span = Span(file, token.line, token.column, token.line, token.column + len(word))
     keyword = str(token)
     if token.type in _CLAUSE_KEYWORDS:
-        return Diagnostic("E101", f'expected a clause keyword such as "cite", "applies" or "require", found "{word}"',
-                          span, f'did you mean "{keyword}"?')
-    return Diagnostic("E101", f'"{word}" is not a keyword of the language', span, f'did you mean "{keyword}"?')
+        return E101.clause_keyword.at(span, found=f'"{word}"', did_you_mean=keyword)
+    return E101.not_a_keyword.at(span, word=word, keyword=keyword)
 
 
 def _summarise(expected: set[str]) -> str:
@@ -181,33 +170,31 @@ def _summarise(expected: set[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
-def _hint_for(expected: set[str], token) -> str | None:
+def _wording_for(expected: set[str], token) -> Wording:
+    """The words of an unexpected token: their hint says what is most likely missing."""
     if expected >= {"NAME", "NUMBER"}:  # a value is missing, not only a quoted text
-        return "a value is missing here"
+        return E101.missing_value
     if "STRING" in expected:
-        return 'put the text in double quotes, e.g. "EnEfG §11(1)"'
+        return E101.missing_text
     if "NAME" in expected and token.type != "NAME":
-        return "names start with a letter and contain letters, digits and _"
+        return E101.bad_name
     if "RPAR" in expected:
-        return 'a "(" is not closed'
-    return None
+        return E101.unclosed_parenthesis
+    return E101.main
 
 
 def _unexpected_character(err, text: str, file: str) -> Diagnostic:
     span = Span.point(file, err.line, err.column)
     char = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
     if char == '"':
-        return Diagnostic("E104", "this text has no closing quote", span,
-                          'close the text with " on the same line')
+        return E104.at(span)
     if char in "≤≥≠":
         replacement = {"≤": "<=", "≥": ">=", "≠": "!="}[char]
-        return Diagnostic("E102", f'"{char}" is not an operator of the language', span,
-                          f'write "{replacement}" instead')
+        return E102.unicode_operator.at(span, char=char, replacement=replacement)
     allowed = set(getattr(err, "allowed", None) or ())
     if allowed and allowed <= {"UNIT"} | _COMPARISONS | {"AND", "OR"}:
-        return Diagnostic("E102", f'unexpected character "{char}"', span, "write the unit right after the number, e.g. 300 kW")
-    return Diagnostic("E102", f'unexpected character "{char}"', span,
-                      "comments start with #; texts go in double quotes")
+        return E102.after_number.at(span, char=char)
+    return E102.at(span, char=char)
 
 
 def _end_of_file(text: str, file: str, expected: set[str]) -> Diagnostic:
@@ -215,8 +202,7 @@ def _end_of_file(text: str, file: str, expected: set[str]) -> Diagnostic:
     last = len(lines)
     span = Span.point(file, last, len(lines[-1]) + 1)
     wanted = _summarise(expected) if expected else "more"
-    return Diagnostic("E103", f"the file ends inside a declaration; expected {wanted}", span,
-                      f'finish the declaration after {_quoted(_previous_word(text, len(text)))}')
+    return E103.at(span, expected=wanted, previous=_quoted(_previous_word(text, len(text))))
 
 
 def parse_file(path: str, display: str | None = None) -> tuple[ast.Policy, str]:
@@ -226,6 +212,6 @@ def parse_file(path: str, display: str | None = None) -> tuple[ast.Policy, str]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise DiagnosticError([Diagnostic("F101", f"cannot read policy file: {getattr(exc, 'strerror', None) or exc}",
-                                          Span.point(name, 1, 1))]) from None
+        raise DiagnosticError([F101.policy_file.at(Span.point(name, 1, 1),
+                                                   reason=getattr(exc, "strerror", None) or exc)]) from None
     return parse(text, name), text

@@ -8,6 +8,7 @@ from lark import Token, Transformer, Tree, v_args
 
 from . import ast
 from .diagnostics import Diagnostic, Span
+from .messages import E105, E508
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -49,40 +50,39 @@ class ToAst(Transformer):
         header, *declarations = children
         definitions = tuple(d for d in declarations if isinstance(d, ast.Definition))
         others = tuple(d for d in declarations if isinstance(d, ast.Declaration))
-        return ast.Policy(self.file, header, definitions, others)
+        return ast.Policy(self.file, header, definitions, others, self._s(meta))
 
     def header(self, meta, children):
         _kw, code, name, *clauses = children
         fields: dict = {"law": None, "source": None, "legal_status": None, "calendar": None}
         notes = []
-        for key, value, span in clauses:
+        for clause in clauses:
+            key = clause.keyword.replace("-", "_")
             if key == "note":
-                notes.append(value)
+                notes.append(clause.value)
             elif fields.get(key) is not None:
-                self.diagnostics.append(
-                    Diagnostic("E508", f'the header says "{key.replace("_", "-")}" twice', span,
-                               "keep one; the header takes each of law, source, legal-status and calendar once")
-                )
+                self.diagnostics.append(E508.header.at(clause.span, keyword=clause.keyword))
             else:
-                fields[key] = value
-        return ast.Header(str(code), _unquote(name), notes=tuple(notes), span=self._s(meta), **fields)
+                fields[key] = clause.value
+        return ast.Header(str(code), _unquote(name), notes=tuple(notes), span=self._s(meta), clauses=tuple(clauses),
+                          **fields)
 
     def law(self, meta, c):
-        return ("law", _unquote(c[1]), self._s(meta))
+        return ast.HeaderClause("law", _unquote(c[1]), self._s(meta))
 
     def source(self, meta, c):
-        return ("source", _unquote(c[1]), self._s(meta))
+        return ast.HeaderClause("source", _unquote(c[1]), self._s(meta))
 
     def header_note(self, meta, c):
-        return ("note", _unquote(c[1]), self._s(meta))
+        return ast.HeaderClause("note", _unquote(c[1]), self._s(meta))
 
     def legal_status(self, meta, c):
         if len(c) == 1:  # the value rule itself
             return str(c[0])
-        return ("legal_status", c[1], self._s(meta))
+        return ast.HeaderClause("legal-status", c[1], self._s(meta))
 
     def calendar(self, meta, c):
-        return ("calendar", c[1], self._s(meta))
+        return ast.HeaderClause("calendar", c[1], self._s(meta))
 
     def calendar_year(self, meta, c):
         return ast.Calendar("calendar-year", None, self._s(meta))
@@ -192,10 +192,7 @@ class ToAst(Transformer):
     def date(self, meta, c):
         token = c[0]
         if not _DATE.match(str(token)):
-            self.diagnostics.append(
-                Diagnostic("E105", f'"{token}" is not a date in the form YYYY-MM-DD', self.spans.of_token(token),
-                           "write months and days with two digits, e.g. 2026-07-01")
-            )
+            self.diagnostics.append(E105.at(self.spans.of_token(token), text=token))
         return ast.DateLit(str(token), self.spans.of_token(token))
 
     def string(self, meta, c):

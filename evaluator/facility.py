@@ -26,6 +26,8 @@ import attrs
 
 from dcpolicy.dsl import schema, units
 from dcpolicy.dsl.diagnostics import Diagnostic, DiagnosticError, Span
+from dcpolicy.dsl.facility_messages import (F101, F102, F103, F104, F105, F106, F107, F108, F201, F202, F203, F204,
+                                            F205, F206, F207, F208, F209)
 from dcpolicy.dsl.schema import FACILITY_FIELDS, PERIOD_FIELDS, FactType
 
 from .yaml_positions import Node, load_yaml
@@ -206,8 +208,8 @@ class _Loader:
         self._current: list[str] = []
 
     # ---- diagnostics -------------------------------------------------------------------
-    def error(self, code: str, message: str, span: Span | None, hint: str | None = None) -> None:
-        self.diagnostics.append(Diagnostic(code, message, span, hint))
+    def error(self, diagnostic: Diagnostic) -> None:
+        self.diagnostics.append(diagnostic)
 
     # ---- files ---------------------------------------------------------------------------
     def argument(self, path: str) -> None:
@@ -221,8 +223,7 @@ class _Loader:
                 if n.lower().endswith((".yaml", ".yml")) and os.path.isfile(os.path.join(path, n))
             )
             if not names:
-                self.error("F101", f"directory {path} holds no *.yaml or *.yml files",
-                           Span.point(path, 1, 1), "give a facility or portfolio file, or a folder of them")
+                self.error(F101.empty_directory.at(Span.point(path, 1, 1), path=path))
             for name in names:
                 self.file(os.path.join(path, name), None, portfolio_ok=True)
             return
@@ -234,18 +235,13 @@ class _Loader:
         try:
             data = Path(real).read_bytes()
         except FileNotFoundError:
-            hint = "check the path"
-            if at is not None:
-                hint += "; paths in a portfolio are relative to the portfolio file's folder"
-            self.error("F101", f"cannot read {display}: no such file", where, hint)
+            self.error((F101.no_such_file if at is None else F101.no_such_listed_file).at(where, file=display))
             return
         except IsADirectoryError:
-            self.error("F101", f"cannot read {display}: it is a directory", where,
-                       "list facility files, not folders, in a portfolio")
+            self.error(F101.directory.at(where, file=display))
             return
         except OSError as exc:
-            self.error("F101", f"cannot read {display}: {exc.strerror or exc}", where,
-                       "check that the file exists and is readable")
+            self.error(F101.at(where, file=display, reason=exc.strerror or exc))
             return
         self.source(display, data, real, at, portfolio_ok=portfolio_ok)
 
@@ -261,19 +257,17 @@ class _Loader:
                 before = data[: exc.start].decode("utf-8", "replace")
                 line = before.count("\n") + 1
                 column = len(before) - (before.rfind("\n") + 1) + 1
-                self.error("F101", f"cannot read {display}: not UTF-8 text (byte 0x{data[exc.start]:02x})",
-                           Span.point(display, line, column), "save the file as UTF-8")
+                self.error(F101.not_utf8.at(Span.point(display, line, column), file=display, byte=data[exc.start]))
                 return
         source = SourceFile(display, hashlib.sha256(data).hexdigest(), text)
         self.sources.append(source)
         root, problems = load_yaml(text, display)
         self.diagnostics.extend(problems)
-        if any(p.code == "F102" for p in problems):
+        if any(p.code == F102.code for p in problems):
             return  # the structure is unreliable; the syntax error is the one thing to fix
         if root is None:
             if not problems:
-                self.error("F104", f"{display} is empty: expected a facility or a portfolio",
-                           Span.point(display, 1, 1), "start with `id:` and `name:`, or with `facilities:`")
+                self.error(F104.empty.at(Span.point(display, 1, 1), file=display))
             return
         self._current.append(key)
         try:
@@ -283,8 +277,7 @@ class _Loader:
 
     def document(self, root: Node, source: SourceFile, *, portfolio_ok: bool, base_dir: str) -> None:
         if root.kind != "map":
-            self.error("F104", f"expected a facility or portfolio mapping, found {root.describe()}", root.span,
-                       "a facility file starts with `id:` and `name:`; a portfolio with `facilities:`")
+            self.error(F104.at(root.span, found=root.describe()))
             return
         kind = None
         version = root.get("dcpolicy")
@@ -300,14 +293,11 @@ class _Loader:
             elif keys & facility_keys:
                 kind = "facility"
             else:
-                self.error("F104", "this is neither a facility (with `id` and `name`) nor a portfolio "
-                           "(with `facilities`)", root.span,
-                           "see docs/facility.md for the shape of a facility file")
+                self.error(F104.neither.at(root.span))
                 return
         if kind == "portfolio":
             if not portfolio_ok:
-                self.error("F104", "a portfolio may list facility files, not other portfolios", root.span,
-                           "list the facility files of the inner portfolio directly")
+                self.error(F104.nested_portfolio.at(root.span))
                 return
             self.portfolio(root, source, base_dir)
         else:
@@ -316,14 +306,10 @@ class _Loader:
     def version(self, node: Node) -> str | None:
         match = VERSION.fullmatch(str(node.text)) if node.kind == "scalar" else None
         if not match or match["kind"] not in ("facility", "portfolio"):
-            self.error("F103", f"unsupported format version {node.describe()}", node.span,
-                       "write `dcpolicy: facility/1` or `dcpolicy: portfolio/1`, or leave the line out")
+            self.error(F103.at(node.span, found=node.describe()))
             return None
         if int(match["major"]) != SUPPORTED_MAJOR:
-            self.error("F103", f"{match['kind']}/{match['major']} is not supported; this version of dcpolicy "
-                       f"reads {match['kind']}/{SUPPORTED_MAJOR}", node.span,
-                       f"convert the file to {match['kind']}/{SUPPORTED_MAJOR} (see docs/facility.md) "
-                       "or use a dcpolicy release that reads this version")
+            self.error(F103.major.at(node.span, kind=match["kind"], major=match["major"], supported=SUPPORTED_MAJOR))
             return None
         return match["kind"]
 
@@ -337,25 +323,18 @@ class _Loader:
                 continue
             if name == "operator":
                 if value.kind != "scalar" or value.is_null or isinstance(value.value, bool):
-                    self.error("F205", f"operator must be text, found {value.describe()}", value.span,
-                               'write the operator\'s name or id, e.g. operator: "example-colo"')
+                    self.error(F205.operator.at(value.span, found=value.describe()))
                 else:
                     operator = str(value.text)
             elif name == "facilities":
                 facilities = value
             else:
-                suggestion = _close(name, PORTFOLIO_KEYS)
-                hint = f'did you mean "{suggestion}"?' if suggestion else (
-                    "a portfolio holds only `operator` and `facilities`; facility fields go inside "
-                    "an entry of `facilities`")
-                self.error("F106", f'unknown key "{name}" in portfolio', key.span, hint)
+                self.error(F106.portfolio.at(key.span, key=name, did_you_mean=_close(name, PORTFOLIO_KEYS)))
         if facilities is None:
-            self.error("F107", "portfolio has no `facilities` list", root.span,
-                       "add `facilities:` with facility mappings or paths to facility files")
+            self.error(F107.no_facilities.at(root.span))
             return
         if facilities.kind != "seq":
-            self.error("F205", f"`facilities` must be a list, found {facilities.describe()}", facilities.span,
-                       "write one entry per line, each starting with '- '")
+            self.error(F205.facilities.at(facilities.span, found=facilities.describe()))
             return
         for entry in facilities.items:
             if entry.kind == "map":
@@ -373,9 +352,7 @@ class _Loader:
                         if f.operator_id is None and self.origin[i] == real:
                             self.facilities[i] = attrs.evolve(f, operator_id=operator)
             else:
-                self.error("F205", f"a `facilities` entry must be a facility mapping or a relative path, "
-                           f"found {entry.describe()}", entry.span,
-                           'write e.g. "- fra-3.yaml" or an inline mapping with id and name')
+                self.error(F205.facilities_entry.at(entry.span, found=entry.describe()))
 
     # ---- facility --------------------------------------------------------------------------
     def facility(self, node: Node, source: SourceFile, portfolio_operator: str | None, *, top_level: bool) -> None:
@@ -391,25 +368,21 @@ class _Loader:
                 periods_node = value
                 continue
             if name == "dcpolicy":
-                self.error("F106", 'unknown key "dcpolicy" in a facility inside a portfolio', key.span,
-                           "the format marker belongs at the top of the portfolio file")
+                self.error(F106.marker.at(key.span))
                 continue
             reader.entry(key, value, "", facts)
         for field in REQUIRED:
             if field not in facts and not reader.reported(field):
                 example = "fra-3" if field == "id" else "FRA-3 Frankfurt"
-                self.error("F107", f"facility has no `{field}`", _head(node.span),
-                           f'add `{field}: {example}`' + (" (lowercase letters, digits, '.', '_', '-')"
-                                                          if field == "id" else ""))
+                self.error(F107.at(_head(node.span), field=field, example=example,
+                                   rule=" (lowercase letters, digits, '.', '_', '-')" if field == "id" else ""))
         for path, ftype in FACILITY_FIELDS.items():
             if ftype.kind == "flag" and path not in facts:
                 facts[path] = Fact(False, None, None)
         if "racks.installed" in facts and "racks.occupied" in facts:
             inst, occ = facts["racks.installed"], facts["racks.occupied"]
             if occ.value > inst.value:  # type: ignore[operator]
-                self.error("F206", f"racks.occupied ({occ.value}) exceeds racks.installed ({inst.value}, "
-                           f"line {inst.span.line})", occ.span,
-                           "occupied racks are a subset of installed racks; check both numbers")
+                self.error(F206.racks.at(occ.span, occupied=occ.value, installed=inst.value, line=inst.span.line))
         periods = self.periods(periods_node, facts) if periods_node is not None else []
         if "id" in facts:
             self.ids.append((str(facts["id"].value), facts["id"].span))  # type: ignore[arg-type]
@@ -434,8 +407,7 @@ class _Loader:
         for fid, span in self.ids:
             if fid in first:
                 f = first[fid]
-                self.error("F108", f'facility id "{fid}" is used twice; first at {f.file}:{f.line}:{f.column}',
-                           span, "give every facility its own id (ids are unique across all input)")
+                self.error(F108.at(span, id=fid, first=f"{f.file}:{f.line}:{f.column}"))
             else:
                 first[fid] = span
 
@@ -444,14 +416,12 @@ class _Loader:
         if node.is_null:
             return []
         if node.kind != "seq":
-            self.error("F205", f"`periods` must be a list, found {node.describe()}", node.span,
-                       "write one entry per reporting period, each starting with '- period:'")
+            self.error(F205.periods.at(node.span, found=node.describe()))
             return []
         out: list[Period] = []
         for entry in node.items:
             if entry.kind != "map":
-                self.error("F205", f"a `periods` entry must be a mapping, found {entry.describe()}", entry.span,
-                           "write e.g. '- period: 2025' followed by the figures, indented")
+                self.error(F205.periods_entry.at(entry.span, found=entry.describe()))
                 continue
             period = self.period(entry)
             if period is not None:
@@ -465,10 +435,9 @@ class _Loader:
                     if id(later) in flagged:
                         continue
                     flagged.add(id(later))
-                    self.error("F207", f"period {later.label} ({later.start}..{later.end}) overlaps period "
-                               f"{earlier.label} ({earlier.start}..{earlier.end}, line {earlier.span.line})",
-                               later.span, "each day belongs to at most one period of a facility; "
-                               "remove the duplicate or adjust the dates")
+                    self.error(F207.at(later.span, label=later.label, start=later.start, end=later.end,
+                                       other=earlier.label, other_start=earlier.start, other_end=earlier.end,
+                                       line=earlier.span.line))
         return out
 
     def period(self, node: Node) -> Period | None:
@@ -482,8 +451,7 @@ class _Loader:
             reader.entry(key, value, "", facts)
         parsed = None
         if label_node is None:
-            self.error("F107", "period entry has no `period`", _head(node.span),
-                       'add `period: 2025`, `period: "FY2025"` or `period: {start: 2025-01-01, end: 2025-06-30}`')
+            self.error(F107.no_period.at(_head(node.span)))
         else:
             parsed = self.label(label_node)
         for path, default in PERIOD_FLAG_DEFAULTS.items():
@@ -495,19 +463,17 @@ class _Loader:
         return Period(label, kind, start, end, facts, label_node.span)  # type: ignore[union-attr]
 
     def label(self, node: Node) -> tuple[str, str, datetime.date, datetime.date] | None:
-        hint = 'write 2025 (calendar year), "FY2025" (Japanese fiscal year from April) or ' \
-               "{start: 2025-01-01, end: 2025-06-30}"
         if node.kind == "map":
             return self.custom_label(node)
         if node.kind != "scalar" or isinstance(node.value, bool) or node.value is None:
-            self.error("F208", f"invalid period label {node.describe()}", node.span, hint)
+            self.error(F208.at(node.span, found=node.describe()))
             return None
         text = str(node.text)
         if isinstance(node.value, int) or CALENDAR.match(text):
             m = CALENDAR.match(text)
             year = int(m["y"]) if m else -1
             if not 1900 <= year <= 2200:
-                self.error("F208", f"invalid period label {node.describe()}: not a four-digit year", node.span, hint)
+                self.error(F208.not_a_year.at(node.span, found=node.describe()))
                 return None
             return str(year), "calendar", datetime.date(year, 1, 1), datetime.date(year, 12, 31)
         m = FISCAL.match(text)
@@ -518,8 +484,7 @@ class _Loader:
         if m:
             a, b = _parse_date(m["a"]), _parse_date(m["b"])
             if a is None or b is None:
-                self.error("F204", f'period "{text}" contains an impossible date', node.span,
-                           "check the month (1-12) and the day of the month")
+                self.error(F204.period_label.at(node.span, label=text))
                 return None
             if isinstance(a, datetime.date) and isinstance(b, datetime.date):
                 return self.custom_range(a, b, node, node)
@@ -528,7 +493,7 @@ class _Loader:
             extra = "; write the year with four digits"
         elif re.match(r"^\s*\d{4}\s*[-/]\s*\d{2,4}\s*$", text):
             extra = '; for a fiscal year write "FY" and its first year, e.g. "FY2025"'
-        self.error("F208", f'invalid period label "{text}"{extra}', node.span, hint)
+        self.error(F208.text.at(node.span, text=text, advice=extra))
         return None
 
     def custom_label(self, node: Node):
@@ -537,15 +502,12 @@ class _Loader:
         for key, value in node.entries:
             name = key.text or ""
             if name not in ("start", "end"):
-                suggestion = _close(name, ("start", "end"))
-                self.error("F106", f'unknown key "{name}" in a period range', key.span,
-                           f'did you mean "{suggestion}"?' if suggestion else "a range has only `start` and `end`")
+                self.error(F106.period_range.at(key.span, key=name, did_you_mean=_close(name, ("start", "end"))))
                 ok = False
                 continue
             got = _date_value(value)
             if isinstance(got, str):
-                self.error("F204", f"period {name} {value.describe()} is not a valid date: {got}", value.span,
-                           "write the date as YYYY-MM-DD, e.g. 2025-06-30")
+                self.error(F204.period_range.at(value.span, name=name, found=value.describe(), reason=got))
                 ok = False
             elif name == "start":
                 start = (got, value)
@@ -553,8 +515,7 @@ class _Loader:
                 end = (got, value)
         for name, got in (("start", start), ("end", end)):
             if got is None and ok:
-                self.error("F208", f"period range has no `{name}`", _head(node.span),
-                           "write {start: 2025-01-01, end: 2025-06-30}")
+                self.error(F208.range_end.at(_head(node.span), name=name))
                 ok = False
         if not ok or start is None or end is None:
             return None
@@ -562,8 +523,7 @@ class _Loader:
 
     def custom_range(self, a: datetime.date, b: datetime.date, node: Node, end_node: Node):
         if b < a:
-            self.error("F208", f"period ends ({b}) before it starts ({a})", end_node.span,
-                       "swap start and end, or correct the dates")
+            self.error(F208.reversed.at(end_node.span, start=a, end=b))
             return None
         return f"{a.isoformat()}..{b.isoformat()}", "custom", a, b
 
@@ -576,17 +536,12 @@ class _Loader:
             return units.format_quantity(float(value), e)
 
         if it is not None and not it.value > 0:  # type: ignore[operator]
-            self.error("F206", f"energy.it must be greater than 0, found {it.written}", it.span,
-                       "give the IT equipment's energy for the period, e.g. \"14.2 GWh\"; leave it out if unknown")
+            self.error(F206.it_energy.at(it.span, it=it.written))
         if total is not None and it is not None and total.value < it.value:  # type: ignore[operator]
-            self.error("F206", f"energy.total ({total.written}) is less than energy.it ({it.written}, line "
-                       f"{it.span.line}): PUE would be below 1", total.span,
-                       "energy.total is the whole data centre including IT; check both figures and their units")
+            self.error(F206.total_below_it.at(total.span, total=total.written, it=it.written, line=it.span.line))
         reused = facts.get("energy.reused")
         if reused is not None and total is not None and reused.value > total.value:  # type: ignore[operator]
-            self.error("F206", f"energy.reused ({reused.written}) exceeds energy.total ({total.written}, line "
-                       f"{total.span.line})", reused.span,
-                       "reused energy is heat delivered outside the DC and cannot exceed the energy it used")
+            self.error(F206.reused.at(reused.span, reused=reused.written, total=total.written, line=total.span.line))
         parts = [(p, facts[p]) for p in RENEWABLE_PARTS if p in facts]
         renewable = facts.get("energy.renewable")
         if parts:
@@ -594,24 +549,19 @@ class _Loader:
             if renewable is not None:
                 if abs(total_parts - float(renewable.value)) > 0.001 * max(abs(float(renewable.value)), 1e-9):  # type: ignore[arg-type]
                     names = " + ".join(p for p, _ in parts)
-                    self.error("F206", f"the renewable parts ({names} = {q(total_parts)}) do not add up to "
-                               f"energy.renewable ({renewable.written})", renewable.span,
-                               "the parts must sum to the total within 0.1 %; correct one of them, "
-                               "or leave energy.renewable out and it is computed from the parts")
+                    self.error(F206.renewable_parts.at(renewable.span, names=names, sum=q(total_parts),
+                                                       renewable=renewable.written))
             else:
                 renewable = Fact(total_parts, None, None, "sum of " + ", ".join(p for p, _ in parts))
                 facts["energy.renewable"] = renewable
         if renewable is not None and total is not None and renewable.value > total.value:  # type: ignore[operator]
             span = renewable.span or parts[0][1].span
             what = f"({renewable.written})" if renewable.written else f"({q(renewable.value)}, {renewable.derived})"
-            self.error("F206", f"energy.renewable {what} exceeds energy.total ({total.written}, line "
-                       f"{total.span.line})", span,
-                       "renewable energy is the part of energy.total from renewable sources; check the figures")
+            self.error(F206.renewable.at(span, renewable=what, total=total.written, line=total.span.line))
         water_in, potable = facts.get("water.input"), facts.get("water.potable")
         if water_in is not None and potable is not None and potable.value > water_in.value:  # type: ignore[operator]
-            self.error("F206", f"water.potable ({potable.written}) exceeds water.input ({water_in.written}, line "
-                       f"{water_in.span.line})", potable.span,
-                       "potable water is part of the total water input; check both figures")
+            self.error(F206.potable.at(potable.span, potable=potable.written, input=water_in.written,
+                                       line=water_in.span.line))
 
 
 def _head(span: Span) -> Span:
@@ -643,8 +593,7 @@ class _FieldReader:
         path = prefix + name
         if path in self.seen:
             first = self.seen[path]
-            self.loader.error("F105", f"{path} is given twice (first at line {first.line}, column {first.column})",
-                              key.span, "keep one of the two; nested and dotted spellings name the same field")
+            self.loader.error(F105.field.at(key.span, path=path, line=first.line, column=first.column))
             return
         if path in self.table:
             self.seen[path] = key.span
@@ -660,10 +609,8 @@ class _FieldReader:
                 return
             if value.kind != "map":
                 names = _children(self.table, (), path + ".")
-                self.loader.error("F205", f"{path} must be a mapping of {', '.join(names)}; found "
-                                  f"{value.describe()}", value.span,
-                                  f"write the fields on their own lines, indented under `{path}:`, "
-                                  f"or as `{path}.{names[0]}: ...`")
+                self.loader.error(F205.group.at(value.span, path=path, names=", ".join(names), found=value.describe(),
+                                                first=names[0]))
                 return
             for k, v in value.entries:
                 self.entry(k, v, path + ".", facts)
@@ -696,15 +643,15 @@ class _FieldReader:
                     hint = f'did you mean "{suggestion}"?'
         if hint is None:
             hint = "allowed here: " + ", ".join(level)
-        self.loader.error("F106", f'unknown key "{name}"{where}', key.span, hint)
+        self.loader.error(F106.at(key.span, key=name, where=where, hint=hint))
 
     # ---- conversion --------------------------------------------------------------------
     def convert(self, path: str, ftype: FactType, node: Node):
         """A Fact, _ABSENT (a null in a nullable field), or None after reporting a problem."""
         err = self.loader.error
         if node.kind != "scalar":
-            err("F205", f"{path} must be {_describe(ftype)}, found {node.describe()}", node.span,
-                _example_hint(path, ftype))
+            err(F205.at(node.span, path=path, expected=_describe(ftype), found=node.describe(),
+                        hint=_example_hint(path, ftype)))
             return None
         if node.is_null:
             if path in NULL_MEANS:
@@ -712,11 +659,9 @@ class _FieldReader:
             if path in NULLABLE:
                 return _ABSENT
             if path in REQUIRED:
-                err("F107", f"facility `{path}` has no value", node.span, _example_hint(path, ftype))
+                err(F107.no_value.at(node.span, path=path, hint=_example_hint(path, ftype)))
             else:
-                err("F205", f"{path} has no value", node.span,
-                    "give a value, or remove the line (an absent field means unknown)"
-                    if ftype.kind != "flag" else "write true or false (an absent flag means false)")
+                err((F205.no_value if ftype.kind != "flag" else F205.no_flag_value).at(node.span, path=path))
             return None
         handler = getattr(self, "_" + ftype.kind)
         result = handler(path, ftype, node)
@@ -730,57 +675,54 @@ class _FieldReader:
         example = units.example_for(dim)
         value = node.value
         if isinstance(value, bool):
-            err("F205", f"{path} must be a {dim.name}, found {node.text}", node.span, f'write e.g. "{example}"')
+            err(F205.quantity_flag.at(node.span, path=path, dimension=dim.name, found=node.text, example=example))
             return None
         if isinstance(value, (int, float)) or (isinstance(value, str) and PLAIN_NUMBER.match(value)):
-            err("F201", f"{path} is a {dim.name} and needs a unit: {node.text} what?", node.span,
-                f'write the number with its unit, e.g. "{str(node.text).strip()} {dim.canonical_unit}" or '
-                f'"{example}" (units: {_units_for(dim)})')
+            err(F201.at(node.span, path=path, dimension=dim.name, written=node.text, number=str(node.text).strip(),
+                        unit=dim.canonical_unit, example=example, units=_units_for(dim)))
             return None
         if not isinstance(value, str):
-            err("F205", f"{path} must be a {dim.name} such as \"{example}\", found {node.describe()}", node.span,
-                f'write a number and a unit, e.g. "{example}"')
+            err(F205.quantity_kind.at(node.span, path=path, dimension=dim.name, example=example, found=node.describe()))
             return None
         m = QUANTITY.match(value)
         if not m:
-            hint = f'write a number and a unit, e.g. "{example}"'
+            wording = F205.not_a_quantity
             if LOOSE_NUMBER.match(value) and ("," in value or "'" in value or re.search(r"\d \d", value)):
-                hint = f'use a decimal point and no thousands separators, e.g. "{example}"'
-            err("F205", f'{path}: "{value}" is not a quantity', node.span, hint)
+                wording = F205.separators
+            err(wording.at(node.span, path=path, value=value, example=example))
             return None
         symbol = m["unit"]
         if symbol is None:  # pragma: no cover - PLAIN_NUMBER catches this above
-            err("F201", f"{path} needs a unit", node.span, f'e.g. "{example}"')
+            err(F201.bare.at(node.span, path=path, example=example))
             return None
         try:
             unit = units.parse_unit(symbol)
         except units.UnknownUnit as exc:
-            hint = f'did you mean "{exc.suggestion}"? ' if exc.suggestion else ""
-            err("F203", f'unknown unit "{exc.symbol}" in {path}', node.span,
-                f"{hint}a {dim.name} takes {_units_for(dim)}")
+            err(F203.at(node.span, unit=exc.symbol, path=path, dimension=dim.name, units=_units_for(dim),
+                        suggestion=f'did you mean "{exc.suggestion}"? ' if exc.suggestion else ""))
             return None
         if unit.dimension != dim:
             got = unit.dimension.name
-            hint = f'write a {dim.name} such as "{example}" ({_units_for(dim)})'
+            wording = F202.main
             if dim == units.POWER and unit.dimension == units.ENERGY and symbol.endswith("h"):
-                hint = f'{path} is a power: write "{m["num"]} {symbol[:-1]}" (without the "h") if that is what you mean'
+                wording = F202.power_as_energy
             elif dim == units.ENERGY and unit.dimension == units.POWER:
-                hint = f'{path} is an energy over the period: write e.g. "{m["num"]} {symbol}h"'
+                wording = F202.energy_as_power
             elif dim == units.VOLUME and unit.dimension == units.OIL:
-                hint = f'{path} is a water volume: write it in m3 or L (1 kl of water = "1 m3")'
+                wording = F202.water_as_oil
             elif dim == units.OIL and unit.dimension == units.VOLUME:
-                hint = f'{path} is a crude-oil equivalent: write it in kl, e.g. "{example}"'
+                wording = F202.oil_as_water
             article = "an" if got[0] in "aeiou" else "a"
-            err("F202", f'{path} must be a {dim.name} (in {dim.canonical_unit}), but "{value.strip()}" is '
-                f"{article} {got}", node.span, hint)
+            err(wording.at(node.span, path=path, dimension=dim.name, unit=dim.canonical_unit, value=value.strip(),
+                           article=article, got=got, example=example, units=_units_for(dim), number=m["num"],
+                           symbol=symbol, power_symbol=symbol[:-1]))
             return None
         magnitude = float(m["num"]) * unit.factor
         if not math.isfinite(magnitude):
-            err("F205", f'{path}: "{value}" is too large', node.span, f'e.g. "{example}"')
+            err(F205.too_large.at(node.span, path=path, value=value, example=example))
             return None
         if magnitude < 0 and dim != units.TEMPERATURE:
-            err("F206", f"{path} must not be negative, found {value.strip()}", node.span,
-                f"a {dim.name} is zero or more; check the sign")
+            err(F206.at(node.span, path=path, value=value.strip(), dimension=dim.name))
             return None
         return magnitude
 
@@ -798,15 +740,14 @@ class _FieldReader:
             else:
                 value = None
         if not isinstance(value, (int, float)) or not math.isfinite(value):
-            err("F205", f"{path} must be a ratio, found {node.describe()}", node.span,
-                'write a number in [0, 1] or a percentage, e.g. 0.55 or "55%"')
+            err(F205.ratio.at(node.span, path=path, found=node.describe()))
             return None
         value = float(value)
         if not 0.0 <= value <= 1.0:
-            hint = 'write a number in [0, 1] or a percentage, e.g. 0.55 or "55%"'
+            wording = F209.main
             if 1 < value <= 100 and "%" not in str(node.text):
-                hint = f'for {node.text} percent write "{node.text}%" or {value / 100:g}'
-            err("F209", f"{path} is {node.text}, outside [0, 1]", node.span, hint)
+                wording = F209.percent
+            err(wording.at(node.span, path=path, written=node.text, fraction=value / 100))
             return None
         return value
 
@@ -816,11 +757,11 @@ class _FieldReader:
         if isinstance(value, str) and PLAIN_NUMBER.match(value):
             value = float(value)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            err("F205", f"{path} must be a number, found {node.describe()}", node.span, _example_hint(path, ftype))
+            err(F205.number.at(node.span, path=path, found=node.describe(), hint=_example_hint(path, ftype)))
             return None
         if ftype.minimum is not None and value < ftype.minimum:
-            err("F206", f"{path} must be at least {units.format_number(ftype.minimum)}, found {node.text}",
-                node.span, _example_hint(path, ftype))
+            err(F206.minimum.at(node.span, path=path, minimum=units.format_number(ftype.minimum), found=node.text,
+                                hint=_example_hint(path, ftype)))
             return None
         return float(value)
 
@@ -830,36 +771,33 @@ class _FieldReader:
         if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+\s*", value):
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
-            hint = "write a whole number without quotes or separators, e.g. 1200"
             if isinstance(value, float) and value.is_integer():
-                hint = f"write {int(value)} (a whole number, no decimal point)"
-            err("F205", f"{path} must be a whole number, found {node.describe()}", node.span, hint)
+                err(F205.integer_with_point.at(node.span, path=path, found=node.describe(), whole=int(value)))
+            else:
+                err(F205.integer.at(node.span, path=path, found=node.describe()))
             return None
         if ftype.minimum is not None and value < ftype.minimum:
-            err("F206", f"{path} must not be negative, found {value}", node.span, "a count is zero or more")
+            err(F206.negative_count.at(node.span, path=path, value=value))
             return None
         return value
 
     def _flag(self, path: str, ftype: FactType, node: Node):
         if isinstance(node.value, bool) and str(node.text).lower() in ("true", "false"):
             return node.value
-        self.loader.error("F205", f"{path} must be true or false, found {node.describe()}", node.span,
-                          "write true or false (an absent flag means false)")
+        self.loader.error(F205.flag.at(node.span, path=path, found=node.describe()))
         return None
 
     def _date(self, path: str, ftype: FactType, node: Node):
         got = _date_value(node)
         if isinstance(got, datetime.date):
             return got
-        code = "F204"
-        self.loader.error(code, f"{path}: {node.describe()} is not a valid date: {got}", node.span,
-                          "write the date as YYYY-MM-DD (e.g. 2015-05-01), or YYYY-MM for the first of a month")
+        self.loader.error(F204.at(node.span, path=path, found=node.describe(), reason=got))
         return None
 
     def _text(self, path: str, ftype: FactType, node: Node):
         text = str(node.text).strip()
         if not text:
-            self.loader.error("F205", f"{path} is empty", node.span, _example_hint(path, ftype))
+            self.loader.error(F205.empty_text.at(node.span, path=path, hint=_example_hint(path, ftype)))
             return None
         return text
 
@@ -867,21 +805,20 @@ class _FieldReader:
         text = str(node.text)
         if SLUG.fullmatch(text):
             return text
-        self.loader.error("F205", f'{path} "{text}" is not a valid identifier', node.span,
-                          f'use lowercase letters, digits, ".", "_" and "-", starting with a letter or digit, '
-                          f'e.g. "{_slugify(text)}"')
+        self.loader.error(F205.slug.at(node.span, path=path, text=text, example=_slugify(text)))
         return None
 
     def _country(self, path: str, ftype: FactType, node: Node):
         text = str(node.text).strip()
         if COUNTRY.fullmatch(text):
             return text
-        hint = "write the ISO 3166-1 alpha-2 code in capitals, e.g. DE, JP, CN, FR"
         if re.fullmatch(r"[A-Za-z]{2}", text):
-            hint = f'did you mean "{text.upper()}"? country codes are two capital letters'
+            diagnostic = F205.country_case.at(node.span, path=path, text=text, code=text.upper())
         elif text.lower() in _COUNTRY_NAMES:
-            hint = f'did you mean "{_COUNTRY_NAMES[text.lower()]}"? write the two-letter ISO code'
-        self.loader.error("F205", f'{path} "{text}" is not a two-letter country code', node.span, hint)
+            diagnostic = F205.country_name.at(node.span, path=path, text=text, code=_COUNTRY_NAMES[text.lower()])
+        else:
+            diagnostic = F205.country.at(node.span, path=path, text=text)
+        self.loader.error(diagnostic)
         return None
 
     def _enum(self, path: str, ftype: FactType, node: Node):
@@ -889,10 +826,9 @@ class _FieldReader:
         if text in ftype.values:
             return text
         near = _close(text, ftype.values, cutoff=0.5)
-        hint = (f'did you mean "{near}"? ' if near else "") + "allowed: " + ", ".join(ftype.values)
-        if path in NULLABLE:
-            hint += ", or null"
-        self.loader.error("F205", f'{path} "{text}" is not one of its values', node.span, hint)
+        values = ", ".join(ftype.values) + (", or null" if path in NULLABLE else "")
+        self.loader.error(F205.enum.at(node.span, path=path, text=text, values=values,
+                                       suggestion=f'did you mean "{near}"? ' if near else ""))
         return None
 
 

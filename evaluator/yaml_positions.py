@@ -15,6 +15,7 @@ from __future__ import annotations
 import attrs
 
 from dcpolicy.dsl.diagnostics import Diagnostic, Span
+from dcpolicy.dsl.facility_messages import F102, F105
 
 _NULL = "tag:yaml.org,2002:null"
 _STR = "tag:yaml.org,2002:str"
@@ -96,7 +97,7 @@ def load_yaml(text: str, file: str) -> tuple[Node | None, list[Diagnostic]]:
             except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
                 if loader_class is not yaml.SafeLoader:
                     continue
-                return None, [Diagnostic("F102", f"YAML syntax error: {exc}", Span.point(file, 1, 1))]
+                return None, [F102.at(Span.point(file, 1, 1), problem=exc, hint=None)]
             if root is None:
                 return None, []
             builder = _Builder(file, loader, text)
@@ -129,7 +130,7 @@ def _syntax_error(file: str, exc) -> Diagnostic:
         hint = 'values starting with "@", "`", "%" or "*" must be quoted'
     elif "could not find expected ':'" in low or "while scanning a simple key" in (exc.context or ""):
         hint = 'each line of a mapping needs "key: value"; a value with special characters must be quoted'
-    return Diagnostic("F102", f"YAML syntax error: {problem}{context}", span, hint)
+    return F102.at(span, problem=f"{problem}{context}", hint=hint)
 
 
 class _Builder:
@@ -160,8 +161,7 @@ class _Builder:
             return self._done[key]
         if key in self._active:
             self.diagnostics.append(
-                Diagnostic("F102", "YAML syntax error: an alias refers to the collection that contains it",
-                           self.span(node), "remove the recursive alias")
+                F102.recursive_alias.at(self.span(node))
             )
             return Node("scalar", None, self.span(node), "")
         self._active.add(key)
@@ -185,8 +185,7 @@ class _Builder:
             value = self.loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
             self.diagnostics.append(
-                Diagnostic("F102", f"YAML syntax error: {exc.problem}", self.span(node),
-                           "remove the tag (the text starting with '!') or quote the value")
+                F102.tag.at(self.span(node), problem=exc.problem)
             )
             value = node.value
         except (ValueError, OverflowError):
@@ -206,8 +205,7 @@ class _Builder:
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 self.diagnostics.append(
-                    Diagnostic("F102", "YAML syntax error: a key must be a plain name, not a list or mapping",
-                               self.span(key_node), "write keys as simple names such as `name:`")
+                    F102.complex_key.at(self.span(key_node))
                 )
                 continue
             k = Node("scalar", key_node.value, self.span(key_node), key_node.value, key_node.style in ("'", '"'))
@@ -215,12 +213,7 @@ class _Builder:
             if text in seen:
                 first = seen[text].span
                 self.diagnostics.append(
-                    Diagnostic(
-                        "F105",
-                        f'duplicate key "{text}" (first written at line {first.line}, column {first.column})',
-                        k.span,
-                        f'remove one of the two "{text}" entries, or merge their contents',
-                    )
+                    F105.at(k.span, key=text, line=first.line, column=first.column)
                 )
                 continue
             seen[text] = k
@@ -241,8 +234,7 @@ class _Builder:
         for source in sources:
             if not isinstance(source, yaml.MappingNode):
                 self.diagnostics.append(
-                    Diagnostic("F102", "YAML syntax error: '<<' must merge a mapping", self.span(source),
-                               "merge an anchored mapping, e.g. <<: *defaults")
+                    F102.merge.at(self.span(source))
                 )
                 continue
             built = self.build(source)

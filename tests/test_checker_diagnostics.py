@@ -9,7 +9,8 @@ import pytest
 
 from dcpolicy.dsl import checker
 from dcpolicy.dsl.checker import check
-from dcpolicy.dsl.diagnostics import CATALOGUE, DiagnosticError, render
+from dcpolicy.dsl.diagnostics import DiagnosticError, render
+from dcpolicy.dsl.messages import CATALOGUE
 from dcpolicy.dsl.parser import parse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "policies"
@@ -90,15 +91,19 @@ CASES = [
   ("E507-no-header", 'rule r "t"\n  cite "§1"\n  require true\n', "E507", 1, 1),
   ("E507-empty-file", "# nothing but a comment\n", "E507", 1, 1),
   ("E508-duplicate-clause", rule('  cite "§2"\n  require true\n'), "E508", 4, 3),
-  ("E508-clause-not-allowed", rule("  due 2026-01-01\n  require true\n"), "E508", 4, 3),
   ("E508-header-twice", H + '  law "A"\n  law "B"\n', "E508", 3, 3),
-  ("E508-second-scope", H + 'scope "a"\n  cite "§1"\n  applies true\nscope "b"\n  cite "§1"\n  applies true\n', "E508", 5, 1),
   ("E509-missing-require", rule("  applies true\n"), "E509", 2, 6),
   ("E509-exclude-without-reason", rule('  require true\n  exclude facility.network_node\n    cite "§3"\n'), "E509", 5, 3),
   ("E510-empty-interval", H + PUE + 'band b "t"\n  cite "§1"\n  of pue\n  level "A" (-inf, 1.5)\n  level "B" [1.5, 1.2)\n  level "C" [1.5, inf)\n', "E510", 7, 3),
   ("E510-reversed-infinities", H + 'band b "t"\n  cite "§1"\n  of facility.design_pue\n  level "A" [inf, -inf)\n', "E510", 5, 3),
   ("E511-duplicate-item", H + 'report rep "t"\n  cite "§1"\n  item a "A" public facility.name\n  item a "B" public facility.name\n', "E511", 5, 3),
+  ("E512-clause-not-allowed", rule("  due 2026-01-01\n  require true\n"), "E512", 4, 3),
+  ("E512-require-in-band", H + 'band b "t"\n  cite "§1"\n  of 1\n  require true\n  level "A" (-inf, inf)\n', "E512", 5, 3),
+  ("E513-second-scope", H + 'scope "a"\n  cite "§1"\n  applies true\nscope "b"\n  cite "§1"\n  applies true\n', "E513", 5, 1),
+  ("E514-exempt-in-scope", H + 'scope "s"\n  cite "§1"\n  applies true\n  exempt facility.network_node\n    cite "§2"\n    because "nodes"\n', "E514", 5, 3),
+  ("E515-duplicate-level", H + PUE + 'band b "t"\n  cite "§1"\n  of pue\n  level "A" (-inf, 1.2)\n  level "A" [1.2, inf)\n', "E515", 7, 3),
   ("W601-unused-definition", H + "define unused = 3\n" + 'rule r "t"\n  cite "§1"\n  require true\n', "W601", 2, 1),
+  ("E516-exempt-without-require", rule('  severity advisory\n  exempt facility.network_node\n    cite "§2"\n    because "b"\n'), "E516", 5, 3),
   ("W603-share-against-20", rule("  require period.energy.reused / period.energy.total >= 20\n"), "W603", 4, 57),
   ("W603-ratio-fact-on-the-right", rule("  require 50 <= period.it_utilisation\n"), "W603", 4, 11),
 ]
@@ -319,12 +324,6 @@ EXACT = {
         '      |   ^^^^^^^^^\n'
         '  hint: keep one; combine conditions with and / or'
     ),
-    'E508-clause-not-allowed': (
-        'de.policy:4:3: E508 "due" is not a clause of a rule\n'
-        '    4 |   due 2026-01-01\n'
-        '      |   ^^^^^^^^^^^^^^\n'
-        '  hint: allowed here: cite, quote, note, severity, legal-status, for, applies, from, until, require'
-    ),
     'E509-missing-require': (
         'de.policy:2:6: E509 rule "r" has no requirement\n'
         '    2 | rule r "t"\n'
@@ -349,11 +348,41 @@ EXACT = {
         '      |   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n'
         '  hint: give each item its own name'
     ),
+    'E512-clause-not-allowed': (
+        'de.policy:4:3: E512 "due" is not a clause of a rule\n'
+        '    4 |   due 2026-01-01\n'
+        '      |   ^^^^^^^^^^^^^^\n'
+        '  hint: allowed here: cite, quote, note, severity, legal-status, for, applies, from, until, require'
+    ),
+    'E513-second-scope': (
+        'de.policy:5:1: E513 a policy has one scope; this is a second one\n'
+        '    5 | scope "b"\n'
+        '      | ^^^^^^^^^\n'
+        '  hint: merge the conditions into the first scope'
+    ),
+    'E514-exempt-in-scope': (
+        'de.policy:5:3: E514 the scope cannot grant an exemption\n'
+        '    5 |   exempt facility.network_node\n'
+        '      |   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n'
+        '  hint: use  exclude <condition>  to leave facilities out of scope'
+    ),
+    'E515-duplicate-level': (
+        'de.policy:7:3: E515 level "A" appears twice\n'
+        '    7 |   level "A" [1.2, inf)\n'
+        '      |   ^^^^^^^^^^^^^^^^^^^^\n'
+        '  hint: give each level its own label'
+    ),
     'W601-unused-definition': (
         'de.policy:2:1: W601 definition "unused" is never used\n'
         '    2 | define unused = 3\n'
         '      | ^^^^^^^^^^^^^^^^^\n'
         '  hint: remove it, or use it in a rule'
+    ),
+    'E516-exempt-without-require': (
+        'de.policy:5:3: E516 an exemption needs a requirement to relieve, and this rule has none\n'
+        '    5 |   exempt facility.network_node\n'
+        '      |   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n'
+        '  hint: use  exclude <condition>  to leave facilities out, or add  require …'
     ),
     'W603-share-against-20': (
         'de.policy:4:57: W603 a share (between 0 and 1) is compared with 20\n'
@@ -409,7 +438,7 @@ ONE_ROOT_CAUSE = [
     ("bad date in date arithmetic", rule("  from 2026-02-30 + 2 years\n  require true\n"), "E401"),
     ("erroneous tier is not a tier mismatch", rule("  require (1 kWW when true, 2 kW otherwise) <= 2 kW\n"), "E205"),
     ("erroneous aggregate argument", rule("  for operator\n  require sum(nope) > 0\n"), "E201"),
-    ("exempt in the scope", H + 'scope "s"\n  cite "x"\n  applies true\n  exempt true\n    because "b"\n', "E508"),
+    ("exempt in the scope", H + 'scope "s"\n  cite "x"\n  applies true\n  exempt true\n    because "b"\n', "E514"),
     ("not of an unknown name", rule("  require not nope\n"), "E201"),
     ("unknown name in a set test", rule('  require nope in {"a", 1}\n'), "E201"),
 ]

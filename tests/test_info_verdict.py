@@ -83,7 +83,7 @@ def test_an_exemption_without_a_requirement_is_a_located_error():
             because "infeasible"
         """)
     (diagnostic,) = _diagnostics(source)
-    assert (diagnostic.code, diagnostic.span.line, diagnostic.span.column) == ("E508", 5, 3)
+    assert (diagnostic.code, diagnostic.span.line, diagnostic.span.column) == ("E516", 5, 3)
     assert "an exemption needs a requirement to relieve" in diagnostic.message
 
 

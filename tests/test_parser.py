@@ -205,6 +205,30 @@ def test_spans_are_ignored_by_equality():
     assert one.definitions[0].span != two.definitions[0].span
 
 
+def test_the_policy_and_its_header_clauses_carry_spans():
+    source = (H + '  source "S"\n  law "L"  # the act\n  note "a"\n  note "b"\n  calendar fiscal-year from 04-01\n'
+              '\ndefine x = 1\nrule r "t"\n  cite "c"\n  require x <= 1\n# the end\n')
+    policy = parse(source, "a.policy")
+    assert [(c.keyword, c.span.line, c.span.column, c.span.end_line, c.span.end_column)
+            for c in policy.header.clauses] == [
+        ("source", 2, 3, 2, 13), ("law", 3, 3, 3, 10), ("note", 4, 3, 4, 11), ("note", 5, 3, 5, 11),
+        ("calendar", 6, 3, 6, 34)]
+    assert [c.value for c in policy.header.clauses[:4]] == ["S", "L", "a", "b"]
+    assert policy.header.clauses[4].value == policy.header.calendar
+    assert [s.line for s in policy.header.clause_spans("note")] == [4, 5]
+    assert policy.header.clause_spans("legal-status") == ()
+    span = policy.span
+    assert (span.file, span.line, span.column, span.end_line, span.end_column) == ("a.policy", 1, 1, 11, 17)
+
+
+def test_header_clause_order_and_positions_do_not_change_equality():
+    one = parse(H + '  law "L"\n  source "S"\n  note "n"\n', "a.policy")
+    two = parse("\n" + H + '  source "S"\n\n  law   "L"\n  note "n"\n', "b.policy")
+    assert one == two
+    assert [c.keyword for c in one.header.clauses] != [c.keyword for c in two.header.clauses]
+    assert one.span != two.span
+
+
 # ---------------------------------------------------------------- syntax errors
 SYNTAX = [
     # (source, code, line, column, words in the message)

@@ -1,0 +1,222 @@
+"""Every facility input code (F1xx files, F2xx values) as a class: its title and the words of its messages.
+
+Documented in docs/facility.md. The facility loader (evaluator/facility.py, yaml_positions.py)
+and the policy loader (F101 for a policy file that cannot be read) report them; see
+messages.py for how a call site uses a class.
+"""
+
+from __future__ import annotations
+
+from .diagnostics import Message, Wording
+
+_PERIOD_LABELS = ('write 2025 (calendar year), "FY2025" (Japanese fiscal year from April) or '
+                  "{{start: 2025-01-01, end: 2025-06-30}}")
+_RANGE = "{{start: 2025-01-01, end: 2025-06-30}}"
+_RATIO = 'write a number in [0, 1] or a percentage, e.g. 0.55 or "55%"'
+
+
+# ---------------------------------------------------------------- F1xx input files
+class F101(Message):
+    title = "file cannot be read"
+    template = "cannot read {file}: {reason}"
+    hint = "check that the file exists and is readable"
+    no_such_file = Wording("cannot read {file}: no such file", "check the path")
+    no_such_listed_file = Wording("cannot read {file}: no such file",
+                                  "check the path; paths in a portfolio are relative to the portfolio file's folder")
+    directory = Wording("cannot read {file}: it is a directory", "list facility files, not folders, in a portfolio")
+    not_utf8 = Wording("cannot read {file}: not UTF-8 text (byte 0x{byte:02x})", "save the file as UTF-8")
+    empty_directory = Wording("directory {path} holds no *.yaml or *.yml files",
+                              "give a facility or portfolio file, or a folder of them")
+    policy_file = Wording("cannot read policy file: {reason}")
+    no_such_path = Wording("no such file or directory: {path}", "give a .policy file or a folder of them")
+
+
+class F102(Message):
+    title = "YAML syntax error"
+    template = "YAML syntax error: {problem}"
+    hint = "check the indentation of this line and the one before it"
+    recursive_alias = Wording("YAML syntax error: an alias refers to the collection that contains it",
+                              "remove the recursive alias")
+    tag = Wording("YAML syntax error: {problem}", "remove the tag (the text starting with '!') or quote the value")
+    complex_key = Wording("YAML syntax error: a key must be a plain name, not a list or mapping",
+                          "write keys as simple names such as `name:`")
+    merge = Wording("YAML syntax error: '<<' must merge a mapping", "merge an anchored mapping, e.g. <<: *defaults")
+
+
+class F103(Message):
+    title = "unsupported format version"
+    template = "unsupported format version {found}"
+    hint = "write `dcpolicy: facility/1` or `dcpolicy: portfolio/1`, or leave the line out"
+    major = Wording("{kind}/{major} is not supported; this version of dcpolicy reads {kind}/{supported}",
+                    "convert the file to {kind}/{supported} (see docs/facility.md) "
+                    "or use a dcpolicy release that reads this version")
+
+
+class F104(Message):
+    title = "not a facility or portfolio"
+    template = "expected a facility or portfolio mapping, found {found}"
+    hint = "a facility file starts with `id:` and `name:`; a portfolio with `facilities:`"
+    empty = Wording("{file} is empty: expected a facility or a portfolio",
+                    "start with `id:` and `name:`, or with `facilities:`")
+    neither = Wording("this is neither a facility (with `id` and `name`) nor a portfolio (with `facilities`)",
+                      "see docs/facility.md for the shape of a facility file")
+    nested_portfolio = Wording("a portfolio may list facility files, not other portfolios",
+                               "list the facility files of the inner portfolio directly")
+
+
+class F105(Message):
+    title = "duplicate key"
+    template = 'duplicate key "{key}" (first written at line {line}, column {column})'
+    hint = 'remove one of the two "{key}" entries, or merge their contents'
+    field = Wording("{path} is given twice (first at line {line}, column {column})",
+                    "keep one of the two; nested and dotted spellings name the same field")
+
+
+class F106(Message):
+    title = "unknown key"
+    template = 'unknown key "{key}"{where}'
+    portfolio = Wording('unknown key "{key}" in portfolio', "a portfolio holds only `operator` and `facilities`; "
+                        "facility fields go inside an entry of `facilities`")
+    marker = Wording('unknown key "dcpolicy" in a facility inside a portfolio',
+                     "the format marker belongs at the top of the portfolio file")
+    period_range = Wording('unknown key "{key}" in a period range', "a range has only `start` and `end`")
+
+
+class F107(Message):
+    title = "required field missing"
+    template = "facility has no `{field}`"
+    hint = "add `{field}: {example}`{rule}"
+    no_value = Wording("facility `{path}` has no value")
+    no_facilities = Wording("portfolio has no `facilities` list",
+                            "add `facilities:` with facility mappings or paths to facility files")
+    no_period = Wording("period entry has no `period`",
+                        'add `period: 2025`, `period: "FY2025"` or `period: ' + _RANGE + "`")
+
+
+class F108(Message):
+    title = "duplicate facility id"
+    template = 'facility id "{id}" is used twice; first at {first}'
+    hint = "give every facility its own id (ids are unique across all input)"
+
+
+# ---------------------------------------------------------------- F2xx values
+class F201(Message):
+    title = "quantity without a unit"
+    template = "{path} is a {dimension} and needs a unit: {written} what?"
+    hint = 'write the number with its unit, e.g. "{number} {unit}" or "{example}" (units: {units})'
+    bare = Wording("{path} needs a unit", 'e.g. "{example}"')
+
+
+class F202(Message):
+    title = "quantity of the wrong dimension"
+    template = '{path} must be a {dimension} (in {unit}), but "{value}" is {article} {got}'
+    hint = 'write a {dimension} such as "{example}" ({units})'
+    power_as_energy = Wording(template, '{path} is a power: write "{number} {power_symbol}" (without the "h") '
+                                        "if that is what you mean")
+    energy_as_power = Wording(template, '{path} is an energy over the period: write e.g. "{number} {symbol}h"')
+    water_as_oil = Wording(template, '{path} is a water volume: write it in m3 or L (1 kl of water = "1 m3")')
+    oil_as_water = Wording(template, '{path} is a crude-oil equivalent: write it in kl, e.g. "{example}"')
+
+
+class F203(Message):
+    title = "unknown unit"
+    template = 'unknown unit "{unit}" in {path}'
+    hint = "{suggestion}a {dimension} takes {units}"
+
+
+class F204(Message):
+    title = "invalid date"
+    template = "{path}: {found} is not a valid date: {reason}"
+    hint = "write the date as YYYY-MM-DD (e.g. 2015-05-01), or YYYY-MM for the first of a month"
+    period_label = Wording('period "{label}" contains an impossible date', "check the month (1-12) and the day of the month")
+    period_range = Wording("period {name} {found} is not a valid date: {reason}",
+                           "write the date as YYYY-MM-DD, e.g. 2025-06-30")
+
+
+class F205(Message):
+    title = "invalid value for the field's type"
+    template = "{path} must be {expected}, found {found}"
+    no_value = Wording("{path} has no value", "give a value, or remove the line (an absent field means unknown)")
+    no_flag_value = Wording("{path} has no value", "write true or false (an absent flag means false)")
+    flag = Wording("{path} must be true or false, found {found}", "write true or false (an absent flag means false)")
+    number = Wording("{path} must be a number, found {found}")
+    integer = Wording("{path} must be a whole number, found {found}",
+                      "write a whole number without quotes or separators, e.g. 1200")
+    integer_with_point = Wording("{path} must be a whole number, found {found}",
+                                 "write {whole} (a whole number, no decimal point)")
+    ratio = Wording("{path} must be a ratio, found {found}", _RATIO)
+    quantity_flag = Wording("{path} must be a {dimension}, found {found}", 'write e.g. "{example}"')
+    quantity_kind = Wording('{path} must be a {dimension} such as "{example}", found {found}',
+                            'write a number and a unit, e.g. "{example}"')
+    not_a_quantity = Wording('{path}: "{value}" is not a quantity', 'write a number and a unit, e.g. "{example}"')
+    separators = Wording('{path}: "{value}" is not a quantity',
+                         'use a decimal point and no thousands separators, e.g. "{example}"')
+    too_large = Wording('{path}: "{value}" is too large', 'e.g. "{example}"')
+    empty_text = Wording("{path} is empty")
+    slug = Wording('{path} "{text}" is not a valid identifier',
+                   'use lowercase letters, digits, ".", "_" and "-", starting with a letter or digit, e.g. "{example}"')
+    country = Wording('{path} "{text}" is not a two-letter country code',
+                      "write the ISO 3166-1 alpha-2 code in capitals, e.g. DE, JP, CN, FR")
+    country_case = Wording('{path} "{text}" is not a two-letter country code',
+                           'did you mean "{code}"? country codes are two capital letters')
+    country_name = Wording('{path} "{text}" is not a two-letter country code',
+                           'did you mean "{code}"? write the two-letter ISO code')
+    enum = Wording('{path} "{text}" is not one of its values', "{suggestion}allowed: {values}")
+    group = Wording("{path} must be a mapping of {names}; found {found}",
+                    "write the fields on their own lines, indented under `{path}:`, or as `{path}.{first}: ...`")
+    operator = Wording("operator must be text, found {found}",
+                       'write the operator\'s name or id, e.g. operator: "example-colo"')
+    facilities = Wording("`facilities` must be a list, found {found}", "write one entry per line, each starting with '- '")
+    facilities_entry = Wording("a `facilities` entry must be a facility mapping or a relative path, found {found}",
+                               'write e.g. "- fra-3.yaml" or an inline mapping with id and name')
+    periods = Wording("`periods` must be a list, found {found}",
+                      "write one entry per reporting period, each starting with '- period:'")
+    periods_entry = Wording("a `periods` entry must be a mapping, found {found}",
+                            "write e.g. '- period: 2025' followed by the figures, indented")
+
+
+class F206(Message):
+    title = "invariant violated"
+    template = "{path} must not be negative, found {value}"
+    hint = "a {dimension} is zero or more; check the sign"
+    negative_count = Wording("{path} must not be negative, found {value}", "a count is zero or more")
+    minimum = Wording("{path} must be at least {minimum}, found {found}")
+    racks = Wording("racks.occupied ({occupied}) exceeds racks.installed ({installed}, line {line})",
+                    "occupied racks are a subset of installed racks; check both numbers")
+    it_energy = Wording("energy.it must be greater than 0, found {it}",
+                        "give the IT equipment's energy for the period, e.g. \"14.2 GWh\"; leave it out if unknown")
+    total_below_it = Wording("energy.total ({total}) is less than energy.it ({it}, line {line}): PUE would be below 1",
+                             "energy.total is the whole data centre including IT; check both figures and their units")
+    reused = Wording("energy.reused ({reused}) exceeds energy.total ({total}, line {line})",
+                     "reused energy is heat delivered outside the DC and cannot exceed the energy it used")
+    renewable_parts = Wording("the renewable parts ({names} = {sum}) do not add up to energy.renewable ({renewable})",
+                              "the parts must sum to the total within 0.1 %; correct one of them, "
+                              "or leave energy.renewable out and it is computed from the parts")
+    renewable = Wording("energy.renewable {renewable} exceeds energy.total ({total}, line {line})",
+                        "renewable energy is the part of energy.total from renewable sources; check the figures")
+    potable = Wording("water.potable ({potable}) exceeds water.input ({input}, line {line})",
+                      "potable water is part of the total water input; check both figures")
+
+
+class F207(Message):
+    title = "periods overlap"
+    template = "period {label} ({start}..{end}) overlaps period {other} ({other_start}..{other_end}, line {line})"
+    hint = ("each day belongs to at most one period of a facility; "
+            "remove the duplicate or adjust the dates")
+
+
+class F208(Message):
+    title = "invalid period label"
+    template = "invalid period label {found}"
+    hint = _PERIOD_LABELS
+    not_a_year = Wording("invalid period label {found}: not a four-digit year", _PERIOD_LABELS)
+    text = Wording('invalid period label "{text}"{advice}', _PERIOD_LABELS)
+    range_end = Wording("period range has no `{name}`", "write " + _RANGE)
+    reversed = Wording("period ends ({end}) before it starts ({start})", "swap start and end, or correct the dates")
+
+
+class F209(Message):
+    title = "ratio outside [0, 1]"
+    template = "{path} is {written}, outside [0, 1]"
+    hint = _RATIO
+    percent = Wording("{path} is {written}, outside [0, 1]", 'for {written} percent write "{written}%" or {fraction:g}')
