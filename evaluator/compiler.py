@@ -313,7 +313,7 @@ class Context:
     """Facts of one facility in one period, seen by generated code (created per evaluation)."""
 
     __slots__ = ("F", "P", "periods_back", "plan", "memo", "dtrace", "members", "all_members", "fiscal_start", "name",
-                 "period_asked")
+                 "period_asked", "in_scope", "scope_missing")
 
     def __init__(self, plan: Plan, facility_values: dict, period_values: dict, periods_back, members,
                  name: str = ""):
@@ -328,6 +328,10 @@ class Context:
         self.members = members  # the operator's facilities in the jurisdiction's scope (all, while scope is decided)
         self.all_members = members  # all the operator's facilities, for `including out-of-scope` (set by the engine)
         self.fiscal_start = plan.fiscal_start
+        # True, or UNKNOWN for a facility whose scope cannot be decided: an aggregate counts it as
+        # "perhaps a member" rather than leaving it out (its missing scope facts in `scope_missing`)
+        self.in_scope = True
+        self.scope_missing: tuple[str, ...] = ()
 
     def back(self, k: int) -> dict:
         return self.periods_back(k)

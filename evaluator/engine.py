@@ -145,7 +145,12 @@ def _evaluate_plan(plan: Plan, loaded: LoadedInput, as_of, period_label):
         for subject in members:
             subject.context.members = subject.context.all_members = everyone
     scope_states = [_scope_state(plan, s) for s in subjects]
-    in_scope = {id(s) for s, state in zip(subjects, scope_states) if state[0] is True}
+    # a facility whose scope cannot be decided stays a member, as "perhaps in scope" (never silently dropped)
+    in_scope = {id(s) for s, state in zip(subjects, scope_states) if state[0] is not False}
+    for subject, state in zip(subjects, scope_states):
+        if state[0] is U:
+            subject.context.in_scope = U
+            subject.context.scope_missing = tuple(_missing(state[2], subject.context))
     for members in groups.values():  # `all_members` stays: aggregates `including out-of-scope` read it
         contexts = [m.context for m in members if id(m) in in_scope]
         for subject in members:
@@ -260,6 +265,12 @@ def _missing_in_members(info, context, annotate: bool) -> list[str]:
         lacking = [m.name for m in members if runtime.is_unknown(m.lookup(path))]
         if lacking:
             found.append(f"{path} (facility {', '.join(lacking)})" if annotate else path)
+    if not info.everyone:  # members whose scope is undecided: the facts that would decide it
+        for path in dict.fromkeys(p for m in members for p in m.scope_missing):
+            lacking = [m.name for m in members if path in m.scope_missing]
+            entry = f"{path} (facility {', '.join(lacking)}, for the scope)" if annotate else path
+            if entry not in found:
+                found.append(entry)
     return found or [f"a fact of the operator's facilities for {info.text}"]
 
 
@@ -309,8 +320,11 @@ def _evaluate_operator(plan, operator, members, included, rules, as_of, period_l
     for member in members:
         chosen = choose_period(member.facility, plan, as_of, label)
         flags = {path: fact.value for path, fact in member.facility.facts.items()}
-        everyone.append(Context(plan, flags, period_values(chosen),
-                                _earlier_periods(member.facility, plan, chosen), [], member.facility.id))
+        member_context = Context(plan, flags, period_values(chosen),
+                                 _earlier_periods(member.facility, plan, chosen), [], member.facility.id)
+        member_context.in_scope = member.context.in_scope
+        member_context.scope_missing = member.context.scope_missing
+        everyone.append(member_context)
     kept = {id(m) for m in included}
     contexts = [c for m, c in zip(members, everyone) if id(m) in kept]
     context = Context(plan, {}, _NO_PERIOD, lambda k: _NO_PERIOD, contexts)
@@ -462,10 +476,10 @@ def _show_bounds(value: runtime.Bounds, info) -> str:
         return units.format_quantity(x, info.dimension)
 
     if value.hi == float("inf"):
-        return f"unknown, at least {end(value.lo)}"
+        return f"at least {end(value.lo)} (not all known)"
     if value.lo == float("-inf"):
-        return f"unknown, at most {end(value.hi)}"
-    return f"unknown, between {end(value.lo)} and {end(value.hi)}"
+        return f"at most {end(value.hi)} (not all known)"
+    return f"between {end(value.lo)} and {end(value.hi)} (not all known)"
 
 
 _COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
@@ -560,17 +574,18 @@ def _measure(trace: ClauseTrace, met, context) -> _Measure:
     left_info, right_info = expr.nodes[left], expr.nodes[right]
     unit = left_info.dimension.canonical_unit or None
     reason = gap = None
-    if runtime.known(value) and runtime.known(limit) and values[index] is met and met is not U:
+    bounded = isinstance(value, runtime.Bounds)  # partial knowledge that settled the comparison
+    if (runtime.known(value) or bounded) and runtime.known(limit) and values[index] is met and met is not U:
         percent = "%" in right_info.text
-        decimals = _decimals_to_tell_apart(value, limit)
-        shown_value = _display(value, left_info, percent, decimals)
+        decimals = None if bounded else _decimals_to_tell_apart(value, limit)
+        shown_value = _show_bounds(value, left_info) if bounded else _display(value, left_info, percent, decimals)
         shown_limit = _display(limit, right_info, percent, decimals)
         if right_info.kind not in ("literal",) and right_info.text != shown_limit:
             shown_limit += f" ({right_info.text})"
         name = _metric_name(left_info.text)
         if met is False:
             reason = f"{name} {shown_value} {_FAILS[node.op]} {shown_limit}"
-            gap = _gap(node.op, value, limit, left_info, percent, context)
+            gap = None if bounded else _gap(node.op, value, limit, left_info, percent, context)
         else:
             reason = f"{name} {shown_value} meets {node.op} {shown_limit}"
     return _Measure(value if runtime.known(value) else None, limit if runtime.known(limit) else None,

@@ -405,6 +405,8 @@ def aggregate(kind, members, value, weight, where, within=None):
     weights: list = []
     for m in members:
         keep = True if where is None else where(m)
+        if keep is True and getattr(m, "in_scope", True) is not True:  # scope undecided: perhaps a member
+            keep = U
         if keep is False:
             continue
         v = 1.0 if kind == "count" else value(m)
@@ -447,16 +449,19 @@ def _exact(kind, values, weights):
 
 
 def _any_all(is_any: bool, members, value, where):
-    """Kleene any/all: one member that settles the answer decides, even beside unknown ones."""
+    """Kleene any/all: one member that settles the answer decides, even beside unknown ones; a member
+    that may or may not count matters only if its value could settle the answer."""
     settles = is_any
     saw_unknown = False
     for m in members:
         keep = True if where is None else where(m)
+        if keep is True and getattr(m, "in_scope", True) is not True:
+            keep = U
         if keep is False:
             continue
         v = value(m)
         if keep is True and v is settles:
             return settles
-        if keep is U or v is U:
+        if v is settles or v is U:
             saw_unknown = True
     return U if saw_unknown else (not settles)

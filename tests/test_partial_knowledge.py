@@ -111,6 +111,8 @@ def test_sum_whose_known_part_reaches_the_threshold_is_decided(tmp_path):
     r = operator_rule(evaluate([AGGREGATES], load(tmp_path, text), D(2026, 5, 1)), "covered")
     assert r.verdict == "pass"  # b's energy is never negative: the sum is at least 1,600 kl
     assert r.missing == ()
+    assert r.reason == "sum(crude_oil) at least 1600 kl (not all known) meets >= 1500 kl"
+    assert r.value is None and r.limit == pytest.approx(1500.0)
 
 
 def test_sum_exactly_at_the_threshold_from_the_known_part_is_decided(tmp_path):
@@ -281,3 +283,40 @@ def test_gap_figures_in_json(tmp_path, capsys):
     assert detail["energy"] == {"fact": "period.energy.total", "change": pytest.approx(-1_000_000.0),
                                 "unit": "kWh", "at_same": "period.energy.it"}
     assert out["gap"].startswith("PUE must fall by 0.1")
+
+
+# ---------------------------------------------------------------- members whose scope is undecided
+SCOPED = make_plan("""\
+    scope "Data centres of 300 kW or more"
+      cite    "T §2"
+      applies facility.power.nominal_connected >= 300 kW
+    rule benchmark "Operator-average PUE at most 1.4"
+      cite     "T §19"
+      severity target
+      for      operator
+      require  weighted_mean(pue by period.energy.total) <= 1.4
+    rule reporting "Every facility reports its IT energy"
+      cite     "T §20"
+      for      operator
+      require  all(known(period.energy.it))
+    """)
+
+
+def test_member_with_undecided_scope_is_not_silently_left_out(tmp_path):
+    in_scope = "    power: {nominal_connected: 1 MW}\n"
+    text = portfolio(member("a", "total: 12 GWh, it: 10 GWh", in_scope), member("b", "total: 20 GWh, it: 10 GWh"))
+    run = evaluate([SCOPED], load(tmp_path, text), D(2026, 5, 1))
+    r = operator_rule(run, "benchmark")
+    # a alone has PUE 1.2, but b (PUE 2.0) may be in scope: the mean is 1.2 or 1.64
+    assert r.verdict == "unknown"
+    assert r.missing == ("facility.power.nominal_connected",)
+    assert "facility.power.nominal_connected (facility b, for the scope)" in r.reason
+    # b's IT energy is known, so whether it counts or not, every facility reports it
+    assert operator_rule(run, "reporting").verdict == "pass"
+
+
+def test_member_out_of_scope_is_left_out(tmp_path):
+    text = portfolio(member("a", "total: 12 GWh, it: 10 GWh", "    power: {nominal_connected: 1 MW}\n"),
+                     member("b", "total: 20 GWh, it: 10 GWh", "    power: {nominal_connected: 100 kW}\n"))
+    r = operator_rule(evaluate([SCOPED], load(tmp_path, text), D(2026, 5, 1)), "benchmark")
+    assert r.verdict == "pass" and r.value == pytest.approx(1.2)
