@@ -230,7 +230,12 @@ def _summary_reasons(results) -> list[str]:
              if r.verdict in ("fail", "unknown", "exempt") and r.severity in ("mandatory", "target")]
     if len(shown) > 1 and len({(r.verdict, r.reason) for r in shown}) == 1:  # e.g. an undecidable scope
         return [f"    {verdict_label(shown[0], severity=True):<8} {len(shown)} rules: {shown[0].reason}"]
-    return [f"    {verdict_label(r, severity=True):<8} {r.rule}: {r.reason}" for r in shown]
+    lines = []
+    for r in shown:
+        lines.append(f"    {verdict_label(r, severity=True):<8} {r.rule}: {r.reason}")
+        if r.gap is not None:
+            lines.append(f"             gap: {r.gap.text}")
+    return lines
 
 
 # ---------------------------------------------------------------- markdown
@@ -242,8 +247,9 @@ def to_markdown(run: Run, explain: bool) -> str:
                "|---|---|---|---|---|---|---|---|"]
         for r in results:
             value, limit = _value_text(r)
+            reason = r.reason + (f"<br>**gap:** {r.gap.text}" if r.gap is not None else "")
             cells = [verdict_label(r), r.severity, f"`{r.rule}`", r.title, r.citation or "",
-                     value, limit, r.reason]
+                     value, limit, reason]
             out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
         return out
 

@@ -320,3 +320,12 @@ def test_member_out_of_scope_is_left_out(tmp_path):
                      member("b", "total: 20 GWh, it: 10 GWh", "    power: {nominal_connected: 100 kW}\n"))
     r = operator_rule(evaluate([SCOPED], load(tmp_path, text), D(2026, 5, 1)), "benchmark")
     assert r.verdict == "pass" and r.value == pytest.approx(1.2)
+
+
+def test_summary_and_markdown_show_the_gap(tmp_path):
+    from dcpolicy.cli import render
+    periods = "- period: 2025\n  energy: {total: 14 GWh, it: 10 GWh}\n"
+    run = evaluate([SHARES], site(tmp_path, "", periods), D(2026, 5, 1))
+    gap = "PUE must fall by 0.1 — about 1 GWh less period.energy.total at the same period.energy.it"
+    assert f"             gap: {gap}" in render.to_summary(run).splitlines()
+    assert f"<br>**gap:** {gap} |" in render.to_markdown(run, explain=False)
