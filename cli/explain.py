@@ -104,7 +104,8 @@ def _line_for(info, value, evaluation) -> str:
 
 def explain_lines(result: RuleResult, evaluation: Evaluation | None, as_of: datetime.date) -> list[str]:
     """The tree of steps as indented text lines, as in the README's example."""
-    lines = [f"{result.rule}  {result.verdict.upper()}  {result.title}   ({result.citation})"]
+    verdict = result.verdict.upper() + (" (projection)" if result.projection else "")
+    lines = [f"{result.rule}  {verdict}  {result.title}   ({result.citation})"]
     notes = ([result.severity] if result.severity != "mandatory" else []) + (
         [result.legal_status] if result.legal_status else [])
     if notes:  # a target or a proposed rule never reads as a duty of law in force
