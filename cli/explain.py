@@ -6,16 +6,16 @@ import datetime
 
 from dcpolicy.dsl import units
 from dcpolicy.dsl.types import Duration
-from dcpolicy.evaluator import runtime
+from dcpolicy.evaluator.values import NOT_EVALUATED, UNKNOWN
 from dcpolicy.evaluator.results import ClauseTrace, Evaluation, RuleResult
 
 MARKS = {True: "✓", False: "✗"}
 
 
 def show(value, info=None) -> str:
-    if value is runtime.UNKNOWN:
+    if value is UNKNOWN:
         return "unknown"
-    if value is runtime.NOT_EVALUATED:
+    if value is NOT_EVALUATED:
         return "not evaluated"
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -29,9 +29,9 @@ def show(value, info=None) -> str:
 
 
 def json_value(value):
-    if value is None or value is runtime.UNKNOWN:
+    if value is None or value is UNKNOWN:
         return None
-    if value is runtime.NOT_EVALUATED:
+    if value is NOT_EVALUATED:
         return "not evaluated"
     if isinstance(value, bool) or isinstance(value, str):
         return value
@@ -73,7 +73,7 @@ def clause_tree(trace: ClauseTrace, evaluation: Evaluation | None) -> dict:
         }
         if info.type_kind == "number" and not info.dimension.is_dimensionless:
             step["unit"] = info.dimension.canonical_unit
-        if values[slot] is runtime.UNKNOWN:
+        if values[slot] is UNKNOWN:
             step["unknown"] = True
         if info.kind == "fact":
             step["fact"] = info.path
@@ -81,7 +81,7 @@ def clause_tree(trace: ClauseTrace, evaluation: Evaluation | None) -> dict:
             if where:
                 step["source"] = where
         children = [node(expr, values, child, expanded) for child in info.children
-                    if values[child] is not runtime.NOT_EVALUATED]
+                    if values[child] is not NOT_EVALUATED]
         if info.kind == "definition" and info.path in definitions and info.path not in expanded:
             inner, inner_values = definitions[info.path]
             children.append(node(inner, inner_values, 0, expanded | {info.path}))
@@ -118,7 +118,7 @@ def explain_lines(result: RuleResult, evaluation: Evaluation | None, as_of: date
     for trace in result.trace:
         root = trace.expr.root
         value = trace.values[0]
-        mark = MARKS.get(value, "?") if isinstance(value, bool) or value is runtime.UNKNOWN else ""
+        mark = MARKS.get(value, "?") if isinstance(value, bool) or value is UNKNOWN else ""
         if trace.label == "in force":
             lines.append(f"  in force  from {show(value)}; evaluated as of {as_of.isoformat()}   "
                          f"{MARKS.get(isinstance(value, datetime.date) and as_of >= value, '?')}")
@@ -143,7 +143,7 @@ def _explain_nodes(trace: ClauseTrace, evaluation, lines: list[str], indent: int
 
     def facts_of(expr, values):
         for info, value in zip(expr.nodes, values):
-            if value is runtime.NOT_EVALUATED:
+            if value is NOT_EVALUATED:
                 continue
             if info.kind in ("fact", "aggregate") and info.text not in shown:
                 shown.add(info.text)

@@ -13,107 +13,14 @@ measures this implementation against hand-written Python on the same rules.
 from __future__ import annotations
 
 import datetime
-from typing import Callable
-
-import attrs
 
 from dcpolicy.dsl import ast, schema
-from dcpolicy.dsl.checker import AGGREGATES, ROOTS, BandLevel, CheckedPolicy
+from dcpolicy.dsl.checker import AGGREGATES, ROOTS, CheckedPolicy
 from dcpolicy.dsl.diagnostics import Span
 from dcpolicy.dsl.units import Dimension
 
 from . import runtime
-
-
-@attrs.frozen
-class NodeInfo:
-    text: str  # the expression as written in the policy
-    span: Span
-    kind: str  # fact | definition | literal | operation | aggregate
-    path: str | None  # facility.x, period.energy.it, period[-1].energy.total, or a definition name
-    dimension: Dimension
-    type_kind: str  # number | bool | date | duration | text
-    children: tuple[int, ...]
-    op: str | None = None  # the operator of an operation node: <=, and, /, …
-    reads: tuple[str, ...] = ()  # aggregates: the member facts they read (for naming what is missing)
-    everyone: bool = False  # aggregates: `including out-of-scope` (all the operator's facilities)
-
-
-@attrs.frozen
-class CompiledExpr:
-    function: Callable = attrs.field(eq=False, repr=False)
-    nodes: tuple[NodeInfo, ...]  # slot 0 is the root
-
-    @property
-    def root(self) -> NodeInfo:
-        return self.nodes[0]
-
-    def run(self, context) -> tuple[object, list]:
-        trace = [runtime.NOT_EVALUATED] * len(self.nodes)
-        value = self.function(context, trace)
-        return value, trace
-
-
-@attrs.frozen
-class CompiledBlock:
-    keyword: str  # exempt | exclude
-    condition: CompiledExpr
-    cite: str | None
-    because: str | None
-    quote: str | None
-
-
-@attrs.frozen
-class CompiledItem:
-    name: str
-    title: str
-    public: bool
-    value: CompiledExpr
-    condition: CompiledExpr | None
-
-
-@attrs.frozen
-class CompiledRule:
-    rule_id: str
-    name: str
-    kind: str  # rule | band | report
-    title: str
-    citation: str | None
-    quotes: tuple[str, ...]  # the law's own words, where they decide a boundary
-    notes: tuple[str, ...]
-    severity: str
-    legal_status: str | None
-    for_operator: bool
-    applies: CompiledExpr | None
-    in_force_from: CompiledExpr | None
-    until: CompiledExpr | None
-    require: CompiledExpr | None
-    subject: CompiledExpr | None  # band
-    due: CompiledExpr | None  # report
-    blocks: tuple[CompiledBlock, ...]
-    levels: tuple[BandLevel, ...]
-    items: tuple[CompiledItem, ...]
-    span: Span
-    reads_period: bool
-
-
-@attrs.frozen
-class Plan:
-    code: str
-    name: str
-    law: str | None
-    source_url: str | None
-    legal_status: str | None
-    calendar: str  # calendar-year | fiscal-year
-    fiscal_start: tuple[int, int]
-    scope_title: str | None
-    scope_citation: str | None
-    scope: CompiledExpr | None
-    scope_blocks: tuple[CompiledBlock, ...]
-    definitions: dict[str, CompiledExpr]
-    rules: tuple[CompiledRule, ...]
-    file: str
-    sha256: str
+from .plan import CompiledBlock, CompiledExpr, CompiledItem, CompiledRule, NodeInfo, Plan
 
 
 class _Generator:
@@ -307,54 +214,6 @@ class _Generator:
 def _record(t, slot, value):
     t[slot] = value
     return value
-
-
-class Context:
-    """Facts of one facility in one period, seen by generated code (created per evaluation)."""
-
-    __slots__ = ("F", "P", "periods_back", "plan", "memo", "dtrace", "members", "all_members", "fiscal_start", "name",
-                 "period_asked", "in_scope", "scope_missing")
-
-    def __init__(self, plan: Plan, facility_values: dict, period_values: dict, periods_back, members,
-                 name: str = ""):
-        self.name = name  # the facility id, to say whose fact is missing in an aggregate
-        self.period_asked: str | None = None  # the --period label, when one was asked for
-        self.plan = plan
-        self.F = facility_values
-        self.P = period_values
-        self.periods_back = periods_back
-        self.memo: dict = {}
-        self.dtrace: dict = {}
-        self.members = members  # the operator's facilities in the jurisdiction's scope (all, while scope is decided)
-        self.all_members = members  # all the operator's facilities, for `including out-of-scope` (set by the engine)
-        self.fiscal_start = plan.fiscal_start
-        # True, or UNKNOWN for a facility whose scope cannot be decided: an aggregate counts it as
-        # "perhaps a member" rather than leaving it out (its missing scope facts in `scope_missing`)
-        self.in_scope = True
-        self.scope_missing: tuple[str, ...] = ()
-
-    def back(self, k: int) -> dict:
-        return self.periods_back(k)
-
-    def lookup(self, text: str):
-        """A fact by its written path: facility.x, period.x or period[-k].x (UNKNOWN when absent)."""
-        root, _, path = text.partition(".")
-        if root == "facility":
-            return self.F.get(path, runtime.UNKNOWN)
-        if root == "period":
-            return self.P.get(path, runtime.UNKNOWN)
-        k = int(root[len("period[-"):-1])
-        return self.back(k).get(path, runtime.UNKNOWN)
-
-    def d(self, name: str):
-        if name in self.memo:
-            return self.memo[name]
-        compiled = self.plan.definitions[name]
-        value, trace = compiled.run(self)
-        self.memo[name] = value
-        self.dtrace[name] = trace
-        return value
-
 
 
 def compile_policy(checked: CheckedPolicy, sha256: str) -> Plan:

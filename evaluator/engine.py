@@ -16,7 +16,8 @@ import attrs
 from dcpolicy.dsl import units
 
 from . import runtime
-from .compiler import CompiledExpr, CompiledRule, Context, Plan
+from .context import Context
+from .plan import CompiledExpr, CompiledRule, Plan
 from .facility import Facility, LoadedInput, Period
 from .results import (NO_DUTY_APPLIES, ClauseTrace, Evaluation, Gap, GapLever, OperatorEvaluation, Relief, RuleResult,
                       Run, evaluation_status)

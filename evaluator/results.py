@@ -6,7 +6,7 @@ import datetime
 
 import attrs
 
-from .compiler import CompiledExpr
+from .plan import CompiledExpr
 
 # `info` (added to contract v1's vocabulary): an advisory provision addresses the facility and has
 # nothing to check (e.g. an encouragement); it never reads as compliance.

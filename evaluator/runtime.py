@@ -11,60 +11,9 @@ import datetime
 import math
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from .values import NOT_EVALUATED, UNKNOWN, Bounds, U, is_unknown, known  # noqa: F401 (re-exported: the plan's vocabulary)
 
-class _Marker:
-    __slots__ = ("name",)
-
-    def __init__(self, name: str):
-        self.name = name
-
-    def __repr__(self) -> str:
-        return self.name
-
-    def __reduce__(self):
-        return self.name
-
-
-UNKNOWN = _Marker("UNKNOWN")
-NOT_EVALUATED = _Marker("NOT_EVALUATED")
-U = UNKNOWN
 _INF = math.inf
-
-
-class Bounds:
-    """An unknown number known to lie in [lo, hi]: partial knowledge.
-
-    A missing fact is still unknown, but the facility contract bounds it (an energy is never
-    negative, a ratio lies in [0, 1]); a sum over members some of which are missing is at least
-    the sum of the known ones. Comparisons decide as soon as the bounds do, so partial knowledge
-    settles a threshold without guessing (docs/language.md, "Missing facts and partial knowledge").
-    """
-
-    __slots__ = ("lo", "hi")
-
-    def __init__(self, lo: float, hi: float):
-        self.lo, self.hi = lo, hi
-
-    def __repr__(self) -> str:
-        return f"Bounds({self.lo!r}, {self.hi!r})"
-
-    def __eq__(self, other) -> bool:
-        return type(other) is Bounds and self.lo == other.lo and self.hi == other.hi
-
-    def __hash__(self) -> int:
-        return hash((self.lo, self.hi))
-
-    def __reduce__(self):
-        return (Bounds, (self.lo, self.hi))
-
-
-def is_unknown(value) -> bool:
-    """True for UNKNOWN and for a bounded unknown number."""
-    return value is U or type(value) is Bounds
-
-
-def known(value) -> bool:
-    return value is not U and type(value) is not Bounds
 
 
 def _interval(value):

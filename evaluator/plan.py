@@ -1,0 +1,109 @@
+"""The plan of a policy: its compiled expressions with their static node tables, as plain data.
+
+A ``CompiledExpr`` pairs the generated function with one ``NodeInfo`` per trace slot (the
+expression as written, its span, dimension and the fact it reads); results and explanations
+read the node tables, never the AST or the compiler.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import attrs
+
+from dcpolicy.dsl.checker import BandLevel
+from dcpolicy.dsl.diagnostics import Span
+from dcpolicy.dsl.units import Dimension
+
+from .values import NOT_EVALUATED
+
+
+@attrs.frozen
+class NodeInfo:
+    text: str  # the expression as written in the policy
+    span: Span
+    kind: str  # fact | definition | literal | operation | aggregate
+    path: str | None  # facility.x, period.energy.it, period[-1].energy.total, or a definition name
+    dimension: Dimension
+    type_kind: str  # number | bool | date | duration | text
+    children: tuple[int, ...]
+    op: str | None = None  # the operator of an operation node: <=, and, /, …
+    reads: tuple[str, ...] = ()  # aggregates: the member facts they read (for naming what is missing)
+    everyone: bool = False  # aggregates: `including out-of-scope` (all the operator's facilities)
+
+
+@attrs.frozen
+class CompiledExpr:
+    function: Callable = attrs.field(eq=False, repr=False)
+    nodes: tuple[NodeInfo, ...]  # slot 0 is the root
+
+    @property
+    def root(self) -> NodeInfo:
+        return self.nodes[0]
+
+    def run(self, context) -> tuple[object, list]:
+        trace = [NOT_EVALUATED] * len(self.nodes)
+        value = self.function(context, trace)
+        return value, trace
+
+
+@attrs.frozen
+class CompiledBlock:
+    keyword: str  # exempt | exclude
+    condition: CompiledExpr
+    cite: str | None
+    because: str | None
+    quote: str | None
+
+
+@attrs.frozen
+class CompiledItem:
+    name: str
+    title: str
+    public: bool
+    value: CompiledExpr
+    condition: CompiledExpr | None
+
+
+@attrs.frozen
+class CompiledRule:
+    rule_id: str
+    name: str
+    kind: str  # rule | band | report
+    title: str
+    citation: str | None
+    quotes: tuple[str, ...]  # the law's own words, where they decide a boundary
+    notes: tuple[str, ...]
+    severity: str
+    legal_status: str | None
+    for_operator: bool
+    applies: CompiledExpr | None
+    in_force_from: CompiledExpr | None
+    until: CompiledExpr | None
+    require: CompiledExpr | None
+    subject: CompiledExpr | None  # band
+    due: CompiledExpr | None  # report
+    blocks: tuple[CompiledBlock, ...]
+    levels: tuple[BandLevel, ...]
+    items: tuple[CompiledItem, ...]
+    span: Span
+    reads_period: bool
+
+
+@attrs.frozen
+class Plan:
+    code: str
+    name: str
+    law: str | None
+    source_url: str | None
+    legal_status: str | None
+    calendar: str  # calendar-year | fiscal-year
+    fiscal_start: tuple[int, int]
+    scope_title: str | None
+    scope_citation: str | None
+    scope: CompiledExpr | None
+    scope_blocks: tuple[CompiledBlock, ...]
+    definitions: dict[str, CompiledExpr]
+    rules: tuple[CompiledRule, ...]
+    file: str
+    sha256: str
