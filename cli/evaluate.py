@@ -103,7 +103,9 @@ def parse_fail_on(text: str) -> set[str]:
 
 
 def exit_code(run, fail_on: set[str]) -> int:
-    return EXIT_FAIL if run.fails(fail_on) else EXIT_OK
+    from dcpolicy.evaluator.status import fails
+
+    return EXIT_FAIL if fails(run, fail_on) else EXIT_OK
 
 
 def check_explain(explain: bool, output_format: str) -> None:
@@ -114,7 +116,7 @@ def check_explain(explain: bool, output_format: str) -> None:
 
 def check_period(label: str | None, plans, loaded) -> None:
     """--period must name a period some facility of the input has under some chosen policy's calendar."""
-    from dcpolicy.evaluator.engine import candidate_periods, normalise_label
+    from dcpolicy.evaluator.periods import candidate_periods, normalise_label
 
     if label is None:
         return
@@ -148,6 +150,7 @@ def _period_order(label: str) -> tuple:
 
 def run(args) -> int:
     from dcpolicy.evaluator.engine import evaluate
+    from dcpolicy.evaluator.status import counting_also
     from dcpolicy.evaluator.facility import load_inputs
 
     try:
@@ -180,7 +183,7 @@ def run(args) -> int:
     except UsageError as err:
         print(f"policy eval: error: {err}", file=sys.stderr)
         return EXIT_USAGE
-    result = evaluate(plans, loaded, as_of, args.period).counting_also(fail_on)
+    result = counting_also(evaluate(plans, loaded, as_of, args.period), fail_on)
     _render(result, args)
     return exit_code(result, fail_on)
 

@@ -1,35 +1,19 @@
-"""Explanations: rebuild the tree of steps of a rule from its flat trace values."""
+"""Explanations: the tree of steps of a rule, rebuilt from its flat trace values, as JSON or text."""
 
 from __future__ import annotations
 
 import datetime
 
-from dcpolicy.dsl import units
-from dcpolicy.dsl.types import Duration
-from dcpolicy.evaluator.values import NOT_EVALUATED, UNKNOWN
 from dcpolicy.evaluator.results import ClauseTrace, Evaluation, RuleResult
+from dcpolicy.evaluator.values import NOT_EVALUATED, UNKNOWN, Bounds
+
+from .phrasing import gap_text, reason, show, show_fact
 
 MARKS = {True: "✓", False: "✗"}
 
 
-def show(value, info=None) -> str:
-    if value is UNKNOWN:
-        return "unknown"
-    if value is NOT_EVALUATED:
-        return "not evaluated"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        if info is not None and info.type_kind == "number":
-            return units.format_quantity(float(value), info.dimension)
-        return units.format_number(float(value))
-    if isinstance(value, (datetime.date, Duration)):
-        return str(value) if isinstance(value, Duration) else value.isoformat()
-    return str(value)
-
-
 def json_value(value):
-    if value is None or value is UNKNOWN:
+    if value is None or value is UNKNOWN or isinstance(value, Bounds):
         return None
     if value is NOT_EVALUATED:
         return "not evaluated"
@@ -44,61 +28,59 @@ def json_value(value):
     return str(value)
 
 
-def provenance(path: str, evaluation: Evaluation | None) -> str | None:
-    """Where a fact came from: 'examples/fra-3.yaml:14:15' (or how it was derived)."""
-    if evaluation is None or path is None:
-        return None
-    root, _, field = path.partition(".")
-    table = evaluation.facts if root == "facility" else evaluation.period_facts if root == "period" else {}
-    fact = table.get(field)
-    if fact is None:
-        return None
-    if fact.derived:
-        return f"derived: {fact.derived}"
-    if fact.span is None:
-        return "default"
-    return f"{fact.span.file}:{fact.span.line}:{fact.span.column}"
+def _bounds_json(value: Bounds) -> dict:
+    ends = {}
+    if value.lo != float("-inf"):
+        ends["at_least"] = round(value.lo, 10)
+    if value.hi != float("inf"):
+        ends["at_most"] = round(value.hi, 10)
+    return ends
 
 
-def clause_tree(trace: ClauseTrace, evaluation: Evaluation | None) -> dict:
+def clause_tree(trace: ClauseTrace, evaluation: Evaluation | None = None) -> dict:
     """A JSON-ready tree of steps for one clause."""
-    definitions = {name: (expr, values) for name, expr, values in trace.definitions}
+    definitions = {d.name: d for d in trace.definitions}
+    definition_members = {id(d.nodes): d.members for d in trace.definitions}
 
-    def node(expr, values, slot: int, expanded: set) -> dict:
-        info = expr.nodes[slot]
+    def node(nodes, values, sources, slot: int, expanded: set) -> dict:
+        info = nodes[slot]
+        value = values[slot]
         step = {
             "expression": info.text,
-            "value": json_value(values[slot]),
+            "value": json_value(value),
             "span": {"file": info.span.file, "line": info.span.line, "column": info.span.column},
         }
         if info.type_kind == "number" and not info.dimension.is_dimensionless:
             step["unit"] = info.dimension.canonical_unit
-        if values[slot] is UNKNOWN:
+        if value is UNKNOWN or isinstance(value, Bounds):
             step["unknown"] = True
+        if isinstance(value, Bounds):
+            step["bounds"] = _bounds_json(value)
         if info.kind == "fact":
             step["fact"] = info.path
-            where = provenance(info.path, evaluation)
-            if where:
-                step["source"] = where
-        children = [node(expr, values, child, expanded) for child in info.children
+            if slot in sources:
+                step["source"] = sources[slot]
+        members = (trace.members if nodes is trace.nodes else definition_members.get(id(nodes), {})).get(slot)
+        if members:
+            step["members"] = [{"facility": m.facility, "fact": m.path, "value": json_value(m.value),
+                                **({"source": m.source} if m.source else {})} for m in members]
+        children = [node(nodes, values, sources, child, expanded) for child in info.children
                     if values[child] is not NOT_EVALUATED]
-        if info.kind == "definition" and info.path in definitions and info.path not in expanded:
-            inner, inner_values = definitions[info.path]
-            children.append(node(inner, inner_values, 0, expanded | {info.path}))
+        inner = definitions.get(info.path) if info.kind == "definition" else None
+        if inner is not None and info.path not in expanded:
+            children.append(node(inner.nodes, inner.values, inner.sources, 0, expanded | {info.path}))
             step["definition"] = info.path
         if children:
             step["steps"] = children
         return step
 
-    return {"clause": trace.label, **node(trace.expr, trace.values, 0, set())}
+    return {"clause": trace.label, **node(trace.nodes, trace.values, trace.sources, 0, set())}
 
 
-def _line_for(info, value, evaluation) -> str:
+def _line_for(info, value, source: str | None) -> str:
     text = f"{info.text} = {show(value, info)}"
-    if info.kind == "fact":
-        where = provenance(info.path, evaluation)
-        if where:
-            text += f"   [{where}]"
+    if info.kind == "fact" and source:
+        text += f"   [{source}]"
     return text
 
 
@@ -116,44 +98,47 @@ def explain_lines(result: RuleResult, evaluation: Evaluation | None, as_of: date
         kind = evaluation.period_kind if evaluation else ""
         lines.append(f"  period    {result.period}" + (f" ({'fiscal' if kind == 'fiscal' else 'calendar'} year)" if kind else ""))
     for trace in result.trace:
-        root = trace.expr.root
+        root = trace.root
         value = trace.values[0]
         mark = MARKS.get(value, "?") if isinstance(value, bool) or value is UNKNOWN else ""
         if trace.label == "in force":
-            lines.append(f"  in force  from {show(value)}; evaluated as of {as_of.isoformat()}   "
-                         f"{MARKS.get(isinstance(value, datetime.date) and as_of >= value, '?')}")
+            in_force = isinstance(value, datetime.date) and result.verdict != "not_in_force"
+            shown = MARKS[in_force] if isinstance(value, datetime.date) else "?"
+            lines.append(f"  in force  from {show(value)}; evaluated as of {as_of.isoformat()}   {shown}")
             continue
-        label = trace.label if len(trace.label) <= 8 else trace.label
-        lines.append(f"  {label:<9} {root.text}   → {show(value, root)} {mark}".rstrip())
-        _explain_nodes(trace, evaluation, lines, indent=14)
+        lines.append(f"  {trace.label:<9} {root.text}   → {show(value, root)} {mark}".rstrip())
+        _explain_nodes(trace, lines, indent=14)
     if result.relief:
         lines.append(f"  {result.relief.keyword:<9} {result.relief.because} ({result.relief.citation})")
     if result.missing:
         lines.append(f"  missing   {', '.join(result.missing)}")
     if result.gap:
-        lines.append(f"  gap       {result.gap.text}")
-    lines.append(f"  reason    {result.reason}")
+        lines.append(f"  gap       {gap_text(result.gap)}")
+    lines.append(f"  reason    {reason(result)}")
     return lines
 
 
-def _explain_nodes(trace: ClauseTrace, evaluation, lines: list[str], indent: int) -> None:
-    """Show the facts and definitions a clause read, each once, with their values."""
+def _explain_nodes(trace: ClauseTrace, lines: list[str], indent: int) -> None:
+    """Show the facts and definitions a clause read, each once, with their values and where they came from."""
     shown: set[str] = set()
     pad = " " * indent
 
-    def facts_of(expr, values):
-        for info, value in zip(expr.nodes, values):
+    def facts_of(nodes, values, sources, members):
+        for slot, (info, value) in enumerate(zip(nodes, values)):
             if value is NOT_EVALUATED:
                 continue
             if info.kind in ("fact", "aggregate") and info.text not in shown:
                 shown.add(info.text)
-                lines.append(pad + _line_for(info, value, evaluation))
+                lines.append(pad + _line_for(info, value, sources.get(slot)))
+                for member in members.get(slot, ()):
+                    where = f"   [{member.source}]" if member.source else ""
+                    lines.append(f"{pad}  {member.facility}: {member.path} = {show_fact(member.path, member.value)}{where}")
 
-    for name, expr, values in trace.definitions:
-        root = expr.root
-        value = show(values[0], root)
-        lines.append(pad + (f"{name} = {value}" if root.text == value or root.kind == "literal"
-                            else f"{name} = {root.text} = {value}"))
-    facts_of(trace.expr, trace.values)
-    for _, expr, values in trace.definitions:
-        facts_of(expr, values)
+    for definition in trace.definitions:
+        root = definition.nodes[0]
+        value = show(definition.values[0], root)
+        lines.append(pad + (f"{definition.name} = {value}" if root.text == value or root.kind == "literal"
+                            else f"{definition.name} = {root.text} = {value}"))
+    facts_of(trace.nodes, trace.values, trace.sources, trace.members)
+    for definition in trace.definitions:
+        facts_of(definition.nodes, definition.values, definition.sources, definition.members)

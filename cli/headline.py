@@ -12,7 +12,7 @@ A headline tells the truth about what the status counts (docs/results.md, "Statu
 
 from __future__ import annotations
 
-from dcpolicy.evaluator.results import counted, set_aside
+from dcpolicy.evaluator.status import counted, set_aside
 
 # Verdict words by severity: a mandatory rule passes or fails; a target or advisory rule is met or missed.
 _WORDS = {"pass": "pass", "fail": "fail", "exempt": "exempt", "unknown": "unknown"}

@@ -16,6 +16,8 @@ import attrs
 
 from dcpolicy.dsl.diagnostics import DiagnosticError
 
+from .phrasing import reason
+
 
 @attrs.frozen
 class Case:
@@ -201,7 +203,7 @@ def _compare(key: str, result, expected) -> list[str]:
     if isinstance(expected, str):
         expected = {"verdict": expected}
     problems = []
-    got = f"(got {result.verdict}: {result.reason})"
+    got = f"(got {result.verdict}: {reason(result)})"
     for field, want in expected.items():
         if field == "verdict" and result.verdict != want:
             problems.append(f"{key}: expected verdict {want} {got}")
@@ -209,7 +211,7 @@ def _compare(key: str, result, expected) -> list[str]:
             problems.append(f"{key}: expected value {want!r}, got {result.value!r} {got}")
         elif field == "limit" and not _same(result.limit, want):
             problems.append(f"{key}: expected limit {want!r}, got {result.limit!r} {got}")
-        elif field == "reason" and str(want) not in result.reason:
+        elif field == "reason" and str(want) not in reason(result):
             problems.append(f"{key}: expected the reason to contain {want!r} {got}")
         elif field == "missing":
             absent = [m for m in want if not any(m == x or x.startswith(m) or m in x for x in result.missing)]

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 
 import dcpolicy
-from dcpolicy.evaluator.results import Evaluation, RuleResult, Run, beside_status
+from dcpolicy.evaluator.results import Evaluation, RuleResult, Run
+from dcpolicy.evaluator.status import beside_status
 
 from .explain import clause_tree, explain_lines, json_value
 from .headline import headline
+from .phrasing import gap_text, metric_name, reason, scope_reason
 
 STYLES = {"pass": "green", "fail": "bold red", "exempt": "yellow", "not_applicable": "dim",
           "not_in_force": "cyan", "unknown": "magenta", "info": "blue"}
@@ -26,7 +28,7 @@ def result_json(result: RuleResult, evaluation: Evaluation | None, explain: bool
         "verdict": result.verdict,
         "period": result.period,
         "in_force_from": result.in_force_from.isoformat() if result.in_force_from else None,
-        "reason": result.reason,
+        "reason": reason(result),
     }
     if result.legal_status:
         out["legal_status"] = result.legal_status
@@ -46,7 +48,7 @@ def result_json(result: RuleResult, evaluation: Evaluation | None, explain: bool
         out["relief"] = {"kind": result.relief.keyword, "citation": result.relief.citation,
                          "because": result.relief.because}
     if result.gap:
-        out["gap"] = result.gap.text
+        out["gap"] = gap_text(result.gap)
         out["gap_detail"] = gap_json(result.gap)
     if result.due:
         out["due"] = result.due.isoformat()
@@ -57,7 +59,7 @@ def result_json(result: RuleResult, evaluation: Evaluation | None, explain: bool
 
 
 def gap_json(gap) -> dict:
-    detail = {"metric": gap.metric, "operator": gap.operator, "value": json_value(gap.value),
+    detail = {"metric": metric_name(gap.metric), "operator": gap.operator, "value": json_value(gap.value),
               "limit": json_value(gap.limit), "change": json_value(gap.change), "unit": gap.unit,
               "strict": gap.strict}
     if gap.lever is not None:
@@ -68,7 +70,7 @@ def gap_json(gap) -> dict:
 
 def _clause_summary(trace) -> dict:
     """Without --explain, each clause is one step: its expression as written, its value and span."""
-    root = trace.expr.root
+    root = trace.root
     return {"clause": trace.label, "expression": root.text, "value": json_value(trace.values[0]),
             "span": {"file": root.span.file, "line": root.span.line, "column": root.span.column}}
 
@@ -113,7 +115,8 @@ def to_json(run: Run, explain: bool = True) -> str:
 
 
 def _scope_reason(evaluation) -> dict:
-    return {"scope_reason": evaluation.scope_reason} if evaluation.scope_reason else {}
+    text = scope_reason(evaluation.scope)
+    return {"scope_reason": text} if text else {}
 
 
 def _beside_status(results) -> dict:
@@ -144,7 +147,7 @@ def operator_headline(operator, counting: tuple[str, ...] = ()) -> str:
 
 def scope_line(evaluation) -> str | None:
     """Why an out-of-scope evaluation is out of scope (the scope, a scope exclusion, or no duty applies)."""
-    return evaluation.scope_reason if evaluation.status == "out_of_scope" and evaluation.scope_reason else None
+    return scope_reason(evaluation.scope) if evaluation.status == "out_of_scope" and evaluation.scope else None
 
 
 # ---------------------------------------------------------------- table
@@ -203,10 +206,10 @@ def to_table(run: Run, explain: bool, console) -> None:
 def _reasons(results, console) -> None:
     for r in results:
         if r.verdict in ("fail", "unknown", "exempt"):
-            console.print(f"  {verdict_label(r, severity=True):<8} {r.rule}: {r.reason}", highlight=False, markup=False,
+            console.print(f"  {verdict_label(r, severity=True):<8} {r.rule}: {reason(r)}", highlight=False, markup=False,
                           soft_wrap=True)
             if r.gap:
-                console.print(f"           gap: {r.gap.text}", highlight=False, markup=False, soft_wrap=True)
+                console.print(f"           gap: {gap_text(r.gap)}", highlight=False, markup=False, soft_wrap=True)
     console.print()
 
 
@@ -228,13 +231,13 @@ def to_summary(run: Run) -> str:
 def _summary_reasons(results) -> list[str]:
     shown = [r for r in results
              if r.verdict in ("fail", "unknown", "exempt") and r.severity in ("mandatory", "target")]
-    if len(shown) > 1 and len({(r.verdict, r.reason) for r in shown}) == 1:  # e.g. an undecidable scope
-        return [f"    {verdict_label(shown[0], severity=True):<8} {len(shown)} rules: {shown[0].reason}"]
+    if len(shown) > 1 and len({(r.verdict, reason(r)) for r in shown}) == 1:  # e.g. an undecidable scope
+        return [f"    {verdict_label(shown[0], severity=True):<8} {len(shown)} rules: {reason(shown[0])}"]
     lines = []
     for r in shown:
-        lines.append(f"    {verdict_label(r, severity=True):<8} {r.rule}: {r.reason}")
+        lines.append(f"    {verdict_label(r, severity=True):<8} {r.rule}: {reason(r)}")
         if r.gap is not None:
-            lines.append(f"             gap: {r.gap.text}")
+            lines.append(f"             gap: {gap_text(r.gap)}")
     return lines
 
 
@@ -247,9 +250,9 @@ def to_markdown(run: Run, explain: bool) -> str:
                "|---|---|---|---|---|---|---|---|"]
         for r in results:
             value, limit = _value_text(r)
-            reason = r.reason + (f"<br>**gap:** {r.gap.text}" if r.gap is not None else "")
+            why = reason(r) + (f"<br>**gap:** {gap_text(r.gap)}" if r.gap is not None else "")
             cells = [verdict_label(r), r.severity, f"`{r.rule}`", r.title, r.citation or "",
-                     value, limit, reason]
+                     value, limit, why]
             out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
         return out
 

@@ -2,36 +2,45 @@
 
 from __future__ import annotations
 
+from .facility import Facility, Period
+from .periods import NO_PERIOD, period_values
 from .plan import Plan
 from .values import UNKNOWN
+
+
+def _no_period(k: int) -> None:
+    return None
 
 
 class Context:
     """Facts of one facility in one period, seen by generated code (created per evaluation)."""
 
     __slots__ = ("F", "P", "periods_back", "plan", "memo", "dtrace", "members", "all_members", "fiscal_start", "name",
-                 "period_asked", "in_scope", "scope_missing")
+                 "period_asked", "in_scope", "scope_missing", "facility_facts", "period_facts", "record_members")
 
-    def __init__(self, plan: Plan, facility_values: dict, period_values: dict, periods_back, members,
-                 name: str = ""):
-        self.name = name  # the facility id, to say whose fact is missing in an aggregate
+    def __init__(self, plan: Plan, facility: Facility | None = None, period: Period | None = None,
+                 periods_back=_no_period, members=()):
+        self.name = facility.id if facility is not None else ""  # whose fact is missing in an aggregate
         self.period_asked: str | None = None  # the --period label, when one was asked for
         self.plan = plan
-        self.F = facility_values
-        self.P = period_values
-        self.periods_back = periods_back
+        self.facility_facts = facility.facts if facility is not None else {}
+        self.period_facts = period.facts if period is not None else {}
+        self.F = {path: fact.value for path, fact in self.facility_facts.items()}
+        self.P = period_values(period)
+        self.periods_back = periods_back  # k -> the period k years before, or None
         self.memo: dict = {}
         self.dtrace: dict = {}
-        self.members = members  # the operator's facilities in the jurisdiction's scope (all, while scope is decided)
-        self.all_members = members  # all the operator's facilities, for `including out-of-scope` (set by the engine)
+        self.members = list(members)  # the operator's facilities in the jurisdiction's scope (all, while scope is decided)
+        self.all_members = self.members  # all the operator's facilities, for `including out-of-scope`
         self.fiscal_start = plan.fiscal_start
         # True, or UNKNOWN for a facility whose scope cannot be decided: an aggregate counts it as
         # "perhaps a member" rather than leaving it out (its missing scope facts in `scope_missing`)
         self.in_scope = True
         self.scope_missing: tuple[str, ...] = ()
+        self.record_members = False  # operator results name each member's facts in their traces
 
     def back(self, k: int) -> dict:
-        return self.periods_back(k)
+        return period_values(self.periods_back(k)) if self.P is not NO_PERIOD else NO_PERIOD
 
     def lookup(self, text: str):
         """A fact by its written path: facility.x, period.x or period[-k].x (UNKNOWN when absent)."""
@@ -40,8 +49,26 @@ class Context:
             return self.F.get(path, UNKNOWN)
         if root == "period":
             return self.P.get(path, UNKNOWN)
-        k = int(root[len("period[-"):-1])
-        return self.back(k).get(path, UNKNOWN)
+        return self.back(_offset(root)).get(path, UNKNOWN)
+
+    def where(self, text: str) -> str | None:
+        """Where a fact came from: 'examples/fra-3.yaml:14:15', 'derived: …', 'default', or None if absent."""
+        root, _, path = text.partition(".")
+        if root == "facility":
+            table = self.facility_facts
+        elif root == "period":
+            table = self.period_facts
+        else:
+            earlier = self.periods_back(_offset(root)) if self.P is not NO_PERIOD else None
+            table = earlier.facts if earlier is not None else {}
+        fact = table.get(path)
+        if fact is None:
+            return None
+        if fact.derived:
+            return f"derived: {fact.derived}"
+        if fact.span is None:
+            return "default"
+        return f"{fact.span.file}:{fact.span.line}:{fact.span.column}"
 
     def d(self, name: str):
         if name in self.memo:
@@ -51,3 +78,7 @@ class Context:
         self.memo[name] = value
         self.dtrace[name] = trace
         return value
+
+
+def _offset(root: str) -> int:
+    return int(root[len("period[-"):-1])

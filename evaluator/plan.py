@@ -36,6 +36,10 @@ class NodeInfo:
 class CompiledExpr:
     function: Callable = attrs.field(eq=False, repr=False)
     nodes: tuple[NodeInfo, ...]  # slot 0 is the root
+    # the slots that read a fact: their provenance is recorded with every trace
+    fact_slots: tuple[int, ...] = attrs.field(
+        default=attrs.Factory(lambda self: tuple(i for i, n in enumerate(self.nodes) if n.kind == "fact"),
+                              takes_self=True), eq=False, repr=False)
 
     @property
     def root(self) -> NodeInfo:

@@ -1,4 +1,11 @@
-"""Results with traces: what evaluation produces and every renderer reads."""
+"""Results with traces, as plain data: what evaluation produces and every renderer reads.
+
+Nothing here is executable or refers to the compiler: a trace is the static node table of a
+clause (text, span, dimension per slot) with the flat values evaluation put in it, and the
+provenance of every fact it read, resolved while evaluating. What decided a verdict is a
+``Decision`` (which step, which comparison, which relief, what is missing); the words a person
+reads are made from it by ``cli/phrasing.py``.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,10 @@ import datetime
 
 import attrs
 
-from .plan import CompiledExpr
+from dcpolicy.dsl.checker import BandLevel
+from dcpolicy.dsl.units import Dimension
+
+from .plan import NodeInfo
 
 # `info` (added to contract v1's vocabulary): an advisory provision addresses the facility and has
 # nothing to check (e.g. an encouragement); it never reads as compliance.
@@ -18,17 +28,41 @@ SET_ASIDE = ("proposed", "projection")
 # The severities that make a rule a duty the facility must or should meet; advisory and
 # informational rules never decide whether a regime reaches a facility.
 DUTIES = ("mandatory", "target")
-NO_DUTY_APPLIES = "out of scope: no duty of the regime applies (every mandatory and target rule is not applicable)"
+
+
+@attrs.frozen
+class MemberFact:
+    """A fact one member of an aggregate supplied (operator results): whose, which, what, from where."""
+
+    facility: str
+    path: str
+    value: object
+    source: str | None
+
+
+@attrs.frozen
+class DefinitionTrace:
+    name: str
+    nodes: tuple[NodeInfo, ...]
+    values: tuple
+    sources: dict = attrs.field(factory=dict)  # slot -> "file:line:col" | "derived: …" | "default"
+    members: dict = attrs.field(factory=dict)  # aggregate slot -> (MemberFact, …), operator results only
 
 
 @attrs.frozen
 class ClauseTrace:
-    """One evaluated clause: the compiled expression and the flat values of its nodes."""
+    """One evaluated clause: its node table, the flat values of its nodes and where each fact came from."""
 
     label: str  # scope | exclude | applies | in force | until | require | exempt | of | due | item <name>
-    expr: CompiledExpr
+    nodes: tuple[NodeInfo, ...]  # slot 0 is the root
     values: tuple
-    definitions: tuple  # ((name, CompiledExpr, values), …) for definitions this clause read, in first-use order
+    definitions: tuple[DefinitionTrace, ...]  # definitions this clause read, in first-use order
+    sources: dict = attrs.field(factory=dict)  # slot -> provenance of the fact read there
+    members: dict = attrs.field(factory=dict)  # aggregate slot -> (MemberFact, …), operator results only
+
+    @property
+    def root(self) -> NodeInfo:
+        return self.nodes[0]
 
 
 @attrs.frozen
@@ -36,6 +70,49 @@ class Relief:
     keyword: str
     citation: str | None
     because: str | None
+
+
+@attrs.frozen
+class Shown:
+    """A value as a reason shows it, with the node it came from (expression as written, dimension)."""
+
+    node: NodeInfo
+    value: object
+
+
+@attrs.frozen
+class Comparison:
+    """The comparison that decided a clause (through the branch that decided it)."""
+
+    operator: str
+    left: Shown
+    right: Shown
+    holds: bool
+
+
+@attrs.frozen
+class Decision:
+    """What decided a verdict, as data. `step` is one of: scope_excluded, scope_false, scope_unknown,
+    no_duty, excluded, not_applies, unknown, not_in_force, ended, met, failed, exempt, band,
+    band_none, report_no_period, report_incomplete, report_complete, info."""
+
+    step: str
+    because: str | None = None  # an exclusion's or a relief's reason
+    citation: str | None = None
+    title: str | None = None  # the scope's (scope_false) or the rule's (info) title
+    condition: str | None = None  # the part of a clause that decided it, as written
+    facts: tuple[Shown, ...] = ()  # facts shown beside the condition
+    undecided: str | None = None  # unknown: what could not be decided
+    missing: tuple[str, ...] = ()  # unknown: missing facts, those of an aggregate with the facilities lacking them
+    comparison: Comparison | None = None
+    expression: str | None = None  # the requirement as written, when no comparison decided it
+    requirement_undecided: bool = False  # exempt: the requirement could not be decided (and need not be)
+    date: datetime.date | None = None  # not_in_force: from; ended: until
+    as_of: datetime.date | None = None
+    level: BandLevel | None = None
+    subject: Shown | None = None  # band: what was classified
+    period_asked: str | None = None  # report_no_period: the --period label asked for
+    count: int = 0  # report_complete: items available
 
 
 @attrs.frozen
@@ -47,13 +124,14 @@ class GapLever:
     change: float  # signed, in `unit`: negative = less
     unit: str | None
     held: str
+    dimension: Dimension
 
 
 @attrs.frozen
 class Gap:
-    """How far a failing threshold is from being met, in figures (the sentence is `text`)."""
+    """How far a failing threshold is from being met, in figures."""
 
-    metric: str
+    metric: str  # the metric as written (cli/phrasing.py names it, e.g. PUE)
     operator: str  # <= < >= >
     value: float
     limit: float
@@ -61,7 +139,8 @@ class Gap:
     unit: str | None
     strict: bool  # < or >: the change must go beyond `change`
     lever: GapLever | None
-    text: str
+    percent: bool  # value, limit and change are in percent (points) of a share
+    subject: NodeInfo  # the metric's node: its dimension, for display
 
 
 @attrs.frozen
@@ -71,7 +150,7 @@ class RuleResult:
     citation: str | None
     severity: str
     verdict: str
-    reason: str
+    decision: Decision
     period: str | None
     in_force_from: datetime.date | None
     legal_status: str | None
@@ -80,6 +159,7 @@ class RuleResult:
     unit: str | None = None
     missing: tuple[str, ...] = ()
     projection: bool = False
+    period_end: datetime.date | None = None  # of the period read (projections say when it ended)
     relief: Relief | None = None
     gap: Gap | None = None
     due: datetime.date | None = None
@@ -101,9 +181,7 @@ class Evaluation:
     period: str | None
     period_kind: str
     results: tuple[RuleResult, ...]
-    scope_reason: str | None
-    facts: dict = attrs.field(eq=False, repr=False)  # path -> Fact, for provenance in explanations
-    period_facts: dict = attrs.field(eq=False, repr=False)
+    scope: Decision | None  # why the scope excludes the facility or cannot be decided, or no duty applies
     in_scope: bool | None = True  # the jurisdiction's scope: True, False, or None when it cannot be decided
 
 
@@ -117,44 +195,7 @@ class OperatorEvaluation:
     policy_sha256: str
     results: tuple[RuleResult, ...]
     status: str = "compliant"  # as for a facility: the operator's rules counted like a facility's
-    scope_reason: str | None = None
-
-
-def set_aside(result: RuleResult) -> tuple[str, ...]:
-    """Why the result stays beside the status: ("proposed",), ("projection",), both, or () when it counts."""
-    reasons = ("proposed",) if result.legal_status == "proposed" else ()
-    return reasons + (("projection",) if result.projection else ())
-
-
-def counted(result: RuleResult, widen: frozenset = frozenset()) -> bool:
-    """Whether the status counts the result: law in force on current figures always; a proposed rule or a
-    projection only when `widen` waives every reason it was set aside for (--fail-on proposed,projection)."""
-    return all(reason in widen for reason in set_aside(result))
-
-
-def no_duty_applies(results) -> bool:
-    """The scope holds but every duty (mandatory or target rule, proposed or not) is not_applicable."""
-    duties = [r for r in results if r.severity in DUTIES]
-    return bool(duties) and all(r.verdict == "not_applicable" for r in duties)
-
-
-def evaluation_status(in_scope: bool | None, results, widen: frozenset = frozenset()) -> str:
-    """The contract's status, counting the law in force (plus what `widen` opts in)."""
-    if in_scope is False or no_duty_applies(results):
-        return "out_of_scope"
-    counting = [r for r in results if counted(r, widen)]
-    mandatory = [r.verdict for r in counting if r.severity == "mandatory"]
-    if "fail" in mandatory:
-        return "non_compliant"
-    if "unknown" in mandatory or (in_scope is None and counting):
-        return "incomplete"
-    return "compliant"
-
-
-def beside_status(results, reason: str) -> dict[str, list[str]]:
-    """The mandatory rules set aside for `reason` that would fail or be unknown if counted."""
-    aside = [r for r in results if r.severity == "mandatory" and reason in set_aside(r)]
-    return {verdict: [r.rule for r in aside if r.verdict == verdict] for verdict in ("fail", "unknown")}
+    scope: Decision | None = None
 
 
 @attrs.frozen
@@ -166,27 +207,3 @@ class Run:
 
     def every_result(self) -> list[RuleResult]:
         return [r for e in self.evaluations for r in e.results] + [r for o in self.operators for r in o.results]
-
-    def fails(self, fail_on) -> bool:
-        """Whether the exit code is 1: a counted mandatory rule fails, or (opted in) one is unknown, or a
-        counted target fails. `proposed` and `projection` in fail_on count those results too."""
-        widen = frozenset(fail_on) & frozenset(SET_ASIDE)
-
-        def failing(r: RuleResult) -> bool:
-            if r.severity == "mandatory":
-                return r.verdict == "fail" or (r.verdict == "unknown" and "unknown" in fail_on)
-            return r.severity == "target" and r.verdict == "fail" and "target" in fail_on
-
-        return any(failing(r) and counted(r, widen) for r in self.every_result())
-
-    def counting_also(self, fail_on) -> Run:
-        """The same run with every status also counting the set-aside results fail_on opts in."""
-        widen = frozenset(fail_on) & frozenset(SET_ASIDE)
-        if not widen:
-            return self
-        evaluations = tuple(attrs.evolve(e, status=evaluation_status(e.in_scope, e.results, widen))
-                            for e in self.evaluations)
-        operators = tuple(attrs.evolve(o, status=evaluation_status(True, o.results, widen))
-                          for o in self.operators)
-        return attrs.evolve(self, evaluations=evaluations, operators=operators,
-                            counting=tuple(r for r in SET_ASIDE if r in widen))

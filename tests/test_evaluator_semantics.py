@@ -16,6 +16,7 @@ from dcpolicy.dsl.parser import parse
 from dcpolicy.evaluator.compiler import compile_policy
 from dcpolicy.evaluator.engine import evaluate
 from dcpolicy.evaluator.facility import load_inputs
+from dcpolicy.cli.phrasing import gap_text, reason, scope_reason
 
 D = datetime.date
 
@@ -94,8 +95,8 @@ def test_three_valued_logic_in_require(tmp_path, rule, fields, verdict, missing)
     assert r.verdict == verdict
     assert r.missing == missing
     if verdict == "unknown":
-        assert r.reason.startswith("cannot decide the requirement: missing ")
-        assert all(field in r.reason for field in missing)
+        assert reason(r).startswith("cannot decide the requirement: missing ")
+        assert all(field in reason(r) for field in missing)
 
 
 def test_unknown_shows_the_limit_of_the_undecided_comparison(tmp_path):
@@ -131,7 +132,7 @@ def test_fixed_from_day_before_is_not_in_force(tmp_path):
     r = result(run, "fixed")
     assert r.verdict == "not_in_force"
     assert r.in_force_from == D(2027, 7, 1)
-    assert "in force from 2027-07-01" in r.reason and "2027-06-30" in r.reason
+    assert "in force from 2027-07-01" in reason(r) and "2027-06-30" in reason(r)
 
 
 def test_fixed_from_day_of_is_in_force(tmp_path):
@@ -160,7 +161,7 @@ def test_computed_from_unknown_start(tmp_path):
     r = result(evaluate([IN_FORCE], site(tmp_path, "", PERIODS_2025_2026), D(2030, 1, 1)), "grace")
     assert r.verdict == "unknown"
     assert r.missing == ("facility.started",)
-    assert "when the rule comes into force" in r.reason
+    assert "when the rule comes into force" in reason(r)
 
 
 def test_until_day_of_and_day_after(tmp_path):
@@ -168,7 +169,7 @@ def test_until_day_of_and_day_after(tmp_path):
     assert result(evaluate([IN_FORCE], loaded, D(2030, 12, 31)), "ends").verdict == "pass"
     after = result(evaluate([IN_FORCE], loaded, D(2031, 1, 1)), "ends")
     assert after.verdict == "not_applicable"
-    assert "no longer in force after 2030-12-31" in after.reason
+    assert "no longer in force after 2030-12-31" in reason(after)
 
 
 # ---------------------------------------------------------------- projection
@@ -178,8 +179,8 @@ def test_projection_when_period_ends_before_in_force(tmp_path):
     assert r.verdict == "pass"
     assert r.projection is True
     assert r.period == "2026"
-    assert r.reason.startswith("projection")
-    assert "2027-07-01" in r.reason
+    assert reason(r).startswith("projection")
+    assert "2027-07-01" in reason(r)
 
 
 def test_no_projection_once_period_ends_after_in_force(tmp_path):
@@ -189,7 +190,7 @@ def test_no_projection_once_period_ends_after_in_force(tmp_path):
     assert r.period == "2027"
     assert r.projection is False
     assert r.verdict == "fail"
-    assert not r.reason.startswith("projection")
+    assert not reason(r).startswith("projection")
 
 
 # ---------------------------------------------------------------- limits
@@ -216,15 +217,15 @@ def test_value_exactly_at_limit_passes(tmp_path):
     r = result(evaluate([LIMITS], site(tmp_path, "", PUE_15), D(2026, 5, 1)), "pue_max")
     assert r.verdict == "pass"
     assert r.value == pytest.approx(1.5) and r.limit == pytest.approx(1.5)
-    assert "meets <= 1.5" in r.reason
+    assert "meets <= 1.5" in reason(r)
 
 
 def test_value_just_over_limit_fails_with_gap(tmp_path):
     periods = "- period: 2025\n  energy: {total: 15.01 GWh, it: 10 GWh}\n"
     r = result(evaluate([LIMITS], site(tmp_path, "", periods), D(2026, 5, 1)), "pue_max")
     assert r.verdict == "fail"
-    assert "is above the limit 1.5" in r.reason
-    assert r.gap is not None and "must fall" in r.gap.text
+    assert "is above the limit 1.5" in reason(r)
+    assert r.gap is not None and "must fall" in gap_text(r.gap)
 
 
 @pytest.mark.parametrize("written", ["1.5 MW", "1500 kW", "1500000 W", "0.0015 GW"])
@@ -232,7 +233,7 @@ def test_limit_equality_after_unit_conversion(tmp_path, written):
     run = evaluate([LIMITS], site(tmp_path, f"power: {{it_installed: {written}}}\n"), D(2026, 5, 1))
     for rule in ("power_max", "power_min"):
         r = result(run, rule)
-        assert r.verdict == "pass", (rule, r.reason)
+        assert r.verdict == "pass", (rule, reason(r))
         assert r.value == pytest.approx(1500.0)
         assert r.unit == "kW"
 
@@ -250,7 +251,7 @@ def test_strict_less_than_fails_at_equality(tmp_path):
     run = evaluate([LIMITS], site(tmp_path, "", periods), D(2026, 5, 1))
     assert result(run, "pue_exact").verdict == "pass"
     r = result(run, "pue_below")
-    assert r.verdict == "fail" and "is not below the limit 1.3" in r.reason
+    assert r.verdict == "fail" and "is not below the limit 1.3" in reason(r)
 
 
 # ---------------------------------------------------------------- fiscal years and period choice
@@ -344,7 +345,7 @@ def test_exempt_when_require_false_and_relief_holds(tmp_path):
     assert r.relief is not None
     assert (r.relief.keyword, r.relief.citation, r.relief.because) == (
         "exempt", "T §13(2)", "the design PUE is at most 1.28")
-    assert "but exempt: the design PUE is at most 1.28 (T §13(2))" in r.reason
+    assert "but exempt: the design PUE is at most 1.28 (T §13(2))" in reason(r)
     assert r.value == pytest.approx(1.4)
 
 
@@ -358,7 +359,7 @@ def test_unknown_relief_makes_failure_unknown(tmp_path):
     r = result(evaluate([RELIEF], site(tmp_path, "", PUE_14), D(2026, 5, 1)), "pue_max")
     assert r.verdict == "unknown"
     assert r.missing == ("facility.design_pue",)
-    assert "whether a relief applies" in r.reason
+    assert "whether a relief applies" in reason(r)
 
 
 def test_pass_needs_no_relief_facts(tmp_path):
@@ -420,7 +421,7 @@ def test_rule_level_exclusion(tmp_path):
     run = evaluate([SCOPED], site(tmp_path, IN_SCOPE + "converted_building: true\n", PUE_15), D(2026, 5, 1))
     r = result(run, "pue_max")
     assert r.verdict == "not_applicable"
-    assert r.reason == "excluded: converted buildings are assessed separately (T §15(4))"
+    assert reason(r) == "excluded: converted buildings are assessed separately (T §15(4))"
     assert r.relief.keyword == "exclude" and r.relief.citation == "T §15(4)"
     assert evaluation(run).status != "out_of_scope"
 
@@ -430,7 +431,7 @@ def test_scope_exclusion_is_out_of_scope(tmp_path):
     e = evaluation(run)
     assert e.status == "out_of_scope"
     assert all(r.verdict == "not_applicable" for r in e.results)
-    assert e.scope_reason == "out of scope: network nodes are not data centres (T §2(2))"
+    assert scope_reason(e.scope) == "out of scope: network nodes are not data centres (T §2(2))"
 
 
 def test_scope_applies_false_is_out_of_scope(tmp_path):
@@ -438,7 +439,7 @@ def test_scope_applies_false_is_out_of_scope(tmp_path):
     e = evaluation(run)
     assert e.status == "out_of_scope"
     assert all(r.verdict == "not_applicable" for r in e.results)
-    assert "T §2(1)" in e.scope_reason
+    assert "T §2(1)" in scope_reason(e.scope)
 
 
 def test_scope_threshold_is_inclusive(tmp_path):
@@ -511,7 +512,7 @@ def test_band_edges(tmp_path, total, level):
     r = result(evaluate([BAND], site(tmp_path, "", periods), D(2026, 5, 1)), "pue_band")
     assert r.verdict == "pass"
     assert r.value == level
-    assert f"is in level {level}" in r.reason
+    assert f"is in level {level}" in reason(r)
 
 
 def test_band_unknown_subject(tmp_path):
@@ -652,7 +653,7 @@ def test_report_complete(tmp_path):
     assert r.verdict == "pass"
     assert r.due == D(2026, 3, 31)
     assert [item[0] for item in r.items] == ["name", "pue_i"]  # `design` not required: when is false
-    assert "all 2 items available for 2025" in r.reason
+    assert "all 2 items available for 2025" in reason(r)
 
 
 def test_report_missing_item(tmp_path):
@@ -660,7 +661,7 @@ def test_report_missing_item(tmp_path):
     r = result(evaluate([REPORT], site(tmp_path, "started: 2020-01-01\n", periods), D(2026, 5, 1)), "register")
     assert r.verdict == "fail"
     assert r.missing == ("pue_i",)
-    assert "incomplete: missing pue_i" in r.reason and "due 2026-03-31" in r.reason
+    assert "incomplete: missing pue_i" in reason(r) and "due 2026-03-31" in reason(r)
 
 
 def test_report_without_period_is_unknown(tmp_path):
@@ -747,6 +748,6 @@ def test_evaluating_twice_gives_equal_results(tmp_path):
 def test_fresh_compile_and_load_give_equal_verdicts(tmp_path):
     a = evaluate([LOGIC, LIMITS], site(tmp_path, A_TRUE + B_FALSE, PUE_15), D(2026, 5, 1))
     b = evaluate([LOGIC, LIMITS], site(tmp_path, A_TRUE + B_FALSE, PUE_15, name="again.yaml"), D(2026, 5, 1))
-    summary = [[(r.rule, r.verdict, r.value, r.limit, r.missing, r.reason) for r in e.results] for e in a.evaluations]
-    assert summary == [[(r.rule, r.verdict, r.value, r.limit, r.missing, r.reason) for r in e.results]
+    summary = [[(r.rule, r.verdict, r.value, r.limit, r.missing, reason(r)) for r in e.results] for e in a.evaluations]
+    assert summary == [[(r.rule, r.verdict, r.value, r.limit, r.missing, reason(r)) for r in e.results]
                        for e in b.evaluations]

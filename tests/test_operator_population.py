@@ -18,6 +18,7 @@ from dcpolicy.dsl.parser import parse
 from dcpolicy.evaluator.compiler import compile_policy
 from dcpolicy.evaluator.engine import evaluate
 from dcpolicy.evaluator.facility import load_inputs
+from dcpolicy.cli.phrasing import reason
 
 AS_OF = datetime.date(2026, 3, 1)
 
@@ -122,7 +123,7 @@ def test_a_missing_figure_of_an_out_of_scope_facility_is_named(tmp_path):
     covered = _result(run, "covered")
     assert covered.verdict == "unknown"
     assert "period.energy.total" in covered.missing
-    assert "period.energy.total (facility small)" in covered.reason
+    assert "period.energy.total (facility small)" in reason(covered)
     assert _result(run, "judged").verdict == "fail"           # the in-scope aggregate does not need it
 
 

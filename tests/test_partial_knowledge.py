@@ -12,6 +12,7 @@ import pytest
 from dcpolicy.evaluator import runtime
 from dcpolicy.evaluator.engine import evaluate
 from test_evaluator_semantics import D, PUE_15, load, make_plan, result, site
+from dcpolicy.cli.phrasing import gap_text, reason
 
 B = runtime.Bounds
 U = runtime.UNKNOWN
@@ -39,7 +40,7 @@ def test_relief_proven_while_requirement_figures_missing_is_exempt(tmp_path):
     assert r.verdict == "exempt"
     assert r.missing == ()  # the missing energy.it cannot change an exempt verdict
     assert r.relief.citation == "T §12(6)"
-    assert r.reason.startswith("exempt: planned decommissioning before 1 July 2027 (T §12(6))")
+    assert reason(r).startswith("exempt: planned decommissioning before 1 July 2027 (T §12(6))")
 
 
 def test_relief_on_the_cutoff_day_does_not_hold_and_requirement_stays_unknown(tmp_path):
@@ -54,7 +55,7 @@ def test_requirement_unknown_and_relief_undecidable_names_both(tmp_path):
     r = result(evaluate([RELIEF], site(tmp_path, "", NO_FIGURES), D(2026, 5, 1)), "ems")
     assert r.verdict == "unknown"
     assert r.missing == ("period.energy.it", "facility.design_pue")
-    assert r.reason.startswith("cannot decide the requirement or a relief")
+    assert reason(r).startswith("cannot decide the requirement or a relief")
 
 
 def test_passing_requirement_stays_pass_even_with_a_relief(tmp_path):
@@ -67,7 +68,7 @@ def test_failing_requirement_with_relief_keeps_its_figures(tmp_path):
     periods = "- period: 2025\n  energy: {total: 16 GWh, it: 10 GWh}\n"
     r = result(evaluate([RELIEF], site(tmp_path, "design_pue: 1.28\n", periods), D(2026, 5, 1)), "ems")
     assert r.verdict == "exempt" and r.value == pytest.approx(1.6) and r.limit == pytest.approx(1.5)
-    assert r.reason.startswith("PUE 1.6 is above the limit 1.5, but exempt: design PUE at most 1.28")
+    assert reason(r).startswith("PUE 1.6 is above the limit 1.5, but exempt: design PUE at most 1.28")
 
 
 # ---------------------------------------------------------------- A2: partial knowledge
@@ -111,7 +112,7 @@ def test_sum_whose_known_part_reaches_the_threshold_is_decided(tmp_path):
     r = operator_rule(evaluate([AGGREGATES], load(tmp_path, text), D(2026, 5, 1)), "covered")
     assert r.verdict == "pass"  # b's energy is never negative: the sum is at least 1,600 kl
     assert r.missing == ()
-    assert r.reason == "sum(crude_oil) at least 1600 kl (not all known) meets >= 1500 kl"
+    assert reason(r) == "sum(crude_oil) at least 1600 kl (not all known) meets >= 1500 kl"
     assert r.value is None and r.limit == pytest.approx(1500.0)
 
 
@@ -224,7 +225,7 @@ def test_pass_through_second_branch_names_that_branch(tmp_path):
     fields = "started: 2026-06-01\nmanagement_system: {standard: ISO 50001, since: 2026-06-01}\n"
     r = result(evaluate([EMS], site(tmp_path, fields), D(2026, 8, 1)), "ems")
     assert r.verdict == "pass"
-    assert r.reason == ("facility.management_system.since 2026-06-01 meets <= 2026-06-01 "
+    assert reason(r) == ("facility.management_system.since 2026-06-01 meets <= 2026-06-01 "
                         "(facility.started + 0 days)")
     assert r.value == D(2026, 6, 1) and r.limit == D(2026, 6, 1)
 
@@ -232,14 +233,14 @@ def test_pass_through_second_branch_names_that_branch(tmp_path):
 def test_pass_through_first_branch_names_the_deadline(tmp_path):
     fields = "started: 2020-01-01\nmanagement_system: {standard: ISO 50001, since: 2025-07-01}\n"
     r = result(evaluate([EMS], site(tmp_path, fields), D(2026, 8, 1)), "ems")
-    assert r.reason == "facility.management_system.since 2025-07-01 meets <= 2025-07-01 (ems_deadline)"
+    assert reason(r) == "facility.management_system.since 2025-07-01 meets <= 2025-07-01 (ems_deadline)"
 
 
 def test_not_applicable_names_the_failing_branch_of_an_and(tmp_path):
     r = result(evaluate([EMS], site(tmp_path, "design_pue: 1.5\npower: {it_installed: 500 kW}\n", PUE_15),
                         D(2026, 8, 1)), "scoped")
     assert r.verdict == "not_applicable"
-    assert r.reason.startswith("does not apply: facility.design_pue <= 1.3 or facility.power.it_installed >= 1 MW")
+    assert reason(r).startswith("does not apply: facility.design_pue <= 1.3 or facility.power.it_installed >= 1 MW")
 
 
 # ---------------------------------------------------------------- C4: the gap as figures
@@ -260,14 +261,14 @@ def test_gap_in_points_for_a_share(tmp_path):
     periods = "- period: 2025\n  energy: {total: 10 GWh, it: 8 GWh, renewable: 3.8 GWh, reused: 0 kWh}\n"
     r = result(evaluate([SHARES], site(tmp_path, "", periods), D(2026, 5, 1)), "renewable")
     assert r.gap.unit == "points" and r.gap.change == pytest.approx(12.0)
-    assert r.gap.text == "period.energy.renewable / period.energy.total must rise by 12 points"
+    assert gap_text(r.gap) == "period.energy.renewable / period.energy.total must rise by 12 points"
 
 
 def test_strict_minimum_at_zero_says_above(tmp_path):
     periods = "- period: 2025\n  energy: {total: 10 GWh, it: 8 GWh, renewable: 3.8 GWh, reused: 0 kWh}\n"
     r = result(evaluate([SHARES], site(tmp_path, "", periods), D(2026, 5, 1)), "reuse")
-    assert r.reason == "period.energy.reused 0 kWh does not exceed 0 kWh"
-    assert r.gap.strict and r.gap.text == "period.energy.reused must rise above 0 kWh"
+    assert reason(r) == "period.energy.reused 0 kWh does not exceed 0 kWh"
+    assert r.gap.strict and gap_text(r.gap) == "period.energy.reused must rise above 0 kWh"
 
 
 def test_gap_figures_in_json(tmp_path, capsys):
@@ -310,7 +311,7 @@ def test_member_with_undecided_scope_is_not_silently_left_out(tmp_path):
     # a alone has PUE 1.2, but b (PUE 2.0) may be in scope: the mean is 1.2 or 1.64
     assert r.verdict == "unknown"
     assert r.missing == ("facility.power.nominal_connected",)
-    assert "facility.power.nominal_connected (facility b, for the scope)" in r.reason
+    assert "facility.power.nominal_connected (facility b, for the scope)" in reason(r)
     # b's IT energy is known, so whether it counts or not, every facility reports it
     assert operator_rule(run, "reporting").verdict == "pass"
 

@@ -11,6 +11,7 @@ from dcpolicy.dsl.checker import check
 from dcpolicy.dsl.parser import parse
 from dcpolicy.evaluator.compiler import compile_policy
 from dcpolicy.evaluator.engine import evaluate
+from dcpolicy.cli.phrasing import reason
 from dcpolicy.evaluator.facility import load_inputs
 
 POLICY = """\
@@ -53,14 +54,14 @@ def test_report_due_after_the_in_force_date_is_owed_not_projected(tmp_path):
     assert results["owed"].verdict == "pass"
     assert results["owed"].due == datetime.date(2024, 9, 15)
     assert results["owed"].projection is False
-    assert not results["owed"].reason.startswith("projection")
+    assert not reason(results["owed"]).startswith("projection")
 
 
 def test_report_that_would_have_been_due_before_the_duty_is_a_projection(tmp_path):
     results = _results(tmp_path, 2022, datetime.date(2024, 6, 6))
     assert results["owed"].due == datetime.date(2023, 5, 15)
     assert results["owed"].projection is True
-    assert results["owed"].reason.startswith("projection: figures of period 2022")
+    assert reason(results["owed"]).startswith("projection: figures of period 2022")
 
 
 def test_without_a_due_date_a_report_keeps_the_period_test(tmp_path):

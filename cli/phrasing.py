@@ -1,0 +1,207 @@
+"""Every sentence a person reads about a result: reasons, gaps and how values are shown.
+
+The engine decides and records what decided (``Decision``, ``Gap``); this module alone puts it
+in words, for every renderer (table, summary, Markdown, JSON's `reason`, explanations, policy test).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from dcpolicy.dsl import units
+from dcpolicy.dsl.types import Duration
+from dcpolicy.evaluator.results import Comparison, Decision, Gap, RuleResult
+from dcpolicy.evaluator.values import NOT_EVALUATED, UNKNOWN, Bounds
+
+NO_DUTY_APPLIES = "out of scope: no duty of the regime applies (every mandatory and target rule is not applicable)"
+_METRICS = {"pue", "erf", "ref", "wue", "cer", "cue"}
+_FAILS = {"<=": "is above the limit", "<": "is not below the limit", ">=": "is below the minimum",
+          ">": "does not exceed", "==": "is not equal to", "!=": "must differ from"}
+
+
+# ---------------------------------------------------------------- values
+def show(value, info=None) -> str:
+    """A value as explanations show it, in readable units where its node has a dimension."""
+    if value is UNKNOWN:
+        return "unknown"
+    if value is NOT_EVALUATED:
+        return "not evaluated"
+    if isinstance(value, Bounds):
+        return show_bounds(value, info)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        if info is not None and info.type_kind == "number":
+            return units.format_quantity(float(value), info.dimension)
+        return units.format_number(float(value))
+    if isinstance(value, (datetime.date, Duration)):
+        return str(value) if isinstance(value, Duration) else value.isoformat()
+    return str(value)
+
+
+def show_fact(path: str, value) -> str:
+    """A fact's value by its path (facility.x, period[-k].x), in the unit the schema gives it."""
+    from dcpolicy.dsl import schema
+
+    root, _, field = path.partition(".")
+    fact_type = schema.lookup("facility" if root == "facility" else "period", field)
+    if fact_type is not None and fact_type.kind == "quantity" and isinstance(value, (int, float)) \
+            and not isinstance(value, bool):
+        return units.format_quantity(float(value), fact_type.dimension)
+    return show(value)
+
+
+def _reason_value(value, info) -> str:
+    """A value as a reason shows it."""
+    if value is UNKNOWN:
+        return "unknown"
+    if isinstance(value, Bounds):
+        return show_bounds(value, info)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and info.type_kind == "number":
+        return units.format_quantity(value, info.dimension)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def show_bounds(value: Bounds, info) -> str:
+    def end(x):
+        return units.format_quantity(x, info.dimension) if info is not None else units.format_number(x)
+
+    if value.hi == float("inf"):
+        return f"at least {end(value.lo)} (not all known)"
+    if value.lo == float("-inf"):
+        return f"at most {end(value.hi)} (not all known)"
+    return f"between {end(value.lo)} and {end(value.hi)} (not all known)"
+
+
+def metric_name(text: str) -> str:
+    return text.upper() if text in _METRICS else text
+
+
+def _display(value, info, percent: bool, decimals: int | None = None, points: bool = False) -> str:
+    if percent and isinstance(value, (int, float)):
+        shown = value * 100 if decimals is None else round(value * 100, max(decimals - 2, 0))
+        return f"{units.format_number(round(shown, 6))}" + (" points" if points else " %")
+    if decimals is not None and isinstance(value, float) and info.dimension.is_dimensionless:
+        return units.format_number(round(value, decimals))
+    return _reason_value(value, info)
+
+
+def _decimals_to_tell_apart(value, limit) -> int | None:
+    """The fewest decimals (at least 3) at which a value reads differently from its limit."""
+    if not isinstance(value, (int, float)) or not isinstance(limit, (int, float)):
+        return None
+    for decimals in range(3, 10):
+        if value == limit or round(value, decimals) != round(limit, decimals):
+            return decimals
+    return None
+
+
+# ---------------------------------------------------------------- reasons
+def reason(result: RuleResult) -> str:
+    """The contract's `reason`: one sentence saying why the verdict is what it is."""
+    text = decision_text(result.decision, result)
+    if result.projection:
+        text = (f"projection: figures of period {result.period} (ended {result.period_end.isoformat()}) predate "
+                f"the rule (in force from {result.in_force_from.isoformat()}); ") + text
+    return text
+
+
+def scope_reason(decision: Decision | None) -> str | None:
+    return decision_text(decision, None) if decision is not None else None
+
+
+def decision_text(d: Decision, result: RuleResult | None) -> str:
+    step = d.step
+    cited = f" ({d.citation})" if d.citation else ""
+    if step == "scope_excluded":
+        return f"out of scope: {d.because}{cited}"
+    if step == "scope_false":
+        return f"out of scope: {d.title} ({d.citation}) — {d.condition} is false"
+    if step == "scope_unknown":
+        return f"scope cannot be decided: missing {', '.join(d.missing)}"
+    if step == "no_duty":
+        return NO_DUTY_APPLIES
+    if step == "excluded":
+        return f"excluded: {d.because}{cited}"
+    if step == "not_applies":
+        shown = ", ".join(f"{s.node.text} = {_reason_value(s.value, s.node)}" for s in d.facts)
+        return f"does not apply: {d.condition}" + (f" ({shown})" if shown else "") + " is false"
+    if step == "unknown":
+        what = d.undecided + (f" ({_requirement_text(d, holds=False)})" if d.comparison or d.expression else "")
+        detail = ", ".join(d.missing) if d.missing else "a value that could not be computed"
+        return f"cannot decide {what}: missing {detail}"
+    if step == "not_in_force":
+        return f"in force from {d.date.isoformat()}; evaluated as of {d.as_of.isoformat()}"
+    if step == "ended":
+        return f"no longer in force after {d.date.isoformat()}"
+    if step in ("met", "failed"):
+        return _requirement_text(d, holds=step == "met")
+    if step == "exempt":
+        relief = f"exempt: {d.because}{cited}"
+        if d.requirement_undecided:
+            return f"{relief}; the requirement ({d.expression}) need not be decided"
+        return f"{_requirement_text(d, holds=False)}, but {relief}"
+    if step == "band":
+        name = metric_name(d.subject.node.text)
+        return (f"{name} {_reason_value(d.subject.value, d.subject.node)} is in level {d.level.label} "
+                f"({d.level.describe(name)})")
+    if step == "band_none":
+        return f"{_reason_value(d.subject.value, d.subject.node)} falls in no level"
+    if step == "report_no_period":
+        why = (f"the facility has no figures for period {d.period_asked}" if d.period_asked else
+               "no reporting period of this calendar ends on or before the evaluation date")
+        return f"cannot judge the report: {why}"
+    if step in ("report_incomplete", "report_complete"):
+        due = f"; due {result.due.isoformat()}" if result is not None and result.due else ""
+        period = f" for {result.period}" if result is not None and result.period is not None else ""
+        if step == "report_incomplete":
+            return f"report{period} incomplete: missing {', '.join(d.missing)}{due}"
+        return f"all {d.count} items available{period}{due}"
+    if step == "info":
+        return f"encouraged: {d.title}"
+    raise ValueError(step)
+
+
+def _requirement_text(d: Decision, holds: bool) -> str:
+    if d.comparison is None:
+        return f"{d.expression} holds" if holds else f"{d.expression} does not hold"
+    return comparison_text(d.comparison)
+
+
+def comparison_text(comparison: Comparison) -> str:
+    value, limit = comparison.left.value, comparison.right.value
+    left, right = comparison.left.node, comparison.right.node
+    bounded = isinstance(value, Bounds)
+    percent = "%" in right.text
+    decimals = None if bounded else _decimals_to_tell_apart(value, limit)
+    shown_value = show_bounds(value, left) if bounded else _display(value, left, percent, decimals)
+    shown_limit = _display(limit, right, percent, decimals)
+    if right.kind != "literal" and right.text != shown_limit:
+        shown_limit += f" ({right.text})"
+    name = metric_name(left.text)
+    if comparison.holds:
+        return f"{name} {shown_value} meets {comparison.operator} {shown_limit}"
+    return f"{name} {shown_value} {_FAILS[comparison.operator]} {shown_limit}"
+
+
+# ---------------------------------------------------------------- gaps
+def gap_text(gap: Gap) -> str:
+    """"PUE must fall by 0.088 — about 1.88 GWh less period.energy.total at the same period.energy.it"."""
+    scale = 100.0 if gap.percent else 1.0
+    change, limit = gap.change / scale, gap.limit / scale
+    metric = metric_name(gap.metric)
+    direction = "fall" if change < 0 or (change == 0 and gap.operator == "<") else "rise"
+    amount = _display(abs(change), gap.subject, gap.percent, _decimals_to_tell_apart(abs(change), 0.0), points=True)
+    text = f"{metric} must {direction} by {'more than ' if gap.strict else ''}{amount}"
+    if gap.strict and change == 0:
+        where = "above" if direction == "rise" else "below"
+        text = f"{metric} must {direction} {where} {_display(limit, gap.subject, gap.percent)}"
+    if gap.lever is not None:
+        more_or_less = "less" if gap.lever.change < 0 else "more"
+        text += (f" — about {units.format_quantity(abs(gap.lever.change), gap.lever.dimension)} {more_or_less} "
+                 f"{gap.lever.fact} at the same {gap.lever.held}")
+    return text

@@ -1,0 +1,165 @@
+"""Traces of evaluated clauses, and what they tell: which facts could still change an outcome, and
+which comparison decided it."""
+
+from __future__ import annotations
+
+from .plan import CompiledExpr
+from .results import ClauseTrace, DefinitionTrace, MemberFact
+from .values import NOT_EVALUATED, is_unknown
+
+COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
+
+
+def run_clause(expr: CompiledExpr, context, label: str, traces: list):
+    """Evaluate one clause, append its trace (with the provenance of every fact it read), return its value."""
+    value, values = expr.run(context)
+    definitions = _definitions_read(expr, values, context)
+    members = _members(expr, values, context) if context.record_members else {}
+    traces.append(ClauseTrace(label, expr.nodes, tuple(values), definitions, _sources(expr, values, context),
+                              members))
+    return value
+
+
+def _sources(expr: CompiledExpr, values, context) -> dict:
+    sources = {}
+    for slot in expr.fact_slots:
+        if values[slot] is not NOT_EVALUATED:
+            where = context.where(expr.nodes[slot].path)
+            if where is not None:
+                sources[slot] = where
+    return sources
+
+
+def _members(expr: CompiledExpr, values, context) -> dict:
+    """For each aggregate evaluated: every member's facts it reads, with their values and provenance."""
+    found = {}
+    for slot, info in enumerate(expr.nodes):
+        if info.kind == "aggregate" and values[slot] is not NOT_EVALUATED:
+            members = context.all_members if info.everyone else context.members
+            found[slot] = tuple(MemberFact(m.name, path, m.lookup(path), m.where(path))
+                                for m in members for path in info.reads)
+    return found
+
+
+def _definitions_read(expr: CompiledExpr, values, context) -> tuple:
+    found: list = []
+    seen: set[str] = set()
+
+    def visit(compiled: CompiledExpr, slots):
+        for info, value in zip(compiled.nodes, slots):
+            if info.kind == "definition" and value is not NOT_EVALUATED and info.path not in seen:
+                seen.add(info.path)
+                inner = context.plan.definitions[info.path]
+                inner_values = context.dtrace.get(info.path)
+                if inner_values is not None:
+                    members = _members(inner, inner_values, context) if context.record_members else {}
+                    found.append(DefinitionTrace(info.path, inner.nodes, tuple(inner_values),
+                                                 _sources(inner, inner_values, context), members))
+                    visit(inner, inner_values)
+
+    visit(expr, values)
+    return tuple(found)
+
+
+# ---------------------------------------------------------------- what is missing
+def missing_facts(traces, context=None, annotate: bool = False) -> list[str]:
+    """The facts whose absence left an outcome open, e.g. `period.energy.it`; with `annotate`,
+    a fact read by an aggregate also names the operator's facilities that lack it.
+
+    Only facts that could still change the outcome count: the walk starts at each undecided
+    clause and descends only into undecided sub-expressions, so a fact under a decided guard
+    (`known(x) and …`) or a `first_known` fallback that was not needed is not missing.
+    """
+    missing: list[str] = []
+
+    def add(entry: str) -> None:
+        if entry not in missing:
+            missing.append(entry)
+
+    for trace in traces:
+        definitions = {d.name: d for d in trace.definitions}
+        if is_unknown(trace.values[0]):
+            _walk_undecided(trace.nodes, trace.values, 0, definitions, set(), context, annotate, add)
+    return missing
+
+
+def _walk_undecided(nodes, values, slot, definitions, expanded, context, annotate, add) -> None:
+    info = nodes[slot]
+    if info.kind == "fact":
+        add(info.path)
+        return
+    if info.kind == "aggregate":
+        for entry in _missing_in_members(info, context, annotate):
+            add(entry)
+        return
+    if info.kind == "definition":
+        inner = definitions.get(info.path)
+        if inner is not None and info.path not in expanded and is_unknown(inner.values[0]):
+            _walk_undecided(inner.nodes, inner.values, 0, definitions, expanded | {info.path}, context, annotate, add)
+        return
+    for child in info.children:
+        if is_unknown(values[child]):
+            _walk_undecided(nodes, values, child, definitions, expanded, context, annotate, add)
+
+
+def _missing_in_members(info, context, annotate: bool) -> list[str]:
+    members = (context.all_members if info.everyone else context.members) if context is not None else []
+    found = []
+    for path in info.reads:
+        lacking = [m.name for m in members if is_unknown(m.lookup(path))]
+        if lacking:
+            found.append(f"{path} (facility {', '.join(lacking)})" if annotate else path)
+    if not info.everyone:  # members whose scope is undecided: the facts that would decide it
+        for path in dict.fromkeys(p for m in members for p in m.scope_missing):
+            lacking = [m.name for m in members if path in m.scope_missing]
+            entry = f"{path} (facility {', '.join(lacking)}, for the scope)" if annotate else path
+            if entry not in found:
+                found.append(entry)
+    return found or [f"a fact of the operator's facilities for {info.text}"]
+
+
+# ---------------------------------------------------------------- what decided
+def deciding(trace: ClauseTrace, whole_when_all_matter: bool = False):
+    """(nodes, values, slot) of the comparison that decided a clause: through an `or` that held, the
+    branch that held; through an `and` that failed, the part that failed; through an undecided one,
+    the undecided part; into definitions. None when no comparison decided it. With
+    `whole_when_all_matter`, an `and` that held or an `or` that failed is itself the answer (every part
+    of it decided), as a sentence that names one part would mislead."""
+    definitions = {d.name: d for d in trace.definitions}
+
+    def walk(nodes, values, slot, expanded):
+        info = nodes[slot]
+        value = values[slot]
+        if value is NOT_EVALUATED:
+            return None
+        if info.op in COMPARISONS:
+            return nodes, values, slot
+        if info.kind == "definition":
+            inner = definitions.get(info.path)
+            if inner is not None and info.path not in expanded:
+                return walk(inner.nodes, inner.values, 0, expanded | {info.path})
+            return None
+        children = [c for c in info.children if values[c] is not NOT_EVALUATED]
+        if info.op in ("and", "or"):
+            if value is (info.op == "or"):  # `or` held / `and` failed: the branch that settled it
+                children = [c for c in children if values[c] is value]
+            elif is_unknown(value):
+                children = [c for c in children if is_unknown(values[c])]
+            elif whole_when_all_matter:
+                return nodes, values, slot
+        for child in children:
+            found = walk(nodes, values, child, expanded)
+            if found is not None:
+                return found
+        return None
+
+    return walk(trace.nodes, trace.values, 0, frozenset())
+
+
+def subtree(nodes, slot: int) -> list[int]:
+    found, stack = [], [slot]
+    while stack:
+        index = stack.pop()
+        found.append(index)
+        stack.extend(reversed(nodes[index].children))
+    return sorted(found)
