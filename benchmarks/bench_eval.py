@@ -188,10 +188,10 @@ def _decide(applies, in_force, require, as_of, exempt=False):
         return "not_in_force"
     if require is True:
         return "pass"
+    if exempt is True:  # a proven relief decides whether the requirement fails or cannot be computed
+        return "exempt"
     if require is None:
         return "unknown"
-    if exempt is True:
-        return "exempt"
     return "unknown" if exempt is None else "fail"
 
 
