@@ -8,7 +8,8 @@ import sys
 from dcpolicy.dsl.diagnostics import DiagnosticError, render
 from dcpolicy.dsl.loader import load_policy, policy_files
 
-EXIT_OK, EXIT_USAGE, EXIT_INVALID_POLICY = 0, 2, 3
+from . import exits
+
 
 
 def run(args) -> int:
@@ -16,10 +17,10 @@ def run(args) -> int:
         files = policy_files(args.paths)
     except DiagnosticError as err:
         print(err.render(), file=sys.stderr)
-        return EXIT_USAGE
+        return exits.USAGE
     if not files:
         print(f"policy check: no .policy files in {' '.join(args.paths)}", file=sys.stderr)
-        return EXIT_USAGE
+        return exits.USAGE
     reports = []
     invalid = False
     for path in files:
@@ -48,4 +49,4 @@ def run(args) -> int:
             warnings = len(diagnostics) - errors
             state = "invalid" if errors else "ok"
             print(f"{file}: {state} ({errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)})")
-    return EXIT_INVALID_POLICY if invalid else EXIT_OK
+    return exits.INVALID_POLICY if invalid else exits.OK

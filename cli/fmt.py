@@ -7,6 +7,8 @@ from pathlib import Path
 
 from dcpolicy.dsl.diagnostics import DiagnosticError
 
+from . import exits
+
 
 def run(args) -> int:
     from dcpolicy.dsl.formatter import format_policy
@@ -17,14 +19,14 @@ def run(args) -> int:
         files = policy_files(args.paths)
     except DiagnosticError as err:
         print(err.render(), file=sys.stderr)
-        return 2
+        return exits.USAGE
     changed = []
     for path in files:
         try:
             policy, text = parse_file(str(path))
         except DiagnosticError as err:
             print(err.render(), file=sys.stderr)
-            return 3
+            return exits.INVALID_POLICY
         formatted = format_policy(policy, text)
         if not (args.write or args.check):  # printing shows every file, formatted already or not
             sys.stdout.write(formatted)
@@ -36,8 +38,8 @@ def run(args) -> int:
     if args.check:
         for path in changed:
             print(f"{path}: would be reformatted", file=sys.stderr)
-        return 1 if changed else 0
+        return exits.FAIL if changed else exits.OK
     if args.write:
         for path in changed:
             print(f"{path}: reformatted")
-    return 0
+    return exits.OK

@@ -6,8 +6,9 @@ import argparse
 import os
 import sys
 
-EXIT_INTERNAL_ERROR = 4  # an unexpected exception: a bug in dcpolicy, never a verdict (exit 1 is one)
-EXIT_CLOSED_PIPE = 141  # what a shell reports for a program stopped by SIGPIPE (128 + 13)
+from .exits import CLOSED_PIPE as EXIT_CLOSED_PIPE
+from .exits import INTERNAL_ERROR as EXIT_INTERNAL_ERROR
+
 DEBUG_VARIABLE = "DCPOLICY_DEBUG"
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from dcpolicy.cli.policytest import PlanCache, case_files, load_cases, run_case
+from dcpolicy.cli.cases import PlanCache, case_files, load_cases, run_case
 
 CASES = [case for path in case_files([]) for case in load_cases(path)]
 PLANS = PlanCache()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dcpolicy.cli.policytest import case_files, load_cases
+from dcpolicy.cli.cases import case_files, load_cases
 from dcpolicy.dsl.loader import load_policy
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console
 
 from dcpolicy.cli import render
-from dcpolicy.cli.evaluate import compile_plans, shipped_policies
+from dcpolicy.cli.api import compile_plans, shipped_policies
 from dcpolicy.dsl.checker import check
 from dcpolicy.dsl.diagnostics import DiagnosticError
 from dcpolicy.dsl.parser import parse

@@ -1,0 +1,213 @@
+"""The façade every front end calls — the `policy` command, the tests, the benchmark: check a policy,
+compile plans, load facilities, evaluate, run test cases. Errors are typed so a caller maps them to
+its own outcome (the CLI to exit codes, cli/exits.py); nothing here prints.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import hashlib
+from pathlib import Path
+
+import attrs
+
+from dcpolicy.dsl.diagnostics import DiagnosticError
+
+MAIN_JURISDICTIONS = ("jp", "de", "cn", "eu")
+FAIL_ON = ("mandatory", "unknown", "target", "proposed", "projection")
+
+
+class UsageError(Exception):
+    """Options that cannot be honoured: an unknown jurisdiction, a period the input does not have, …"""
+
+
+class InvalidPolicy(Exception):
+    """A policy file does not parse or check; `diagnostics` holds the located errors."""
+
+    def __init__(self, error: DiagnosticError):
+        super().__init__(error.render())
+        self.diagnostics = error
+
+
+class InvalidInput(Exception):
+    """Facility data (or a case's) is invalid; `diagnostics` holds the located errors."""
+
+    def __init__(self, error: DiagnosticError):
+        super().__init__(error.render())
+        self.diagnostics = error
+
+
+@attrs.frozen
+class EvalRequest:
+    """What `policy eval` is asked, once its arguments are parsed."""
+
+    inputs: tuple[str, ...]
+    as_of: datetime.date
+    jurisdictions: str | None = None  # "de", "de,jp", "all"; None: the main four unless policy_files are given
+    policy_files: tuple[str, ...] = ()
+    period: str | None = None
+    fail_on: frozenset[str] = frozenset({"mandatory"})
+
+
+# ---------------------------------------------------------------- policies
+def shipped_policies() -> dict[str, Path]:
+    """Jurisdiction code -> shipped policy file (file stem with '-' read as '_')."""
+    from dcpolicy.dsl.loader import shipped_policies_dir
+
+    return {p.stem.replace("-", "_"): p for p in sorted(shipped_policies_dir().glob("*.policy"))}
+
+
+def display_path(path: Path) -> str:
+    """A stable display name: shipped policies as policies/<file>, others as given."""
+    from dcpolicy.dsl.loader import shipped_policies_dir
+
+    try:
+        return "policies/" + str(path.resolve().relative_to(shipped_policies_dir().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def resolve_policies(jurisdictions: str | None, policy_files) -> list[Path]:
+    """The policies to evaluate, each once: the shipped ones -j names (all four main ones when neither
+    -j nor --policy is given), then the --policy files. -j and --policy together give both."""
+    policy_files = list(policy_files)
+    if jurisdictions is None:
+        shipped = [] if policy_files else [shipped_policies()[code] for code in MAIN_JURISDICTIONS]
+    else:
+        shipped = _shipped_named(jurisdictions)
+    chosen: dict[Path, Path] = {}
+    for path in shipped + [Path(p) for p in policy_files]:
+        chosen.setdefault(path.resolve(), path)
+    return list(chosen.values())
+
+
+def _shipped_named(jurisdictions: str) -> list[Path]:
+    """-j: codes (de_draft_2026) or file stems (de-draft-2026), any case, comma-separated; "all"."""
+    available = shipped_policies()
+    names = [j.strip() for j in jurisdictions.split(",") if j.strip()]
+    if not names:
+        raise UsageError(f'-j "{jurisdictions}" names no jurisdiction; write e.g. de, de,jp or all')
+    chosen = []
+    for name in names:
+        code = name.lower().replace("-", "_")
+        if code == "all":
+            chosen.extend(available[c] for c in MAIN_JURISDICTIONS)
+        elif code in available:
+            chosen.append(available[code])
+        else:
+            known = ", ".join(sorted(available)) or "none"
+            close = difflib.get_close_matches(code, [*available, "all"], n=1)
+            hint = f' (did you mean "{close[0]}"?)' if close else ""
+            raise UsageError(f'unknown jurisdiction "{name}"{hint}; available: {known}, or "all"')
+    return chosen
+
+
+def check_policy(path: Path, display: str | None = None):
+    """Parse and check one policy file: the checked policy (its warnings included), or InvalidPolicy."""
+    from dcpolicy.dsl.loader import load_policy
+
+    try:
+        return load_policy(path, display) if display is not None else load_policy(path)
+    except DiagnosticError as err:
+        raise InvalidPolicy(err) from None
+
+
+def compile_plans(paths) -> list:
+    """Check and compile each policy once; InvalidPolicy if any is invalid."""
+    from dcpolicy.evaluator.compiler import compile_policy
+
+    plans = []
+    for path in paths:
+        checked = check_policy(path, display_path(path))
+        plans.append(compile_policy(checked, hashlib.sha256(path.read_bytes()).hexdigest()))
+    return plans
+
+
+# ---------------------------------------------------------------- facilities and evaluation
+def load_facilities(inputs, stdin_text: str | None = None):
+    """Facility files, portfolio files, folders or "-" (stdin_text); InvalidInput with every error located."""
+    from dcpolicy.evaluator.facility import load_inputs
+
+    try:
+        return load_inputs(list(inputs), stdin_text)
+    except DiagnosticError as err:
+        raise InvalidInput(err) from None
+
+
+def evaluate_plans(plans, loaded, as_of: datetime.date, period: str | None = None, fail_on=frozenset()):
+    """The Run of these plans over these facilities; statuses also count what fail_on opts in."""
+    from dcpolicy.evaluator.engine import evaluate
+    from dcpolicy.evaluator.status import counting_also
+
+    return counting_also(evaluate(plans, loaded, as_of, period), fail_on)
+
+
+def evaluate(request: EvalRequest, stdin_text: str | None = None):
+    """All of `policy eval`: resolve and compile the policies, load the facilities, evaluate."""
+    plans = compile_plans(resolve_policies(request.jurisdictions, request.policy_files))
+    loaded = load_facilities(request.inputs, stdin_text)
+    if not loaded.facilities:
+        raise UsageError("no facilities in the input")
+    check_period(request.period, plans, loaded)
+    return evaluate_plans(plans, loaded, request.as_of, request.period, request.fail_on)
+
+
+def check_period(label: str | None, plans, loaded) -> None:
+    """--period must name a period some facility of the input has under some chosen policy's calendar."""
+    from dcpolicy.evaluator.periods import candidate_periods, normalise_label
+
+    if label is None:
+        return
+    calendars: dict[str, tuple[list[str], set[str]]] = {}  # calendar -> (codes, labels of the input)
+    for plan in plans:
+        labels = {p.label for f in loaded.facilities for p in candidate_periods(f, plan)}
+        if normalise_label(label) in {normalise_label(text) for text in labels}:
+            return
+        codes, known = calendars.setdefault(_calendar_words(plan), ([], set()))
+        codes.append(plan.code)
+        known |= labels
+    listing = "; ".join(f"{', '.join(sorted(known, key=_period_order)) or 'none'} ({', '.join(codes)}: {words})"
+                        for words, (codes, known) in calendars.items())
+    elsewhere = {normalise_label(p.label) for f in loaded.facilities for p in f.periods}
+    note = (f'; the input has a period "{label}", but it fits none of these calendars'
+            if normalise_label(label) in elsewhere else "")
+    raise UsageError(f'--period "{label}" names no period of the input; its periods are: {listing}{note}')
+
+
+def _calendar_words(plan) -> str:
+    if plan.calendar == "fiscal-year":
+        month, day = plan.fiscal_start
+        return f"fiscal years from {month:02d}-{day:02d}"
+    return "calendar years"
+
+
+def _period_order(label: str) -> tuple:
+    digits = "".join(ch for ch in label if ch.isdigit())
+    return (int(digits) if digits else 0, label)
+
+
+# ---------------------------------------------------------------- test cases
+@attrs.frozen
+class CaseOutcome:
+    case: object  # cases.Case
+    problems: tuple[str, ...]  # empty when the case passes
+
+
+def run_cases(paths, keyword: str | None = None) -> list[CaseOutcome]:
+    """Run the policy test cases in these files or folders (the shipped ones by default).
+    Raises cases.CaseFileError for a malformed case file, InvalidPolicy for an invalid policy."""
+    from .cases import CaseFileError, PlanCache, case_files, load_cases, run_case
+
+    cases = [case for path in case_files(list(paths)) for case in load_cases(path)]
+    if keyword:
+        cases = [c for c in cases if keyword.lower() in c.name.lower()]
+    plans = PlanCache()
+    outcomes = []
+    for case in cases:
+        try:
+            problems = run_case(case, plans)
+        except CaseFileError as err:
+            problems = [str(err)]
+        outcomes.append(CaseOutcome(case, tuple(problems)))
+    return outcomes
