@@ -35,11 +35,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 from dcpolicy.dsl.checker import check  # noqa: E402
 from dcpolicy.dsl.diagnostics import DiagnosticError  # noqa: E402
-from dcpolicy.dsl.loader import load_policy  # noqa: E402
+from dcpolicy.cli.api import check_policy as load_policy  # noqa: E402
+from dcpolicy.cli.api import evaluate_plans as evaluate  # noqa: E402
+from dcpolicy.cli.api import load_facilities  # noqa: E402
 from dcpolicy.dsl.parser import parse  # noqa: E402
 from dcpolicy.evaluator.compiler import compile_policy  # noqa: E402
-from dcpolicy.evaluator.engine import evaluate  # noqa: E402
-from dcpolicy.evaluator.facility import load_inputs  # noqa: E402
 
 D = datetime.date
 
@@ -398,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
         path = Path(tmp) / "portfolio.yaml"
         text = synthetic_portfolio(args.facilities, args.seed)
         path.write_text(text, encoding="utf-8")
-        t_load, loaded = best_of(args.repeat, lambda: load_inputs([str(path)]), budget=1.0)
+        t_load, loaded = best_of(args.repeat, lambda: load_facilities([str(path)]), budget=1.0)
         n_fac = len(loaded.facilities)
         n_periods = sum(len(f.periods) for f in loaded.facilities)
         rows.append((f"load YAML ({n_fac} facilities, {n_periods} periods, {len(text) / 1e6:.1f} MB)",
@@ -459,7 +459,7 @@ def main(argv: list[str] | None = None) -> int:
             sample_path = Path(tmp) / "sample.yaml"
             sample_path.write_text(synthetic_portfolio(sample, args.seed), encoding="utf-8")
             tracemalloc.start()
-            kept = load_inputs([str(sample_path)])
+            kept = load_facilities([str(sample_path)])
             current, peak_load = tracemalloc.get_traced_memory()
             tracemalloc.stop()
             del kept
