@@ -271,4 +271,7 @@ def to_markdown(run: Run, explain: bool) -> str:
         lines.extend([scope_line(o), ""] if scope_line(o) else [])
         lines.extend(rows(o.results))
         lines.append("")
+        if explain:
+            for r in o.results:
+                lines.extend(["```", *explain_lines(r, None, run.as_of), "```", ""])
     return "\n".join(lines) + "\n"

@@ -16,7 +16,8 @@ class Context:
     """Facts of one facility in one period, seen by generated code (created per evaluation)."""
 
     __slots__ = ("F", "P", "periods_back", "plan", "memo", "dtrace", "members", "all_members", "fiscal_start", "name",
-                 "period_asked", "in_scope", "scope_missing", "facility_facts", "period_facts", "record_members")
+                 "period_asked", "in_scope", "scope_missing", "facility_facts", "period_facts", "record_members",
+                 "period")
 
     def __init__(self, plan: Plan, facility: Facility | None = None, period: Period | None = None,
                  periods_back=_no_period, members=()):
@@ -24,6 +25,7 @@ class Context:
         self.period_asked: str | None = None  # the --period label, when one was asked for
         self.plan = plan
         self.facility_facts = facility.facts if facility is not None else {}
+        self.period = period
         self.period_facts = period.facts if period is not None else {}
         self.F = {path: fact.value for path, fact in self.facility_facts.items()}
         self.P = period_values(period)
@@ -55,13 +57,15 @@ class Context:
         """Where a fact came from: 'examples/fra-3.yaml:14:15', 'derived: …', 'default', or None if absent."""
         root, _, path = text.partition(".")
         if root == "facility":
-            table = self.facility_facts
-        elif root == "period":
-            table = self.period_facts
+            period, table = None, self.facility_facts
         else:
-            earlier = self.periods_back(_offset(root)) if self.P is not NO_PERIOD else None
-            table = earlier.facts if earlier is not None else {}
+            period = self.period if root == "period" else (
+                self.periods_back(_offset(root)) if self.P is not NO_PERIOD else None)
+            table = period.facts if period is not None else {}
         fact = table.get(path)
+        if fact is None and period is not None and path in ("start", "end"):
+            span = period.span  # the period's bounds come from its label
+            return f"{span.file}:{span.line}:{span.column}"
         if fact is None:
             return None
         if fact.derived:
