@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import math
 from typing import Callable
 
 import attrs
 
 from . import ast, schema, shares, units
 from . import types as T
+from .bands import BandLevel
 from .diagnostics import Diagnostic, DiagnosticError, Span
 from .messages import (E201, E202, E203, E204, E205, E206, E301, E302, E303, E304, E305, E401, E402, E403, E501,
                        E502, E503, E504, E505, E506, E508, E509, E510, E511, E512, E513, E514, E515, E516, W601,
@@ -42,38 +42,6 @@ ALLOWED_CLAUSES = {
     "of": {"band"},
     "due": {"report"},
 }
-
-
-@attrs.frozen
-class BandLevel:
-    label: str
-    low: float | None  # None: -inf
-    low_inclusive: bool
-    high: float | None  # None: +inf
-    high_inclusive: bool
-    span: Span = attrs.field(eq=False)
-
-    def contains(self, value: float) -> bool:
-        # bounds are exact in law; unit conversion leaves float noise, so equality is "within 1e-9"
-        def near(bound):
-            return math.isclose(value, bound, rel_tol=1e-9, abs_tol=1e-12)
-
-        above = self.low is None or (near(self.low) and self.low_inclusive) or (value > self.low and not near(self.low))
-        below = self.high is None or (near(self.high) and self.high_inclusive) or (
-            value < self.high and not near(self.high))
-        return above and below
-
-    def describe(self, subject: str, unit: str = "") -> str:
-        def fmt(v):
-            return units.format_number(v) + (f" {unit}" if unit else "")
-        parts = []
-        if self.low is not None:
-            parts.append(f"{fmt(self.low)} {'<=' if self.low_inclusive else '<'} {subject}")
-        else:
-            parts.append(subject)
-        if self.high is not None:
-            parts.append(f"{'<=' if self.high_inclusive else '<'} {fmt(self.high)}")
-        return " ".join(parts)
 
 
 @attrs.frozen

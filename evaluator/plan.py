@@ -11,7 +11,7 @@ from typing import Callable
 
 import attrs
 
-from dcpolicy.dsl.checker import BandLevel
+from dcpolicy.dsl.bands import BandLevel
 from dcpolicy.dsl.diagnostics import Span
 from dcpolicy.dsl.units import Dimension
 
