@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import datetime
 import difflib
-from typing import Callable
-
 import attrs
 
 from . import ast, schema, shares, units
+from .builtins import AGGREGATES, CLAUSES, FUNCTIONS, RESERVED_NAMES, ROOTS, RULE_TARGETS, SEVERITIES
 from . import types as T
 from .bands import BandLevel
 from .diagnostics import Diagnostic, DiagnosticError, Span
@@ -22,27 +21,6 @@ from .messages import (E201, E202, E203, E204, E205, E206, E301, E302, E303, E30
                        E502, E503, E504, E505, E506, E508, E509, E510, E511, E512, E513, E514, E515, E516, W601,
                        W603)
 from .types import Duration, Type
-
-ROOTS = ("facility", "period")
-SEVERITIES = ("mandatory", "target", "advisory", "informational")
-AGGREGATES = ("sum", "mean", "weighted_mean", "count", "all", "any", "minimum", "maximum")
-
-# clause keyword -> declaration kinds that accept it
-ALLOWED_CLAUSES = {
-    "cite": {"scope", "rule", "band", "report"},
-    "quote": {"scope", "rule", "band", "report"},
-    "note": {"scope", "rule", "band", "report"},
-    "severity": {"rule", "band", "report"},
-    "legal-status": {"rule", "band", "report"},
-    "for": {"rule"},
-    "applies": {"scope", "rule", "band", "report"},
-    "from": {"rule", "band", "report"},
-    "until": {"rule", "band", "report"},
-    "require": {"rule"},
-    "of": {"band"},
-    "due": {"report"},
-}
-
 
 @attrs.frozen
 class CheckedPolicy:
@@ -62,36 +40,6 @@ class CheckedPolicy:
 
     def type_of(self, expr) -> Type:
         return self.types[id(expr)]
-
-
-@attrs.frozen
-class _Signature:
-    arity: tuple[int, int]  # min, max positional arguments
-    result: Callable[[list[Type]], Type]
-    params: tuple[str, ...] = ()  # required kinds, by position ("number", "date", "any", "same")
-
-
-FUNCTIONS: dict[str, _Signature] = {
-    "fiscal_year": _Signature((1, 1), lambda a: T.NUMBER, ("date",)),
-    "start_of_fiscal_year": _Signature((1, 1), lambda a: T.DATE, ("number",)),
-    "end_of_fiscal_year": _Signature((1, 1), lambda a: T.DATE, ("number",)),
-    "year": _Signature((1, 1), lambda a: T.NUMBER, ("date",)),
-    "date": _Signature((3, 3), lambda a: T.DATE, ("number", "number", "number")),
-    "min": _Signature((2, 9), lambda a: a[0], ("same",)),
-    "max": _Signature((2, 9), lambda a: a[0], ("same",)),
-    "abs": _Signature((1, 1), lambda a: a[0], ("number",)),
-    "round": _Signature((2, 2), lambda a: a[0], ("number", "number")),
-    "known": _Signature((1, 1), lambda a: T.BOOL, ("any",)),
-    "first_known": _Signature((2, 9), lambda a: a[0], ("same",)),
-    "sum": _Signature((1, 1), lambda a: a[0], ("number",)),
-    "mean": _Signature((1, 1), lambda a: a[0], ("number",)),
-    "weighted_mean": _Signature((1, 1), lambda a: a[0], ("number",)),
-    "minimum": _Signature((1, 1), lambda a: a[0], ("number",)),
-    "maximum": _Signature((1, 1), lambda a: a[0], ("number",)),
-    "count": _Signature((1, 1), lambda a: T.NUMBER, ("any",)),
-    "all": _Signature((1, 1), lambda a: T.BOOL, ("bool",)),
-    "any": _Signature((1, 1), lambda a: T.BOOL, ("bool",)),
-}
 
 
 def _fact_type(fact: schema.FactType) -> Type:
@@ -245,11 +193,11 @@ class Checker:
         seen: dict[str, ast.Clause] = {}
         for clause in declaration.clauses:
             label = "the scope" if kind == "scope" else f"a {kind}"
-            if kind not in ALLOWED_CLAUSES[clause.keyword]:
+            if kind not in CLAUSES[clause.keyword].declarations:
                 self._error(E512.at(clause.span, keyword=clause.keyword, declaration=label,
-                                                allowed=", ".join(k for k, v in ALLOWED_CLAUSES.items() if kind in v)))
+                                    allowed=", ".join(k for k, c in CLAUSES.items() if kind in c.declarations)))
                 continue
-            if clause.keyword in seen and clause.keyword not in ("note", "quote"):
+            if clause.keyword in seen and not CLAUSES[clause.keyword].repeatable:
                 self._error(E508.at(clause.span, keyword=clause.keyword, declaration=label,
                                     line=seen[clause.keyword].span.line))
                 continue
@@ -271,19 +219,18 @@ class Checker:
                                                did_you_mean=self._closest(severity.value, SEVERITIES)))
         target = seen.get("for")
         on_operator = target is not None and target.value == "operator"
-        if target is not None and target.value not in ("facility", "operator"):
+        if target is not None and target.value not in RULE_TARGETS:
             self._error(E204.rule_target.at(target.span, value=target.value,
-                                            did_you_mean=self._closest(target.value, ("facility", "operator"))))
+                                            did_you_mean=self._closest(target.value, RULE_TARGETS)))
         context = _Context(facts=not on_operator, aggregates=True,
                            subject="an operator-level rule" if on_operator else kind)
         for clause in declaration.clauses:
             if isinstance(clause.value, str):
                 continue
-            expected = {"applies": T.BOOL, "require": T.BOOL, "from": T.DATE, "until": T.DATE, "due": T.DATE}
             actual = self._expr(clause.value, context)
-            want = expected.get(clause.keyword)
+            want = CLAUSES[clause.keyword].expects
             if want is not None:
-                self._expect(actual, want, clause.value, f'"{clause.keyword}"')
+                self._expect(actual, Type(want), clause.value, f'"{clause.keyword}"')
         for block in declaration.blocks:
             if block.keyword == "exempt" and kind == "rule" and "require" not in seen:
                 self._error(E516.at(block.span))
@@ -487,7 +434,7 @@ class Checker:
                 return self._error(E206.definition.at(expr.span, name=root, context=context.subject))
             return result
         candidates = list(self.definitions) + list(ROOTS)
-        if root in _KEYWORDS:  # a keyword where a value belongs: the value is missing, nothing to define
+        if root in RESERVED_NAMES:  # a keyword where a value belongs: the value is missing, nothing to define
             return self._error(E201.keyword.at(expr.span, name=root))
         return self._error(E201.at(expr.span, name=root, did_you_mean=self._closest(root, candidates)))
 
@@ -604,8 +551,8 @@ class Checker:
             count = f"{low}" if low == high else f"{low} to {high}"
             return self._error(E203.arity.at(expr.span, name=expr.name, count=count, plural="s" if high > 1 else "",
                                              given=len(expr.args)))
-        is_aggregate = expr.name in AGGREGATES
-        if (expr.by is not None and expr.name != "weighted_mean") or (expr.name == "weighted_mean" and expr.by is None):
+        is_aggregate = signature.is_aggregate
+        if (expr.by is not None) != signature.weighted:
             return self._error(E203.by.at(expr.span))
         if expr.where is not None and not is_aggregate:
             return self._error(E203.where.at(expr.span, name=expr.name))
@@ -632,16 +579,11 @@ class Checker:
                 return self._error(wording.at(arg.span, name=expr.name, this=kind, first=arg_types[0]))
             if want in ("number", "date", "bool") and kind.kind != want:
                 return self._error(E301.function_argument.at(arg.span, name=expr.name, expected=Type(want), actual=kind))
-        return signature.result(arg_types)
+        return _RESULTS.get(signature.result) or arg_types[0]
 
 
 _BAD = object()
-_KEYWORDS = frozenset({"and", "or", "not", "in", "when", "otherwise", "by", "where", "including", "true", "false",
-                       "inf", "define", "rule", "scope", "band", "report", "level", "item", "public", "exempt",
-                       "exclude", "because", "cite", "quote", "note", "severity", "for", "applies", "from",
-                       "until", "require", "of", "due", "law", "source", "calendar", "jurisdiction"})
-
-
+_RESULTS = {"number": T.NUMBER, "date": T.DATE, "bool": T.BOOL}  # a function's result; "first": its first argument's
 def _compare_wording(left: Type, right: Type):
     kinds = {left.kind, right.kind}
     if kinds == {"date", "number"}:

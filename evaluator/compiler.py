@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime
 
 from dcpolicy.dsl import ast, schema
-from dcpolicy.dsl.checker import AGGREGATES, ROOTS, CheckedPolicy
+from dcpolicy.dsl.builtins import FUNCTIONS, ROOTS
+from dcpolicy.dsl.checker import CheckedPolicy
 from dcpolicy.dsl.diagnostics import Span
 from dcpolicy.dsl.units import Dimension
 
@@ -178,8 +179,8 @@ class _Generator:
                 result = runtime.first_known(*[lambda b=b: unknown_within(b) for b in branches])
             case ast.Call() if node.name == "first_known":
                 result = runtime.first_known(*[lambda a=a: unknown_within(a) for a in node.args])
-            case ast.Call() if node.name in ("min", "max", "abs"):
-                function = {"min": runtime.minimum, "max": runtime.maximum, "abs": runtime.absolute}[node.name]
+            case ast.Call() if node.name in ("min", "max", "abs"):  # the functions that keep bounds
+                function = getattr(runtime, FUNCTIONS[node.name].runtime)
                 result = function(*[unknown_within(a) for a in node.args])
             case _:
                 return None
@@ -187,7 +188,8 @@ class _Generator:
 
     def _call(self, node: ast.Call, c: str, record: bool, sub):
         name = node.name
-        if name in AGGREGATES:
+        function = FUNCTIONS[name]
+        if function.is_aggregate:
             # evaluated once per member: no trace slots inside, the aggregate's value is recorded
             value = f"lambda m: {self.gen(node.args[0], 'm', False)}"
             weight = f"lambda m: {self.gen(node.by, 'm', False)}" if node.by is not None else "None"
@@ -195,20 +197,14 @@ class _Generator:
             value_range = self.value_range(node.args[0]) if node.args else None
             within = "None" if value_range is None else self.constant(value_range)
             members = f"{c}.all_members" if node.including_out_of_scope else f"{c}.members"
-            return (f"_rt.aggregate({name!r}, {members}, {value}, {weight}, {where}, {within})",
+            return (f"_rt.{function.runtime}({name!r}, {members}, {value}, {weight}, {where}, {within})",
                     "aggregate", None)
         args = [sub(a) for a in node.args]
-        joined = ", ".join(args)
-        fiscal = f"{c}.fiscal_start"
-        if name == "first_known":
-            return f"_rt.first_known({', '.join('lambda: ' + a for a in args)})", "operation", None
-        if name == "known":
-            return f"_rt.known({args[0]})", "operation", None
-        if name in ("fiscal_year", "start_of_fiscal_year", "end_of_fiscal_year"):
-            return f"_rt.{name}({args[0]}, {fiscal})", "operation", None
-        runtime_name = {"year": "year", "date": "make_date", "min": "minimum", "max": "maximum",
-                        "abs": "absolute", "round": "round_"}[name]
-        return f"_rt.{runtime_name}({joined})", "operation", None
+        if function.calling == "lazy":
+            args = ["lambda: " + a for a in args]
+        elif function.calling == "fiscal":
+            args.append(f"{c}.fiscal_start")
+        return f"_rt.{function.runtime}({', '.join(args)})", "operation", None
 
 
 def _record(t, slot, value):
