@@ -107,3 +107,4 @@ class Plan:
     rules: tuple[CompiledRule, ...]
     file: str
     sha256: str
+    source: str = attrs.field(default="", eq=False, repr=False)  # the generated Python, as compiled
