@@ -3,6 +3,8 @@
 The parser's hints, the checker, the compiler and the formatter read these names from here rather than
 keeping lists of their own. The grammar (policy.lark) necessarily spells the keywords too; a test
 (tests/test_builtins.py) checks that the grammar's keyword terminals and KEYWORDS are the same words.
+A new function is one Function entry below plus its implementation in evaluator/runtime.py (the same
+test checks that it exists) and its line in docs/language.md ("Functions").
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
@@ -86,3 +87,9 @@ def test_a_definition_may_not_take_a_builtin_name():
     for name in ("facility", "period", "first_known", "weighted_mean"):
         text = _explain(HEADER + f'define {name} = 1\nscope "s"\n  cite "c"\n  applies true\n')
         assert f'"{name}"' in text and "E502" in text, name
+
+
+def test_the_language_reference_documents_every_function():
+    reference = (Path(__file__).resolve().parent.parent / "docs" / "language.md").read_text(encoding="utf-8")
+    for name in builtins.FUNCTIONS:
+        assert f"`{name}(" in reference, name
