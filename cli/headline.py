@@ -12,13 +12,13 @@ A headline tells the truth about what the status counts (docs/results.md, "Statu
 
 from __future__ import annotations
 
+from dcpolicy.dsl.builtins import SEVERITIES
 from dcpolicy.evaluator.status import counted, set_aside
 
 # Verdict words by severity: a mandatory rule passes or fails; a target or advisory rule is met or missed.
 _WORDS = {"pass": "pass", "fail": "fail", "exempt": "exempt", "unknown": "unknown"}
 _MET_MISSED = {"pass": "met", "fail": "missed"}
 _ORDER = ("fail", "unknown", "exempt", "pass")
-_SEVERITIES = ("mandatory", "target", "advisory", "informational")
 _NOT_JUDGED = ("not_applicable", "not_in_force")
 _COUNTING_WORDS = {"proposed": "proposed rules", "projection": "projections"}
 
@@ -65,7 +65,7 @@ def tally(results) -> list[str]:
     """'1 fail', '2 targets missed', '2 advisory met', '2 informational', '1 not in force until
     2030-07-01', '2 n/a': judged rules by severity, then rules not yet in force by date, then n/a."""
     parts = []
-    severities = list(_SEVERITIES) + sorted({r.severity for r in results} - set(_SEVERITIES))
+    severities = list(SEVERITIES) + sorted({r.severity for r in results} - set(SEVERITIES))
     for severity in severities:
         judged = [r.verdict for r in results if r.severity == severity and r.verdict not in _NOT_JUDGED]
         verdicts = [v for v in _ORDER if v in judged] + sorted(set(judged) - set(_ORDER))

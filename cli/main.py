@@ -61,6 +61,16 @@ def build_parser() -> argparse.ArgumentParser:
                       help="test case files or folders (default: the shipped policies' tests)")
     test.add_argument("-k", metavar="TEXT", help="only cases whose name contains TEXT")
     test.add_argument("-v", "--verbose", action="store_true", help="list every case")
+
+    inspect = commands.add_parser(
+        "inspect", help="print what one stage makes of a policy file (the AST, the checked AST, the plan)",
+        description="Print one stage of a policy file: ast (the parsed tree, positions as file:line:col), "
+                    "checked (the tree with each expression's type and dimension, literals in canonical units, "
+                    "the definitions' evaluation order) or plan (the generated Python, exactly as compiled).")
+    inspect.add_argument("--stage", choices=("ast", "checked", "plan"), required=True,
+                         help="ast: the parser's tree; checked: with types and definition order; plan: the "
+                              "generated Python source")
+    inspect.add_argument("file", metavar="FILE", help="one .policy file")
     return parser
 
 
@@ -103,6 +113,10 @@ def _dispatch(args) -> int:
         from . import policytest
 
         return policytest.run(args)
+    if args.command == "inspect":
+        from . import inspect
+
+        return inspect.run(args)
     return 2
 
 

@@ -27,6 +27,7 @@ import bisect
 import attrs
 
 from . import ast
+from .builtins import CLAUSES
 
 __all__ = ["format_policy", "format_expr", "quote"]
 
@@ -201,7 +202,7 @@ class _Line:
 
 def _clause_value(clause: ast.Clause, column: int) -> str:
     if isinstance(clause.value, str):
-        if clause.keyword in ("severity", "legal-status", "for"):
+        if CLAUSES[clause.keyword].value == "word":  # a bare word: severity, legal-status, for
             return clause.value
         return quote(clause.value)
     return layout_expr(clause.value, column)

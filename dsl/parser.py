@@ -9,6 +9,7 @@ import re
 from importlib import resources
 
 from . import ast
+from .builtins import CLAUSES, DECLARATION_KEYWORDS, KEYWORDS, terminal
 from .diagnostics import Diagnostic, DiagnosticError, Span, Wording
 from .facility_messages import F101
 from .messages import E101, E102, E103, E104, E507
@@ -30,15 +31,14 @@ _WORDS = {
 }
 _COMPARISONS = {"LE", "LT", "GE", "GT", "EQ", "NE"}
 _VALUE_STARTS = {"NAME", "NUMBER", "DATE", "STRING", "LPAR", "TRUE", "FALSE", "MINUS"}
-_CLAUSE_KEYWORDS = {"CITE", "QUOTE", "NOTE", "SEVERITY", "LEGAL_STATUS", "FOR", "APPLIES", "FROM",
-                    "UNTIL", "REQUIRE", "OF", "DUE"}
-_DECLARATION_KEYWORDS = {"DEFINE", "SCOPE", "RULE", "BAND", "REPORT"}
+_CLAUSE_KEYWORDS = {terminal(k) for k in CLAUSES}
+_DECLARATION_KEYWORDS = {terminal(k) for k in DECLARATION_KEYWORDS}
 
 
-def _describe(terminal: str) -> str:
-    if terminal in _WORDS:
-        return _WORDS[terminal]
-    return '"' + terminal.lower().replace("_", "-") + '"'
+def _describe(token_type: str) -> str:
+    if token_type in _WORDS:
+        return _WORDS[token_type]
+    return '"' + token_type.lower().replace("_", "-") + '"'
 
 
 # The text being parsed, for the keyword check below.
@@ -68,7 +68,6 @@ def _lark():
     from lark import Lark  # imported lazily: `policy --help` should not pay for it
 
     grammar = resources.files("dcpolicy.dsl").joinpath("policy.lark").read_text(encoding="utf-8")
-    keywords = re.findall(r'^([A-Z_]+)(?:\.\d+)?:\s*"[a-z][a-z-]*"\s*$', grammar, flags=re.M)
     return Lark(
         grammar,
         parser="lalr",
@@ -76,7 +75,7 @@ def _lark():
         propagate_positions=True,
         maybe_placeholders=True,
         cache=True,
-        lexer_callbacks={name: _keyword_boundary for name in keywords},
+        lexer_callbacks={terminal(keyword): _keyword_boundary for keyword in KEYWORDS},
     )
 
 

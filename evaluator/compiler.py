@@ -12,23 +12,25 @@ measures this implementation against hand-written Python on the same rules.
 
 from __future__ import annotations
 
-import datetime
 
 from dcpolicy.dsl import ast, schema
-from dcpolicy.dsl.checker import AGGREGATES, ROOTS, CheckedPolicy
+from dcpolicy.dsl.builtins import FUNCTIONS, ROOTS
+from dcpolicy.dsl.checker import CheckedPolicy
 from dcpolicy.dsl.diagnostics import Span
 from dcpolicy.dsl.units import Dimension
 
 from . import runtime
 from .plan import CompiledBlock, CompiledExpr, CompiledItem, CompiledRule, NodeInfo, Plan
+from .plan_source import Call, Code, Lambda, PlanFunction, Tuple, load, plan_source, unique_name
 
 
 class _Generator:
     """Turns one expression into Python source; records a NodeInfo per trace slot."""
 
-    def __init__(self, checked: CheckedPolicy, constants: dict[str, object]):
+    def __init__(self, checked: CheckedPolicy, constants: dict[str, object], notes: dict[str, str]):
         self.checked = checked
         self.constants = constants
+        self.notes = notes
         self.lines = checked.source.splitlines()
         self.nodes: list[NodeInfo] = []
         self.definitions = {d.name: d for d in checked.policy.definitions}
@@ -41,15 +43,16 @@ class _Generator:
         last = self.lines[span.end_line - 1][: span.end_column - 1]
         return " ".join(part.strip() for part in [first, *middle, last])
 
-    def constant(self, value) -> str:
+    def constant(self, value, note: str) -> str:
         name = f"K{len(self.constants)}"
         self.constants[name] = value
+        self.notes[name] = note
         return name
 
-    def compile(self, expr) -> str:
+    def compile(self, expr) -> Code:
         return self.gen(expr, "c", record=True)
 
-    def gen(self, node, c: str, record: bool) -> str:
+    def gen(self, node, c: str, record: bool) -> Code:
         slot = None
         if record:
             slot = len(self.nodes)
@@ -66,10 +69,10 @@ class _Generator:
                 reads=self._facts_read(node) if kind == "aggregate" else (),
                 everyone=kind == "aggregate" and node.including_out_of_scope,
             )
-            return f"_r(t, {slot}, {code})"
+            return Call("_r", ("t", str(slot), code), hug=True)
         return code
 
-    def _child(self, node, c, record, children: list[int]) -> str:
+    def _child(self, node, c, record, children: list[int]) -> Code:
         if record:
             children.append(len(self.nodes))
         return self.gen(node, c, record)
@@ -82,7 +85,8 @@ class _Generator:
 
         match node:
             case ast.Quantity() | ast.DateLit() | ast.StringLit():
-                return self.constant(self.checked.literals[id(node)]), "literal", None, children
+                literal = self.constant(self.checked.literals[id(node)], f"line {node.span.line}: {self.text_of(node.span)}")
+                return literal, "literal", None, children
             case ast.BoolLit():
                 return repr(node.value), "literal", None, children
             case ast.Paren():
@@ -90,33 +94,33 @@ class _Generator:
             case ast.Ref():
                 return self._reference(node, c) + (children,)
             case ast.Neg():
-                return f"_rt.neg({sub(node.operand)})", "operation", None, children
+                return Call("_rt.neg", (sub(node.operand),)), "operation", None, children
             case ast.Not():
-                return f"_rt.not_({sub(node.operand)})", "operation", None, children
+                return Call("_rt.not_", (sub(node.operand),)), "operation", None, children
             case ast.Arith():
                 fn = {"+": "add", "-": "sub", "*": "mul", "/": "div", "^": "power"}[node.op]
-                return f"_rt.{fn}({sub(node.left)}, {sub(node.right)})", "operation", None, children
+                return Call(f"_rt.{fn}", (sub(node.left), sub(node.right))), "operation", None, children
             case ast.Compare():
                 fn = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge", "==": "eq", "!=": "ne"}[node.op]
-                return f"_rt.{fn}({sub(node.left)}, {sub(node.right)})", "operation", None, children
+                return Call(f"_rt.{fn}", (sub(node.left), sub(node.right))), "operation", None, children
             case ast.Logical():
                 fn = "and_" if node.op == "and" else "or_"
-                return f"_rt.{fn}({sub(node.left)}, lambda: {sub(node.right)})", "operation", None, children
+                return Call(f"_rt.{fn}", (sub(node.left), Lambda(sub(node.right)))), "operation", None, children
             case ast.Member():
                 element = sub(node.element)
-                options = ", ".join(f"lambda: {sub(o)}" for o in node.options)
-                code = f"_rt.member({element}, ({options},))"
+                options = Tuple(tuple(Lambda(sub(o)) for o in node.options))
+                code = Call("_rt.member", (element, options))
                 if node.negated:
-                    code = f"_rt.not_({code})"
+                    code = Call("_rt.not_", (code,))
                 return code, "operation", None, children
             case ast.Tiered():
                 parts = []
                 for tier in node.tiers:
-                    value = sub(tier.value)
+                    value = sub(tier.value)  # slots in source order: the value before its condition
                     condition = sub(tier.condition)
-                    parts.append(f"(lambda: {condition}, lambda: {value})")
+                    parts.append(Tuple((Lambda(condition), Lambda(value))))
                 otherwise = sub(node.otherwise)
-                return f"_rt.tiered(({', '.join(parts)},), lambda: {otherwise})", "operation", None, children
+                return Call("_rt.tiered", (Tuple(tuple(parts)), Lambda(otherwise))), "operation", None, children
             case ast.Call():
                 return self._call(node, c, record, sub) + (children,)
         raise AssertionError(node)
@@ -178,8 +182,8 @@ class _Generator:
                 result = runtime.first_known(*[lambda b=b: unknown_within(b) for b in branches])
             case ast.Call() if node.name == "first_known":
                 result = runtime.first_known(*[lambda a=a: unknown_within(a) for a in node.args])
-            case ast.Call() if node.name in ("min", "max", "abs"):
-                function = {"min": runtime.minimum, "max": runtime.maximum, "abs": runtime.absolute}[node.name]
+            case ast.Call() if node.name in ("min", "max", "abs"):  # the functions that keep bounds
+                function = getattr(runtime, FUNCTIONS[node.name].runtime)
                 result = function(*[unknown_within(a) for a in node.args])
             case _:
                 return None
@@ -187,28 +191,24 @@ class _Generator:
 
     def _call(self, node: ast.Call, c: str, record: bool, sub):
         name = node.name
-        if name in AGGREGATES:
+        function = FUNCTIONS[name]
+        if function.is_aggregate:
             # evaluated once per member: no trace slots inside, the aggregate's value is recorded
-            value = f"lambda m: {self.gen(node.args[0], 'm', False)}"
-            weight = f"lambda m: {self.gen(node.by, 'm', False)}" if node.by is not None else "None"
-            where = f"lambda m: {self.gen(node.where, 'm', False)}" if node.where is not None else "None"
+            value = Lambda(self.gen(node.args[0], "m", False), "m")
+            weight = Lambda(self.gen(node.by, "m", False), "m") if node.by is not None else "None"
+            where = Lambda(self.gen(node.where, "m", False), "m") if node.where is not None else "None"
             value_range = self.value_range(node.args[0]) if node.args else None
-            within = "None" if value_range is None else self.constant(value_range)
+            within = "None" if value_range is None else self.constant(
+                value_range, f"line {node.span.line}: what a member's missing {self.text_of(node.args[0].span)} may be")
             members = f"{c}.all_members" if node.including_out_of_scope else f"{c}.members"
-            return (f"_rt.aggregate({name!r}, {members}, {value}, {weight}, {where}, {within})",
+            return (Call(f"_rt.{function.runtime}", (repr(name), members, value, weight, where, within)),
                     "aggregate", None)
         args = [sub(a) for a in node.args]
-        joined = ", ".join(args)
-        fiscal = f"{c}.fiscal_start"
-        if name == "first_known":
-            return f"_rt.first_known({', '.join('lambda: ' + a for a in args)})", "operation", None
-        if name == "known":
-            return f"_rt.known({args[0]})", "operation", None
-        if name in ("fiscal_year", "start_of_fiscal_year", "end_of_fiscal_year"):
-            return f"_rt.{name}({args[0]}, {fiscal})", "operation", None
-        runtime_name = {"year": "year", "date": "make_date", "min": "minimum", "max": "maximum",
-                        "abs": "absolute", "round": "round_"}[name]
-        return f"_rt.{runtime_name}({joined})", "operation", None
+        if function.calling == "lazy":
+            args = [Lambda(a) for a in args]
+        elif function.calling == "fiscal":
+            args.append(f"{c}.fiscal_start")
+        return Call(f"_rt.{function.runtime}", tuple(args)), "operation", None
 
 
 def _record(t, slot, value):
@@ -218,39 +218,61 @@ def _record(t, slot, value):
 
 def compile_policy(checked: CheckedPolicy, sha256: str) -> Plan:
     constants: dict[str, object] = {}
-    functions: list[tuple[str, str, _Generator]] = []
+    notes: dict[str, str] = {}  # constant name -> where it comes from, for the plan's header
+    functions: list[PlanFunction] = []
+    generators: dict[str, _Generator] = {}
+    taken: set[str] = set()
+    policy = checked.policy
+    code = checked.code
 
-    def expr(node) -> CompiledExpr | None:
+    def expr(node, name: str, origin: str) -> str | None:
+        """Generate the function of one clause; its name, resolved to a CompiledExpr after exec."""
         if node is None:
             return None
-        generator = _Generator(checked, constants)
+        generator = _Generator(checked, constants, notes)
         body = generator.compile(node)
-        name = f"f{len(functions)}"
-        functions.append((name, body, generator))
-        return name  # resolved after exec
+        name = unique_name(name, taken)
+        functions.append(PlanFunction(name, origin, node.span.line, generator.nodes[0].text, body))
+        generators[name] = generator
+        return name
 
-    policy = checked.policy
-    definitions = {name: expr(d.expr) for d in policy.definitions for name in [d.name] if name in checked.definition_order}
+    def clause(declaration, keyword: str) -> str | None:
+        label = f"{declaration.kind} {declaration.name}" if declaration.name else declaration.kind
+        prefix = f"{code}__{declaration.name or declaration.kind}"
+        return expr(declaration.value(keyword), f"{prefix}__{keyword}", f"{label}, {keyword}")
+
+    def blocks(declaration) -> list:
+        label = f"{declaration.kind} {declaration.name}" if declaration.name else declaration.kind
+        prefix = f"{code}__{declaration.name or declaration.kind}"
+        return [(b, expr(b.condition, f"{prefix}__{b.keyword}", f"{label}, {b.keyword}")) for b in declaration.blocks]
+
+    def items(declaration) -> list:
+        prefix, label = f"{code}__{declaration.name}__item__", f"report {declaration.name}, item"
+        return [(i, expr(i.value, prefix + i.name, f"{label} {i.name}"),
+                 expr(i.condition, f"{prefix}{i.name}__when", f"{label} {i.name}, when")) for i in declaration.items]
+
+    definitions = {d.name: expr(d.expr, f"definition__{d.name}", f"define {d.name}")
+                   for d in policy.definitions if d.name in checked.definition_order}
     scope = policy.scope
-    scope_expr = expr(scope.value("applies")) if scope else None
-    scope_blocks = [(b, expr(b.condition)) for b in scope.blocks] if scope else []
+    scope_expr = clause(scope, "applies") if scope else None
+    scope_blocks = blocks(scope) if scope else []
     rule_parts = []
     for declaration in policy.rules:
         rule_parts.append((declaration, {
-            "applies": expr(declaration.value("applies")),
-            "from": expr(declaration.value("from")),
-            "until": expr(declaration.value("until")),
-            "require": expr(declaration.value("require")),
-            "of": expr(declaration.value("of")),
-            "due": expr(declaration.value("due")),
-            "blocks": [(b, expr(b.condition)) for b in declaration.blocks],
-            "items": [(i, expr(i.value), expr(i.condition)) for i in declaration.items],
+            "applies": clause(declaration, "applies"),
+            "from": clause(declaration, "from"),
+            "until": clause(declaration, "until"),
+            "require": clause(declaration, "require"),
+            "of": clause(declaration, "of"),
+            "due": clause(declaration, "due"),
+            "blocks": blocks(declaration),
+            "items": items(declaration),
         }))
 
-    source = "\n".join(f"def {name}(c, t):\n    return {body}\n" for name, body, _ in functions)
-    namespace = {"_rt": runtime, "U": runtime.UNKNOWN, "_r": _record, "datetime": datetime, **constants}
-    exec(compile(source, f"<plan {checked.code}>", "exec"), namespace)  # noqa: S102 - code generated from a checked AST
-    compiled = {name: CompiledExpr(namespace[name], tuple(gen.nodes)) for name, _, gen in functions}
+    source = plan_source(code, policy.file, constants, notes, functions)
+    # the generated code names only the runtime, UNKNOWN, the trace recorder and the constants
+    namespace = load(source, code, {"_rt": runtime, "U": runtime.UNKNOWN, "_r": _record, **constants})
+    compiled = {name: CompiledExpr(namespace[name], tuple(generator.nodes)) for name, generator in generators.items()}
 
     def get(name):
         return compiled[name] if name is not None else None
@@ -323,4 +345,6 @@ def compile_policy(checked: CheckedPolicy, sha256: str) -> Plan:
         rules=tuple(rules),
         file=policy.file,
         sha256=sha256,
+        source=source,
     )
+

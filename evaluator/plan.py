@@ -11,7 +11,7 @@ from typing import Callable
 
 import attrs
 
-from dcpolicy.dsl.checker import BandLevel
+from dcpolicy.dsl.bands import BandLevel
 from dcpolicy.dsl.diagnostics import Span
 from dcpolicy.dsl.units import Dimension
 
@@ -111,3 +111,4 @@ class Plan:
     rules: tuple[CompiledRule, ...]
     file: str
     sha256: str
+    source: str = attrs.field(default="", eq=False, repr=False)  # the generated Python, as compiled

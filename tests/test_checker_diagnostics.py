@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dcpolicy.dsl import checker
+from dcpolicy.dsl import builtins
 from dcpolicy.dsl.checker import check
 from dcpolicy.dsl.diagnostics import DiagnosticError, render
 from dcpolicy.dsl.messages import CATALOGUE
@@ -487,7 +487,7 @@ def test_all_constructs_fixture_checks_clean():
 
 def test_all_constructs_fixture_uses_every_function():
     source = (FIXTURES / "all_constructs.policy").read_text(encoding="utf-8")
-    for name in checker.FUNCTIONS:
+    for name in builtins.FUNCTIONS:
         assert f"{name}(" in source, name
 
 
