@@ -39,7 +39,7 @@ from dcpolicy.dsl.loader import load_policy  # noqa: E402
 from dcpolicy.dsl.parser import parse  # noqa: E402
 from dcpolicy.evaluator.compiler import compile_policy  # noqa: E402
 from dcpolicy.evaluator.engine import evaluate  # noqa: E402
-from dcpolicy.evaluator.facility import load_inputs  # noqa: E402
+from dcpolicy.evaluator.inputs import load_inputs  # noqa: E402
 
 D = datetime.date
 

@@ -148,7 +148,7 @@ def _period_order(label: str) -> tuple:
 
 def run(args) -> int:
     from dcpolicy.evaluator.engine import evaluate
-    from dcpolicy.evaluator.facility import load_inputs
+    from dcpolicy.evaluator.inputs import load_inputs
 
     try:
         as_of = parse_as_of(args.as_of)

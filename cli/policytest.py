@@ -149,7 +149,7 @@ def run_case(case: Case, plans: PlanCache) -> list[str]:
     import yaml
 
     from dcpolicy.evaluator.engine import evaluate
-    from dcpolicy.evaluator.facility import load_inputs
+    from dcpolicy.evaluator.inputs import load_inputs
 
     plan = plans.get(case.policy, case.file)
     text = yaml.safe_dump({"facilities": [_plain(f) for f in case.facilities]}, sort_keys=False, allow_unicode=True)

@@ -1,6 +1,6 @@
 """Every facility input code (F1xx files, F2xx values) as a class: its title and the words of its messages.
 
-Documented in docs/facility.md. The facility loader (evaluator/facility.py, yaml_positions.py)
+Documented in docs/facility.md. The facility loader (evaluator/inputs.py and the modules it uses)
 and the policy loader (F101 for a policy file that cannot be read) report them; see
 messages.py for how a call site uses a class.
 """

@@ -117,7 +117,7 @@ FACILITY_FIELDS: dict[str, FactType] = {
     "redundancy.cooling": _k("text"),
     "design_pue": _k("number", minimum=1.0),
     # an explicit null (contract v1) states that there is no system and is read as "none" (a project
-    # synonym, evaluator/facility.py NULL_MEANS); only an absent key is unknown
+    # synonym, evaluator/fields.py NULL_MEANS); only an absent key is unknown
     "management_system.standard": _e("ISO 50001", "EMAS", "none"),
     "management_system.since": _k("date"),
     "management_system.certified": _k("flag"),

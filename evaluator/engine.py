@@ -18,7 +18,7 @@ from dcpolicy.dsl import units
 from . import runtime
 from .context import Context
 from .plan import CompiledExpr, CompiledRule, Plan
-from .facility import Facility, LoadedInput, Period
+from .facts import Facility, LoadedInput, Period
 from .results import (NO_DUTY_APPLIES, ClauseTrace, Evaluation, Gap, GapLever, OperatorEvaluation, Relief, RuleResult,
                       Run, evaluation_status)
 
