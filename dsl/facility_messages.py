@@ -104,7 +104,6 @@ class F201(Message):
     title = "quantity without a unit"
     template = "{path} is a {dimension} and needs a unit: {written} what?"
     hint = 'write the number with its unit, e.g. "{number} {unit}" or "{example}" (units: {units})'
-    bare = Wording("{path} needs a unit", 'e.g. "{example}"')
 
 
 class F202(Message):

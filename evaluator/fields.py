@@ -41,9 +41,6 @@ REQUIRED = ("id", "name")
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
 COUNTRY = re.compile(r"[A-Z]{2}")
-QUANTITY = re.compile(
-    r"^\s*(?P<num>[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*(?P<unit>[^\s\d.+-][^\s]*)?\s*$"
-)
 LOOSE_NUMBER = re.compile(r"^\s*[-+]?\d[\d,' ]*(?:[.,]\d+)?\s*\S*\s*$")
 PERCENT = re.compile(r"^\s*(?P<num>[-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*%\s*$")
 PLAIN_NUMBER = re.compile(r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*$")
@@ -81,54 +78,59 @@ def _quantity(path: str, ftype: FactType, node: Node, report: Report):
     if isinstance(value, bool):
         report(F205.quantity_flag.at(node.span, path=path, dimension=dim.name, found=node.text, example=example))
         return None
-    if isinstance(value, (int, float)) or (isinstance(value, str) and PLAIN_NUMBER.match(value)):
-        report(F201.at(node.span, path=path, dimension=dim.name, written=node.text, number=str(node.text).strip(),
-                       unit=dim.canonical_unit, example=example, units=_units_for(dim)))
+    if isinstance(value, (int, float)):  # YAML read a bare number such as 2400
+        report(_missing_unit(path, dim, node))
         return None
     if not isinstance(value, str):
         report(F205.quantity_kind.at(node.span, path=path, dimension=dim.name, example=example, found=node.describe()))
         return None
-    m = QUANTITY.match(value)
-    if not m:
+    try:
+        magnitude = units.parse_quantity(value, dim).magnitude
+    except units.MissingUnit:
+        report(_missing_unit(path, dim, node))
+        return None
+    except units.NotAQuantity:
         wording = F205.not_a_quantity
         if LOOSE_NUMBER.match(value) and ("," in value or "'" in value or re.search(r"\d \d", value)):
             wording = F205.separators
         report(wording.at(node.span, path=path, value=value, example=example))
         return None
-    symbol = m["unit"]
-    if symbol is None:  # pragma: no cover - PLAIN_NUMBER catches this above
-        report(F201.bare.at(node.span, path=path, example=example))
-        return None
-    try:
-        unit = units.parse_unit(symbol)
     except units.UnknownUnit as exc:
         report(F203.at(node.span, unit=exc.symbol, path=path, dimension=dim.name, units=_units_for(dim),
                        suggestion=f'did you mean "{exc.suggestion}"? ' if exc.suggestion else ""))
         return None
-    if unit.dimension != dim:
-        got = unit.dimension.name
-        wording = F202.main
-        if dim == units.POWER and unit.dimension == units.ENERGY and symbol.endswith("h"):
-            wording = F202.power_as_energy
-        elif dim == units.ENERGY and unit.dimension == units.POWER:
-            wording = F202.energy_as_power
-        elif dim == units.VOLUME and unit.dimension == units.OIL:
-            wording = F202.water_as_oil
-        elif dim == units.OIL and unit.dimension == units.VOLUME:
-            wording = F202.oil_as_water
-        article = "an" if got[0] in "aeiou" else "a"
-        report(wording.at(node.span, path=path, dimension=dim.name, unit=dim.canonical_unit, value=value.strip(),
-                          article=article, got=got, example=example, units=_units_for(dim), number=m["num"],
-                          symbol=symbol, power_symbol=symbol[:-1]))
+    except units.WrongDimension as exc:
+        report(_wrong_dimension(path, dim, node, exc.number, exc.unit))
         return None
-    magnitude = float(m["num"]) * unit.factor
-    if not math.isfinite(magnitude):
+    except units.QuantityOverflow:
         report(F205.too_large.at(node.span, path=path, value=value, example=example))
         return None
     if magnitude < 0 and dim != units.TEMPERATURE:
         report(F206.at(node.span, path=path, value=value.strip(), dimension=dim.name))
         return None
     return magnitude
+
+
+def _missing_unit(path: str, dim: units.Dimension, node: Node) -> Diagnostic:
+    return F201.at(node.span, path=path, dimension=dim.name, written=node.text, number=str(node.text).strip(),
+                   unit=dim.canonical_unit, example=units.example_for(dim), units=_units_for(dim))
+
+
+def _wrong_dimension(path: str, dim: units.Dimension, node: Node, number: str, unit: units.UnitExpr) -> Diagnostic:
+    got, symbol = unit.dimension.name, unit.text
+    wording = F202.main
+    if dim == units.POWER and unit.dimension == units.ENERGY and symbol.endswith("h"):
+        wording = F202.power_as_energy
+    elif dim == units.ENERGY and unit.dimension == units.POWER:
+        wording = F202.energy_as_power
+    elif dim == units.VOLUME and unit.dimension == units.OIL:
+        wording = F202.water_as_oil
+    elif dim == units.OIL and unit.dimension == units.VOLUME:
+        wording = F202.oil_as_water
+    article = "an" if got[0] in "aeiou" else "a"
+    return wording.at(node.span, path=path, dimension=dim.name, unit=dim.canonical_unit, value=str(node.value).strip(),
+                      article=article, got=got, example=units.example_for(dim), units=_units_for(dim), number=number,
+                      symbol=symbol, power_symbol=symbol[:-1])
 
 
 def _ratio(path: str, ftype: FactType, node: Node, report: Report):
