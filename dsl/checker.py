@@ -17,6 +17,7 @@ import attrs
 
 from . import ast, schema, shares, units
 from . import types as T
+from .dates import parse_date as _parse_date
 from .diagnostics import Diagnostic, DiagnosticError, Span
 from .messages import (E201, E202, E203, E204, E205, E206, E301, E302, E303, E304, E305, E401, E402, E403, E501,
                        E502, E503, E504, E505, E506, E508, E509, E510, E511, E512, E513, E514, E515, E516, W601,
@@ -138,14 +139,6 @@ def _fact_type(fact: schema.FactType) -> Type:
     if fact.kind == "enum":
         return Type("text", values=fact.values)
     return T.TEXT
-
-
-def _parse_date(text: str) -> datetime.date | None:
-    try:
-        year, month, day = (int(p) for p in text.split("-"))
-        return datetime.date(year, month, day)
-    except ValueError:
-        return None
 
 
 @attrs.frozen

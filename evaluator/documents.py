@@ -10,13 +10,14 @@ import datetime
 import re
 
 from dcpolicy.dsl import schema
+from dcpolicy.dsl.dates import parse_date
 from dcpolicy.dsl.diagnostics import Diagnostic, Span
 from dcpolicy.dsl.facility_messages import F103, F104, F105, F106, F107, F204, F205, F208
 from dcpolicy.dsl.schema import FACILITY_FIELDS, PERIOD_FIELDS, FactType
 
 from . import invariants
 from .facts import Fact, Facility, Period, SourceFile
-from .fields import ABSENT, REQUIRED, Report, closest, convert, date_value, parse_date
+from .fields import ABSENT, REQUIRED, Report, closest, convert, date_value
 from .yaml_nodes import Node
 
 SUPPORTED_MAJOR = 1
@@ -229,8 +230,7 @@ def _label(node: Node, report: Report) -> tuple[str, str, datetime.date, datetim
         if a is None or b is None:
             report(F204.period_label.at(node.span, label=text))
             return None
-        if isinstance(a, datetime.date) and isinstance(b, datetime.date):
-            return _custom_range(a, b, node, report)
+        return _custom_range(a, b, node, report)
     extra = ""
     if re.match(r"^\s*(?:fy|FY)?\s*'?\d{2}\s*$", text):
         extra = "; write the year with four digits"

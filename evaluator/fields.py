@@ -13,6 +13,7 @@ import re
 from typing import Callable
 
 from dcpolicy.dsl import units
+from dcpolicy.dsl.dates import parse_date, why_not_a_date
 from dcpolicy.dsl.diagnostics import Diagnostic
 from dcpolicy.dsl.facility_messages import F107, F201, F202, F203, F204, F205, F206, F209
 from dcpolicy.dsl.schema import FactType
@@ -44,7 +45,6 @@ COUNTRY = re.compile(r"[A-Z]{2}")
 LOOSE_NUMBER = re.compile(r"^\s*[-+]?\d[\d,' ]*(?:[.,]\d+)?\s*\S*\s*$")
 PERCENT = re.compile(r"^\s*(?P<num>[-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*%\s*$")
 PLAIN_NUMBER = re.compile(r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*$")
-ISO_DATE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?$")
 
 ABSENT = object()  # what a null in a nullable field converts to: the fact is not known
 
@@ -297,16 +297,6 @@ def _example_hint(path: str, ftype: FactType) -> str:
     return f"write {ftype.describe}"
 
 
-def parse_date(text: str) -> datetime.date | None | str:
-    m = ISO_DATE.match(text.strip())
-    if not m:
-        return "expected YYYY-MM-DD"
-    try:
-        return datetime.date(int(m["y"]), int(m["m"]), int(m["d"] or 1))
-    except ValueError:
-        return None
-
-
 def date_value(node: Node) -> datetime.date | str:
     """A date, or a short reason why the node is not one."""
     value = node.value
@@ -317,9 +307,4 @@ def date_value(node: Node) -> datetime.date | str:
     if node.kind != "scalar" or not isinstance(value, str):
         return "expected YYYY-MM-DD"
     got = parse_date(value)
-    if got is None:
-        m = ISO_DATE.match(value.strip())
-        if m and not 1 <= int(m["m"]) <= 12:
-            return f"there is no month {int(m['m'])}"
-        return "that day does not exist in that month"
-    return got
+    return got if got is not None else why_not_a_date(value)
