@@ -23,6 +23,9 @@ class FactType:
     meaning: str = ""
     added: bool = False
     minimum: float | None = None
+    # The value a fact takes when the file leaves it out; None: absent means unknown. Only flags have
+    # one (contract v1: "flags are false when absent"; `full_period` is true). The loader fills it in.
+    default: object = None
 
     @property
     def value_range(self) -> tuple[float, float] | None:
@@ -58,6 +61,8 @@ def _q(dim: Dimension, meaning: str = "", added: bool = False) -> FactType:
 
 
 def _k(kind: str, meaning: str = "", added: bool = False, **kw) -> FactType:
+    if kind == "flag":
+        kw.setdefault("default", False)
     return FactType(kind, meaning=meaning, added=added, **kw)
 
 
@@ -126,7 +131,7 @@ FACILITY_FIELDS: dict[str, FactType] = {
 }
 
 PERIOD_FIELDS: dict[str, FactType] = {
-    "full_period": _k("flag", "operated throughout the period (default true)"),
+    "full_period": _k("flag", "operated throughout the period (default true)", default=True),
     "energy.total": _q(units.ENERGY, "E_DC"),
     "energy.it": _q(units.ENERGY, "E_IT"),
     "energy.renewable": _q(units.ENERGY, "E_RES-TOT"),

@@ -21,7 +21,6 @@ from .fields import ABSENT, REQUIRED, Report, closest, convert, date_value
 from .yaml_nodes import Node
 
 SUPPORTED_MAJOR = 1
-PERIOD_FLAG_DEFAULTS = {"full_period": True, "low_utilisation_cause": False}
 FACILITY_KEYS = ("dcpolicy", "periods")  # keys of a facility mapping besides the fields
 PERIOD_KEYS = ("period",)
 PORTFOLIO_KEYS = ("dcpolicy", "operator", "facilities")
@@ -51,6 +50,13 @@ def _children(table: dict[str, FactType], extra: tuple[str, ...], prefix: str) -
     if not prefix:
         names += list(extra)
     return list(dict.fromkeys(names))
+
+
+def _fill_defaults(facts: dict[str, Fact], table: dict[str, FactType]) -> None:
+    """Give every fact the file leaves out that has a default in the schema its default value."""
+    for path, ftype in table.items():
+        if ftype.default is not None and path not in facts:
+            facts[path] = Fact(ftype.default, None, None)
 
 
 def _head(span: Span) -> Span:
@@ -144,9 +150,7 @@ def read_facility(node: Node, source: SourceFile, portfolio_operator: str | None
             example = "fra-3" if field == "id" else "FRA-3 Frankfurt"
             note(F107.at(_head(node.span), field=field, example=example,
                          rule=" (lowercase letters, digits, '.', '_', '-')" if field == "id" else ""))
-    for path, ftype in FACILITY_FIELDS.items():
-        if ftype.kind == "flag" and path not in facts:
-            facts[path] = Fact(False, None, None)
+    _fill_defaults(facts, FACILITY_FIELDS)
     invariants.check_racks(facts, note)
     periods = _periods(periods_node, note) if periods_node is not None else []
     id_fact = facts.get("id")
@@ -197,8 +201,7 @@ def _period(node: Node, report: Report) -> Period | None:
         report(F107.no_period.at(_head(node.span)))
     else:
         parsed = _label(label_node, report)
-    for path, default in PERIOD_FLAG_DEFAULTS.items():
-        facts.setdefault(path, Fact(default, None, None))
+    _fill_defaults(facts, PERIOD_FIELDS)
     invariants.check_energy(facts, report)
     if parsed is None:
         return None  # (a period with bad figures still takes part in the overlap check)

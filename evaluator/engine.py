@@ -59,9 +59,7 @@ def choose_period(facility: Facility, plan: Plan, as_of: datetime.date, label: s
 def period_values(period: Period | None) -> dict:
     if period is None:
         return _NO_PERIOD
-    values = {path: fact.value for path, fact in period.facts.items()}
-    values.setdefault("full_period", True)
-    values.setdefault("low_utilisation_cause", False)
+    values = {path: fact.value for path, fact in period.facts.items()}  # flag defaults included (dsl/schema.py)
     values["start"] = period.start
     values["end"] = period.end
     return values

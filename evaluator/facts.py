@@ -23,7 +23,7 @@ class Period:
     kind: str  # "calendar" | "fiscal" | "custom"
     start: datetime.date
     end: datetime.date  # inclusive last day
-    facts: dict[str, Fact]
+    facts: dict[str, Fact]  # as written, derived, or the schema's default (flags) when left out
     span: Span
 
 
@@ -38,7 +38,7 @@ class SourceFile:
 class Facility:
     id: str
     name: str
-    facts: dict[str, Fact]
+    facts: dict[str, Fact]  # as written, or the schema's default (flags) when left out
     periods: tuple[Period, ...]  # sorted by start
     operator_id: str | None
     source: SourceFile
