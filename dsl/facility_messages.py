@@ -195,6 +195,8 @@ class F206(Message):
                         "renewable energy is the part of energy.total from renewable sources; check the figures")
     potable = Wording("water.potable ({potable}) exceeds water.input ({input}, line {line})",
                       "potable water is part of the total water input; check both figures")
+    part_of = Wording("{part} ({value}) exceeds {whole} ({whole_value}, line {line})",
+                      "{part} is part of {whole} (dsl/shares.py PARTS_OF); check both figures and their units")
 
 
 class F207(Message):

@@ -202,7 +202,7 @@ def _period(node: Node, report: Report) -> Period | None:
     else:
         parsed = _label(label_node, report)
     _fill_defaults(facts, PERIOD_FIELDS)
-    invariants.check_energy(facts, report)
+    invariants.check_period(facts, report)
     if parsed is None:
         return None  # (a period with bad figures still takes part in the overlap check)
     label, kind, start, end = parsed

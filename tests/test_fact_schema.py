@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+
 from dcpolicy.dsl import schema
+from dcpolicy.dsl.diagnostics import DiagnosticError
+from dcpolicy.dsl.shares import PARTS_OF
 from dcpolicy.evaluator.facts import Fact
 from dcpolicy.evaluator.inputs import load_inputs
 
@@ -56,3 +60,38 @@ def test_a_written_flag_overrides_its_default(tmp_path):
     facts = facility.periods[0].facts
     assert facts["full_period"].value is False and facts["low_utilisation_cause"].value is True
     assert facts["full_period"].span is not None
+
+
+# ---------------------------------------------------------------- parts and wholes
+def _period_errors(tmp_path, figures: dict[str, str]):
+    lines = "".join(f"    {path}: {value}\n" for path, value in figures.items())
+    path = tmp_path / "site.yaml"
+    path.write_text("id: a\nname: A\nperiods:\n  - period: 2025\n" + lines, encoding="utf-8")
+    with pytest.raises(DiagnosticError) as info:
+        load_inputs([str(path)])
+    return info.value.diagnostics
+
+
+@pytest.mark.parametrize("part, whole", sorted(PARTS_OF.items()))
+def test_every_part_of_pair_the_checker_counts_as_a_share_is_enforced_by_the_loader(tmp_path, part, whole):
+    unit = schema.lookup("period", part).dimension.canonical_unit
+    diagnostics = _period_errors(tmp_path, {whole: f'"1 {unit}"', part: f'"2 {unit}"'})
+    assert [d.code for d in diagnostics] == ["F206"]
+    assert "exceeds" in diagnostics[0].message or "is less than" in diagnostics[0].message
+    assert diagnostics[0].span.line in (5, 6)
+
+
+def test_a_pair_added_to_the_table_is_enforced_without_further_code(tmp_path, monkeypatch):
+    monkeypatch.setitem(PARTS_OF, "energy.backup_generation", "energy.total")
+    diagnostics = _period_errors(tmp_path, {"energy.total": '"1 GWh"', "energy.backup_generation": '"2 GWh"'})
+    assert [(d.code, d.message, d.hint, d.span.line, d.span.column) for d in diagnostics] == [(
+        "F206", "energy.backup_generation (2 GWh) exceeds energy.total (1 GWh, line 5)",
+        "energy.backup_generation is part of energy.total (dsl/shares.py PARTS_OF); check both figures and their units",
+        6, 31)]
+
+
+def test_parts_of_a_written_sum_that_disagrees_are_reported_once_as_the_sum(tmp_path):
+    diagnostics = _period_errors(tmp_path, {"energy.total": '"10 GWh"', "energy.renewable": '"5 GWh"',
+                                            "energy.renewable_goo": '"12 GWh"'})
+    assert [(d.code, d.message) for d in diagnostics] == [
+        ("F206", "the renewable parts (energy.renewable_goo = 12 GWh) do not add up to energy.renewable (5 GWh)")]
