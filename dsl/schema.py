@@ -24,7 +24,8 @@ class FactType:
     added: bool = False
     minimum: float | None = None
     # The value a fact takes when the file leaves it out; None: absent means unknown. Only flags have
-    # one (contract v1: "flags are false when absent"; `full_period` is true). The loader fills it in.
+    # one: contract v1 says "Flags (the bool fields) are false when absent", and gives `full_period`
+    # "default true". The facility loader fills it in.
     default: object = None
 
     @property
