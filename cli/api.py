@@ -127,7 +127,7 @@ def compile_plans(paths) -> list:
 # ---------------------------------------------------------------- facilities and evaluation
 def load_facilities(inputs, stdin_text: str | None = None):
     """Facility files, portfolio files, folders or "-" (stdin_text); InvalidInput with every error located."""
-    from dcpolicy.evaluator.facility import load_inputs
+    from dcpolicy.evaluator.inputs import load_inputs
 
     try:
         return load_inputs(list(inputs), stdin_text)

@@ -1,6 +1,6 @@
 """Every facility input code (F1xx files, F2xx values) as a class: its title and the words of its messages.
 
-Documented in docs/facility.md. The facility loader (evaluator/facility.py, yaml_positions.py)
+Documented in docs/facility.md. The facility loader (evaluator/inputs.py and the modules it uses)
 and the policy loader (F101 for a policy file that cannot be read) report them; see
 messages.py for how a call site uses a class.
 """
@@ -104,7 +104,6 @@ class F201(Message):
     title = "quantity without a unit"
     template = "{path} is a {dimension} and needs a unit: {written} what?"
     hint = 'write the number with its unit, e.g. "{number} {unit}" or "{example}" (units: {units})'
-    bare = Wording("{path} needs a unit", 'e.g. "{example}"')
 
 
 class F202(Message):
@@ -196,6 +195,8 @@ class F206(Message):
                         "renewable energy is the part of energy.total from renewable sources; check the figures")
     potable = Wording("water.potable ({potable}) exceeds water.input ({input}, line {line})",
                       "potable water is part of the total water input; check both figures")
+    part_of = Wording("{part} ({value}) exceeds {whole} ({whole_value}, line {line})",
+                      "{part} is part of {whole} (dsl/shares.py PARTS_OF); check both figures and their units")
 
 
 class F207(Message):

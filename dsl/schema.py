@@ -23,6 +23,10 @@ class FactType:
     meaning: str = ""
     added: bool = False
     minimum: float | None = None
+    # The value a fact takes when the file leaves it out; None: absent means unknown. Only flags have
+    # one: contract v1 says "Flags (the bool fields) are false when absent", and gives `full_period`
+    # "default true". The facility loader fills it in.
+    default: object = None
 
     @property
     def value_range(self) -> tuple[float, float] | None:
@@ -58,6 +62,8 @@ def _q(dim: Dimension, meaning: str = "", added: bool = False) -> FactType:
 
 
 def _k(kind: str, meaning: str = "", added: bool = False, **kw) -> FactType:
+    if kind == "flag":
+        kw.setdefault("default", False)
     return FactType(kind, meaning=meaning, added=added, **kw)
 
 
@@ -117,7 +123,7 @@ FACILITY_FIELDS: dict[str, FactType] = {
     "redundancy.cooling": _k("text"),
     "design_pue": _k("number", minimum=1.0),
     # an explicit null (contract v1) states that there is no system and is read as "none" (a project
-    # synonym, evaluator/facility.py NULL_MEANS); only an absent key is unknown
+    # synonym, evaluator/fields.py NULL_MEANS); only an absent key is unknown
     "management_system.standard": _e("ISO 50001", "EMAS", "none"),
     "management_system.since": _k("date"),
     "management_system.certified": _k("flag"),
@@ -126,7 +132,7 @@ FACILITY_FIELDS: dict[str, FactType] = {
 }
 
 PERIOD_FIELDS: dict[str, FactType] = {
-    "full_period": _k("flag", "operated throughout the period (default true)"),
+    "full_period": _k("flag", "operated throughout the period (default true)", default=True),
     "energy.total": _q(units.ENERGY, "E_DC"),
     "energy.it": _q(units.ENERGY, "E_IT"),
     "energy.renewable": _q(units.ENERGY, "E_RES-TOT"),

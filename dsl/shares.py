@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from . import ast, schema
 
-# (part, whole): the facility loader rejects a part larger than its whole, so part / whole is a share.
+# (part, whole): the facility loader (evaluator/invariants.py) rejects a part larger than its whole,
+# so part / whole is a share. This table is the one list of those pairs.
 PARTS_OF: dict[str, str] = {
     "energy.it": "energy.total",
     "energy.reused": "energy.total",

@@ -7,7 +7,6 @@ evaluation works on plain numbers. The declarations around the expressions are c
 
 from __future__ import annotations
 
-import datetime
 import difflib
 
 import attrs
@@ -15,6 +14,7 @@ import attrs
 from . import ast, schema, shares, units
 from . import types as T
 from .builtins import AGGREGATES, FUNCTIONS, RESERVED_NAMES, ROOTS
+from .dates import parse_date
 from .diagnostics import Diagnostic
 from .messages import (E201, E202, E203, E204, E205, E206, E301, E302, E303, E304, E305, E401, E402, E502, E503, W601,
                        W603)
@@ -33,14 +33,6 @@ def _fact_type(fact: schema.FactType) -> Type:
     if fact.kind == "enum":
         return Type("text", values=fact.values)
     return T.TEXT
-
-
-def _parse_date(text: str) -> datetime.date | None:
-    try:
-        year, month, day = (int(p) for p in text.split("-"))
-        return datetime.date(year, month, day)
-    except ValueError:
-        return None
 
 
 @attrs.frozen
@@ -135,7 +127,7 @@ class Typer:
             case ast.Quantity():
                 return self._quantity(expr)
             case ast.DateLit():
-                day = _parse_date(expr.text)
+                day = parse_date(expr.text)
                 if day is None:
                     return self._error(E401.at(expr.span, text=expr.text))
                 self.literals[id(expr)] = day

@@ -9,6 +9,7 @@ crude-oil equivalent kl (a Japanese energy measure, kept apart from water volume
 from __future__ import annotations
 
 import difflib
+import math
 import re
 
 import attrs
@@ -174,33 +175,54 @@ class ParsedQuantity:
 
 
 class QuantityError(ValueError):
-    """A quantity string that cannot be read; the message says what is expected."""
+    """A quantity text that cannot be read; the subclass says which part is wrong, the message what is expected."""
+
+
+class NotAQuantity(QuantityError):
+    """Not a number followed by a unit (e.g. "1,200 kWh", "about 5 MW")."""
+
+
+class MissingUnit(QuantityError):
+    """A number without a unit ("2400")."""
+
+
+class WrongDimension(QuantityError):
+    """A number and a known unit of another dimension ("5 MWh" where a power is expected)."""
+
+    def __init__(self, message: str, number: str, unit: UnitExpr):
+        super().__init__(message)
+        self.number = number  # the number as written, e.g. "5"
+        self.unit = unit  # the unit as written, with its dimension
+
+
+class QuantityOverflow(QuantityError):
+    """A number too large to hold once converted to the canonical unit ("1e400 kWh")."""
 
 
 def parse_quantity(text: str, expected: Dimension) -> ParsedQuantity:
-    """Read ``"2.4 MW"`` as 2400.0 kW; insist on a unit of the expected dimension."""
+    """Read ``"2.4 MW"`` as 2400.0 kW; insist on a unit of the expected dimension.
+
+    Raises NotAQuantity, MissingUnit, UnknownUnit (a symbol not in the table), WrongDimension or
+    QuantityOverflow; the facility loader turns each into its own F2xx diagnostic.
+    """
     match = _QUANTITY.match(text)
     if not match:
-        raise QuantityError(
-            f'"{text}" is not a quantity; write a number and a unit, e.g. "{example_for(expected)}"'
-        )
-    number = float(match["num"])
+        raise NotAQuantity(f'"{text}" is not a quantity; write a number and a unit, e.g. "{example_for(expected)}"')
     symbol = match["unit"]
     if symbol is None:
-        raise QuantityError(
-            f"{text} has no unit; a {expected.name} needs one, e.g. \"{example_for(expected)}\""
-        )
-    try:
-        unit = parse_unit(symbol)
-    except UnknownUnit as exc:
-        hint = f'; did you mean "{exc.suggestion}"?' if exc.suggestion else ""
-        raise QuantityError(f'unknown unit "{symbol}"{hint}') from None
+        raise MissingUnit(f"{text} has no unit; {_a(expected.name)} needs one, e.g. \"{example_for(expected)}\"")
+    unit = parse_unit(symbol)
     if unit.dimension != expected:
-        raise QuantityError(
-            f'"{text}" is a {unit.dimension.name}, but a {expected.name} is expected '
-            f'(e.g. "{example_for(expected)}")'
-        )
-    return ParsedQuantity(number * unit.factor, unit.dimension, text)
+        raise WrongDimension(f'"{text}" is {_a(unit.dimension.name)}, but {_a(expected.name)} is expected '
+                             f'(e.g. "{example_for(expected)}")', match["num"], unit)
+    magnitude = float(match["num"]) * unit.factor
+    if not math.isfinite(magnitude):
+        raise QuantityOverflow(f'"{text}" is too large')
+    return ParsedQuantity(magnitude, unit.dimension, text)
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[0] in "aeiou" else "a ") + noun
 
 
 _EXAMPLES = {

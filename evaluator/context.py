@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .facility import Facility, Period
+from .facts import Facility, Period
 from .periods import NO_PERIOD, period_values
 from .plan import Plan
 from .values import UNKNOWN

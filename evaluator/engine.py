@@ -13,7 +13,7 @@ import gc
 
 from .context import Context
 from .decide import evaluate_rule, rule_result
-from .facility import Facility, LoadedInput, Period
+from .facts import Facility, LoadedInput, Period
 from .operators import evaluate_operator
 from .periods import choose_period, earlier_periods, period_kind
 from .plan import Plan

@@ -7,7 +7,7 @@ import datetime
 import attrs
 
 from . import runtime
-from .facility import Facility, Period
+from .facts import Facility, Period
 from .plan import Plan
 
 NO_PERIOD: dict = {}
@@ -46,8 +46,6 @@ def period_values(period: Period | None) -> dict:
     if period is None:
         return NO_PERIOD
     values = {path: fact.value for path, fact in period.facts.items()}
-    values.setdefault("full_period", True)
-    values.setdefault("low_utilisation_cause", False)
     values["start"] = period.start
     values["end"] = period.end
     return values

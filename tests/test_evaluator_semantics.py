@@ -15,7 +15,7 @@ from dcpolicy.dsl.checker import check
 from dcpolicy.dsl.parser import parse
 from dcpolicy.evaluator.compiler import compile_policy
 from dcpolicy.evaluator.engine import evaluate
-from dcpolicy.evaluator.facility import load_inputs
+from dcpolicy.evaluator.inputs import load_inputs
 from dcpolicy.cli.phrasing import gap_text, reason, scope_reason
 
 D = datetime.date

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from dcpolicy.dsl.diagnostics import DiagnosticError
-from dcpolicy.evaluator.facility import Fact, load_inputs
+from dcpolicy.evaluator.facts import Fact
+from dcpolicy.evaluator.inputs import load_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "facilities"

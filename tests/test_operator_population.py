@@ -17,7 +17,7 @@ from dcpolicy.dsl.formatter import format_policy
 from dcpolicy.dsl.parser import parse
 from dcpolicy.evaluator.compiler import compile_policy
 from dcpolicy.evaluator.engine import evaluate
-from dcpolicy.evaluator.facility import load_inputs
+from dcpolicy.evaluator.inputs import load_inputs
 from dcpolicy.cli.phrasing import reason
 
 AS_OF = datetime.date(2026, 3, 1)

@@ -12,7 +12,7 @@ from dcpolicy.dsl.parser import parse
 from dcpolicy.evaluator.compiler import compile_policy
 from dcpolicy.evaluator.engine import evaluate
 from dcpolicy.cli.phrasing import reason
-from dcpolicy.evaluator.facility import load_inputs
+from dcpolicy.evaluator.inputs import load_inputs
 
 POLICY = """\
 jurisdiction xx "Test land"

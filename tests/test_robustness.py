@@ -18,7 +18,7 @@ from dcpolicy.dsl.diagnostics import DiagnosticError
 from dcpolicy.dsl.parser import parse
 from dcpolicy.evaluator.compiler import compile_policy
 from dcpolicy.evaluator.engine import evaluate
-from dcpolicy.evaluator.facility import load_inputs
+from dcpolicy.evaluator.inputs import load_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = [ROOT / "examples" / name for name in ("fra-3.yaml", "tokyo-1.yaml", "dublin-1.yaml", "shanghai-2.yaml")]

@@ -1,4 +1,4 @@
-"""YAML loading that keeps where every key and value was written, and rejects duplicate keys.
+"""YAML nodes with spans: loading that keeps where every key and value was written, and rejects duplicate keys.
 
 PyYAML's composer builds a node graph with start and end marks (0-based line and column);
 this module turns that graph into small :class:`Node` objects with 1-based spans, constructs
