@@ -1,6 +1,7 @@
-"""The façade every front end calls — the `policy` command, the tests, the benchmark: check a policy,
-compile plans, load facilities, evaluate, run test cases. Errors are typed so a caller maps them to
-its own outcome (the CLI to exit codes, cli/exits.py); nothing here prints.
+"""The façade every front end calls (the `policy` command, the tests, the benchmark), one function per job.
+
+Check a policy, compile plans, load facilities, evaluate, run test cases. Errors are typed so a
+caller maps them to its own outcome (the CLI to exit codes, cli/exits.py); nothing here prints.
 """
 
 from __future__ import annotations

@@ -1,7 +1,6 @@
-"""Policy test cases (facility + as-of date + expected verdicts): reading case files, running a case,
-comparing its results with what the case expects.
+"""Policy test cases: reading case files, running a case, comparing its results with what it expects.
 
-Case files live beside the policies (policies/tests/*.yaml); the format is documented in
+A case is a facility, an as-of date and the verdicts expected. Case files live beside the policies (policies/tests/*.yaml); the format is documented in
 docs/analyst-guide.md. `policy test` and pytest (tests/test_policy_cases.py) run them through
 the façade (cli/api.py, `run_cases`).
 """

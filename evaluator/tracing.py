@@ -1,5 +1,4 @@
-"""Traces of evaluated clauses, and what they tell: which facts could still change an outcome, and
-which comparison decided it."""
+"""Traces of evaluated clauses, and what they tell: missing facts that matter, and the deciding comparison."""
 
 from __future__ import annotations
 

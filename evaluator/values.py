@@ -60,3 +60,20 @@ def is_unknown(value) -> bool:
 
 def known(value) -> bool:
     return value is not U and type(value) is not Bounds
+
+
+def interval(value):
+    """(lo, hi) of a number or Bounds; None for UNKNOWN or anything that is not a number."""
+    kind = type(value)
+    if kind is Bounds:
+        return value.lo, value.hi
+    if kind is float or kind is int:
+        return value, value
+    return None
+
+
+def bounded(lo, hi):
+    """The narrowest value for [lo, hi]: UNKNOWN when nothing is known (NaN from inf - inf included)."""
+    if lo != lo or hi != hi or (lo == -float("inf") and hi == float("inf")):
+        return UNKNOWN
+    return Bounds(lo, hi)
