@@ -13,7 +13,7 @@ from pathlib import Path
 
 import attrs
 
-from dcpolicy.dsl.diagnostics import DiagnosticError
+from ..dsl.diagnostics import DiagnosticError
 
 MAIN_JURISDICTIONS = ("jp", "de", "cn", "eu")
 FAIL_ON = ("mandatory", "unknown", "target", "proposed", "projection")
@@ -54,14 +54,14 @@ class EvalRequest:
 # ---------------------------------------------------------------- policies
 def shipped_policies() -> dict[str, Path]:
     """Jurisdiction code -> shipped policy file (file stem with '-' read as '_')."""
-    from dcpolicy.dsl.loader import shipped_policies_dir
+    from ..dsl.loader import shipped_policies_dir
 
     return {p.stem.replace("-", "_"): p for p in sorted(shipped_policies_dir().glob("*.policy"))}
 
 
 def display_path(path: Path) -> str:
     """A stable display name: shipped policies as policies/<file>, others as given."""
-    from dcpolicy.dsl.loader import shipped_policies_dir
+    from ..dsl.loader import shipped_policies_dir
 
     try:
         return "policies/" + str(path.resolve().relative_to(shipped_policies_dir().resolve()))
@@ -106,7 +106,7 @@ def _shipped_named(jurisdictions: str) -> list[Path]:
 
 def check_policy(path: Path, display: str | None = None):
     """Parse and check one policy file: the checked policy (its warnings included), or InvalidPolicy."""
-    from dcpolicy.dsl.loader import load_policy
+    from ..dsl.loader import load_policy
 
     try:
         return load_policy(path, display) if display is not None else load_policy(path)
@@ -116,7 +116,7 @@ def check_policy(path: Path, display: str | None = None):
 
 def compile_plans(paths) -> list:
     """Check and compile each policy once; InvalidPolicy if any is invalid."""
-    from dcpolicy.evaluator.compiler import compile_policy
+    from ..evaluator.compiler import compile_policy
 
     plans = []
     for path in paths:
@@ -128,7 +128,7 @@ def compile_plans(paths) -> list:
 # ---------------------------------------------------------------- facilities and evaluation
 def load_facilities(inputs, stdin_text: str | None = None):
     """Facility files, portfolio files, folders or "-" (stdin_text); InvalidInput with every error located."""
-    from dcpolicy.evaluator.inputs import load_inputs
+    from ..evaluator.inputs import load_inputs
 
     try:
         return load_inputs(list(inputs), stdin_text)
@@ -138,8 +138,8 @@ def load_facilities(inputs, stdin_text: str | None = None):
 
 def evaluate_plans(plans, loaded, as_of: datetime.date, period: str | None = None, fail_on=frozenset()):
     """The Run of these plans over these facilities; statuses also count what fail_on opts in."""
-    from dcpolicy.evaluator.engine import evaluate
-    from dcpolicy.evaluator.status import counting_also
+    from ..evaluator.engine import evaluate
+    from ..evaluator.status import counting_also
 
     return counting_also(evaluate(plans, loaded, as_of, period), fail_on)
 
@@ -156,7 +156,7 @@ def evaluate(request: EvalRequest, stdin_text: str | None = None):
 
 def check_period(label: str | None, plans, loaded) -> None:
     """--period must name a period some facility of the input has under some chosen policy's calendar."""
-    from dcpolicy.evaluator.periods import candidate_periods, normalise_label
+    from ..evaluator.periods import candidate_periods, normalise_label
 
     if label is None:
         return

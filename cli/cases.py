@@ -50,7 +50,7 @@ def _merge(base, override):
 
 
 def case_files(paths: list[str]) -> list[Path]:
-    from dcpolicy.dsl.loader import shipped_policies_dir
+    from ..dsl.loader import shipped_policies_dir
 
     if not paths:
         paths = [str(shipped_policies_dir() / "tests")]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import sys
 
-from dcpolicy.dsl.diagnostics import DiagnosticError, render
-from dcpolicy.dsl.loader import load_policy, policy_files
+from ..dsl.diagnostics import DiagnosticError, render
+from ..dsl.loader import load_policy, policy_files
 
 from . import exits
 

@@ -11,6 +11,6 @@ CLOSED_PIPE = 141  # what a shell reports for a program stopped by SIGPIPE (128 
 
 
 def for_run(run, fail_on) -> int:
-    from dcpolicy.evaluator.status import fails
+    from ..evaluator.status import fails
 
     return FAIL if fails(run, fail_on) else OK

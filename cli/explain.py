@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime
 
-from dcpolicy.evaluator.results import ClauseTrace, Evaluation, RuleResult
-from dcpolicy.evaluator.values import NOT_EVALUATED, UNKNOWN, Bounds
+from ..evaluator.results import ClauseTrace, Evaluation, RuleResult
+from ..evaluator.values import NOT_EVALUATED, UNKNOWN, Bounds
 
 from .phrasing import gap_text, reason, show, show_fact
 

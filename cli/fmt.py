@@ -5,15 +5,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from dcpolicy.dsl.diagnostics import DiagnosticError
+from ..dsl.diagnostics import DiagnosticError
 
 from . import exits
 
 
 def run(args) -> int:
-    from dcpolicy.dsl.formatter import format_policy
-    from dcpolicy.dsl.loader import policy_files
-    from dcpolicy.dsl.parser import parse_file
+    from ..dsl.formatter import format_policy
+    from ..dsl.loader import policy_files
+    from ..dsl.parser import parse_file
 
     try:
         files = policy_files(args.paths)

@@ -12,8 +12,8 @@ A headline tells the truth about what the status counts (docs/results.md, "Statu
 
 from __future__ import annotations
 
-from dcpolicy.dsl.builtins import SEVERITIES
-from dcpolicy.evaluator.status import counted, set_aside
+from ..dsl.builtins import SEVERITIES
+from ..evaluator.status import counted, set_aside
 
 # Verdict words by severity: a mandatory rule passes or fails; a target or advisory rule is met or missed.
 _WORDS = {"pass": "pass", "fail": "fail", "exempt": "exempt", "unknown": "unknown"}

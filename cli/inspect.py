@@ -13,9 +13,9 @@ from pathlib import Path
 
 import attrs
 
-from dcpolicy.dsl import ast
-from dcpolicy.dsl.diagnostics import DiagnosticError, render
-from dcpolicy.dsl.formatter import format_expr
+from ..dsl import ast
+from ..dsl.diagnostics import DiagnosticError, render
+from ..dsl.formatter import format_expr
 
 STAGES = ("ast", "checked", "plan")
 EXIT_OK, EXIT_USAGE, EXIT_INVALID_POLICY = 0, 2, 3
@@ -24,7 +24,7 @@ _EXPRESSIONS = tuple(t for t in ast.Expr.__args__)  # the node classes whose typ
 
 
 def run(args) -> int:
-    from dcpolicy.dsl.loader import policy_files
+    from ..dsl.loader import policy_files
 
     try:
         files = policy_files([args.file])
@@ -44,8 +44,8 @@ def run(args) -> int:
 
 
 def _stage(stage: str, path: Path, display: str) -> str:
-    from dcpolicy.dsl.loader import load_policy
-    from dcpolicy.dsl.parser import parse_file
+    from ..dsl.loader import load_policy
+    from ..dsl.parser import parse_file
 
     if stage == "ast":
         policy, _ = parse_file(str(path), display)
@@ -57,7 +57,7 @@ def _stage(stage: str, path: Path, display: str) -> str:
         return checked_dump(checked)
     import hashlib
 
-    from dcpolicy.evaluator.compiler import compile_policy
+    from ..evaluator.compiler import compile_policy
 
     return compile_policy(checked, hashlib.sha256(path.read_bytes()).hexdigest()).source
 

@@ -20,10 +20,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    import dcpolicy
+    from .. import __version__
 
     parser = _Parser(prog="policy", description="Check data-centre efficiency policies and evaluate facilities against them.")
-    parser.add_argument("--version", action="version", version=f"dcpolicy {dcpolicy.__version__}")
+    parser.add_argument("--version", action="version", version=f"dcpolicy {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     check = commands.add_parser("check", help="parse and check policy files")

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime
 
-from dcpolicy.dsl import units
-from dcpolicy.dsl.types import Duration
-from dcpolicy.evaluator.results import Comparison, Decision, Gap, RuleResult
-from dcpolicy.evaluator.values import NOT_EVALUATED, UNKNOWN, Bounds
+from ..dsl import units
+from ..dsl.types import Duration
+from ..evaluator.results import Comparison, Decision, Gap, RuleResult
+from ..evaluator.values import NOT_EVALUATED, UNKNOWN, Bounds
 
 NO_DUTY_APPLIES = "out of scope: no duty of the regime applies (every mandatory and target rule is not applicable)"
 _METRICS = {"pue", "erf", "ref", "wue", "cer", "cue"}
@@ -41,7 +41,7 @@ def show(value, info=None) -> str:
 
 def show_fact(path: str, value) -> str:
     """A fact's value by its path (facility.x, period[-k].x), in the unit the schema gives it."""
-    from dcpolicy.dsl import schema
+    from ..dsl import schema
 
     root, _, field = path.partition(".")
     fact_type = schema.lookup("facility" if root == "facility" else "period", field)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-import dcpolicy
-from dcpolicy.evaluator.results import Evaluation, RuleResult, Run
-from dcpolicy.evaluator.status import beside_status
+from .. import __version__
+from ..evaluator.results import Evaluation, RuleResult, Run
+from ..evaluator.status import beside_status
 
 from .explain import clause_tree, explain_lines, json_value
 from .headline import headline
@@ -78,7 +78,7 @@ def _clause_summary(trace) -> dict:
 def to_json(run: Run, explain: bool = True) -> str:
     document = {
         "format": "dcpolicy/result/1",
-        "tool": {"name": "dcpolicy", "version": dcpolicy.__version__},
+        "tool": {"name": "dcpolicy", "version": __version__},
         "as_of": run.as_of.isoformat(),
         "counting": list(run.counting),
         "evaluations": [
@@ -154,7 +154,7 @@ def scope_line(evaluation) -> str | None:
 def _value_text(result: RuleResult) -> tuple[str, str]:
     from .explain import show
 
-    from dcpolicy.dsl import units
+    from ..dsl import units
 
     dimension = next((d for d, unit in units.CANONICAL_UNITS.items() if unit and unit == result.unit), None)
 

@@ -67,7 +67,7 @@ def _keyword_boundary(token):
 def _lark():
     from lark import Lark  # imported lazily: `policy --help` should not pay for it
 
-    grammar = resources.files("dcpolicy.dsl").joinpath("policy.lark").read_text(encoding="utf-8")
+    grammar = resources.files(__package__).joinpath("policy.lark").read_text(encoding="utf-8")
     return Lark(
         grammar,
         parser="lalr",

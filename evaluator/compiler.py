@@ -13,11 +13,11 @@ measures this implementation against hand-written Python on the same rules.
 from __future__ import annotations
 
 
-from dcpolicy.dsl import ast, schema
-from dcpolicy.dsl.builtins import FUNCTIONS, ROOTS
-from dcpolicy.dsl.checker import CheckedPolicy
-from dcpolicy.dsl.diagnostics import Span
-from dcpolicy.dsl.units import Dimension
+from ..dsl import ast, schema
+from ..dsl.builtins import FUNCTIONS, ROOTS
+from ..dsl.checker import CheckedPolicy
+from ..dsl.diagnostics import Span
+from ..dsl.units import Dimension
 
 from . import runtime
 from .plan import CompiledBlock, CompiledExpr, CompiledItem, CompiledRule, NodeInfo, Plan

@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime
 import re
 
-from dcpolicy.dsl import schema
-from dcpolicy.dsl.dates import parse_date
-from dcpolicy.dsl.diagnostics import Diagnostic, Span
-from dcpolicy.dsl.facility_messages import F103, F104, F105, F106, F107, F204, F205, F208
-from dcpolicy.dsl.schema import FACILITY_FIELDS, PERIOD_FIELDS, FactType
+from ..dsl import schema
+from ..dsl.dates import parse_date
+from ..dsl.diagnostics import Diagnostic, Span
+from ..dsl.facility_messages import F103, F104, F105, F106, F107, F204, F205, F208
+from ..dsl.schema import FACILITY_FIELDS, PERIOD_FIELDS, FactType
 
 from . import invariants
 from .facts import Fact, Facility, Period, SourceFile

@@ -6,7 +6,7 @@ import datetime
 
 import attrs
 
-from dcpolicy.dsl.diagnostics import Span
+from ..dsl.diagnostics import Span
 
 
 @attrs.frozen

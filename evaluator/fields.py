@@ -12,11 +12,11 @@ import math
 import re
 from typing import Callable
 
-from dcpolicy.dsl import units
-from dcpolicy.dsl.dates import parse_date, why_not_a_date
-from dcpolicy.dsl.diagnostics import Diagnostic
-from dcpolicy.dsl.facility_messages import F107, F201, F202, F203, F204, F205, F206, F209
-from dcpolicy.dsl.schema import FactType
+from ..dsl import units
+from ..dsl.dates import parse_date, why_not_a_date
+from ..dsl.diagnostics import Diagnostic
+from ..dsl.facility_messages import F107, F201, F202, F203, F204, F205, F206, F209
+from ..dsl.schema import FactType
 
 from .facts import Fact
 from .yaml_nodes import Node

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import attrs
 
-from dcpolicy.dsl.diagnostics import Diagnostic, DiagnosticError, Span
-from dcpolicy.dsl.facility_messages import F101, F102, F104, F108, F205
+from ..dsl.diagnostics import Diagnostic, DiagnosticError, Span
+from ..dsl.facility_messages import F101, F102, F104, F108, F205
 
 from .documents import document_kind, read_facility, read_portfolio
 from .facts import Facility, LoadedInput, SourceFile

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dcpolicy.dsl import schema, units
-from dcpolicy.dsl.diagnostics import Diagnostic, Span
-from dcpolicy.dsl.facility_messages import F206, F207
-from dcpolicy.dsl.shares import PARTS_OF
+from ..dsl import schema, units
+from ..dsl.diagnostics import Diagnostic, Span
+from ..dsl.facility_messages import F206, F207
+from ..dsl.shares import PARTS_OF
 
 from .facts import Fact, Period
 from .fields import Report

@@ -11,9 +11,9 @@ from typing import Callable
 
 import attrs
 
-from dcpolicy.dsl.bands import BandLevel
-from dcpolicy.dsl.diagnostics import Span
-from dcpolicy.dsl.units import Dimension
+from ..dsl.bands import BandLevel
+from ..dsl.diagnostics import Span
+from ..dsl.units import Dimension
 
 from .values import NOT_EVALUATED
 

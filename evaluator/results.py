@@ -13,8 +13,8 @@ import datetime
 
 import attrs
 
-from dcpolicy.dsl.checker import BandLevel
-from dcpolicy.dsl.units import Dimension
+from ..dsl.checker import BandLevel
+from ..dsl.units import Dimension
 
 from .plan import NodeInfo
 

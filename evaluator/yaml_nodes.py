@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import attrs
 
-from dcpolicy.dsl.diagnostics import Diagnostic, Span
-from dcpolicy.dsl.facility_messages import F102, F105
+from ..dsl.diagnostics import Diagnostic, Span
+from ..dsl.facility_messages import F102, F105
 
 _NULL = "tag:yaml.org,2002:null"
 _STR = "tag:yaml.org,2002:str"
