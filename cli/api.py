@@ -154,6 +154,50 @@ def evaluate(request: EvalRequest, stdin_text: str | None = None):
     return evaluate_plans(plans, loaded, request.as_of, request.period, request.fail_on)
 
 
+STREAM_BATCH = 500  # facilities per streamed batch (more when an operator's facilities run past it)
+
+
+def evaluate_stream(request: EvalRequest, emit, stdin_text: str | None = None, batch_size: int = STREAM_BATCH) -> int:
+    """`policy eval`, streamed: facilities are read, evaluated and handed to `emit(run)` batch by batch
+    (evaluator/batches.py: each operator's facilities in one batch, input order kept), so memory stays
+    flat. Returns how many facilities were evaluated. InvalidInput and UsageError (an operator split
+    across the input, a --period no facility has) can come after some batches were emitted."""
+    from ..evaluator.batches import Batches, OperatorSplit
+    from ..evaluator.facts import LoadedInput
+    from ..evaluator.inputs import StreamOrderError, load_inputs
+
+    plans = compile_plans(resolve_policies(request.jurisdictions, request.policy_files))
+    batches = Batches(batch_size)
+    witnesses: dict = {}  # one facility per distinct set of periods, for the --period check at the end
+    count = 0
+
+    def run(facilities) -> None:
+        emit(evaluate_plans(plans, LoadedInput(tuple(facilities), ()), request.as_of, request.period,
+                            request.fail_on))
+
+    def take(facility) -> None:
+        nonlocal count
+        count += 1
+        witnesses.setdefault(tuple((p.label, p.kind, p.start, p.end) for p in facility.periods), facility)
+        batch = batches.add(facility)
+        if batch:
+            run(batch)
+
+    try:
+        load_inputs(list(request.inputs), stdin_text, sink=take)
+    except DiagnosticError as err:
+        raise InvalidInput(err) from None
+    except (OperatorSplit, StreamOrderError) as err:
+        raise UsageError(str(err)) from None
+    rest = batches.finish()
+    if rest:
+        run(rest)
+    if not count:
+        raise UsageError("no facilities in the input")
+    check_period(request.period, plans, LoadedInput(tuple(witnesses.values()), ()))
+    return count
+
+
 def check_period(label: str | None, plans, loaded) -> None:
     """--period must name a period some facility of the input has under some chosen policy's calendar."""
     from ..evaluator.periods import candidate_periods, normalise_label

@@ -34,9 +34,20 @@ def check_explain(explain: bool, output_format: str) -> None:
                          f"use --format {', '.join(EXPLAINED_FORMATS[:-1])} or {EXPLAINED_FORMATS[-1]}")
 
 
+def trace_mode(args) -> str:
+    """--trace for json and jsonl: "reasons" (one step per clause) by default, "full" with --explain."""
+    chosen = getattr(args, "trace", None)
+    if chosen is not None and args.format not in ("json", "jsonl"):
+        raise UsageError(f"--trace shapes JSON output; use it with --format json or jsonl, not {args.format}")
+    if args.explain and chosen not in (None, "full"):
+        raise UsageError(f"--explain shows the full trace; it cannot go with --trace {chosen}")
+    return chosen or ("full" if args.explain else "reasons")
+
+
 def request_from(args) -> EvalRequest:
     """The parsed arguments as one frozen request (UsageError for a value that cannot be read)."""
     check_explain(args.explain, args.format)
+    trace_mode(args)
     return EvalRequest(inputs=tuple(args.inputs), as_of=parse_as_of(args.as_of), jurisdictions=args.jurisdiction,
                        policy_files=tuple(args.policy or ()), period=args.period,
                        fail_on=parse_fail_on(args.fail_on))
@@ -48,6 +59,8 @@ def run(args) -> int:
     try:
         request = request_from(args)
         stdin_text = sys.stdin.read() if "-" in request.inputs else None
+        if args.format == "jsonl":
+            return _stream(request, stdin_text, trace_mode(args))
         result = evaluate(request, stdin_text)
     except UsageError as err:
         print(f"policy eval: error: {err}", file=sys.stderr)
@@ -59,17 +72,37 @@ def run(args) -> int:
     except InvalidInput as err:
         print(err.diagnostics.render(), file=sys.stderr)
         count = len(err.diagnostics.diagnostics)
-        print(f"policy eval: {count} input error{'s' * (count != 1)}; nothing was evaluated", file=sys.stderr)
+        done = "only what came before the first error was evaluated" if args.format == "jsonl" else "nothing was evaluated"
+        print(f"policy eval: {count} input error{'s' * (count != 1)}; {done}", file=sys.stderr)
         return exits.USAGE
     _render(result, args)
     return exits.for_run(result, request.fail_on)
+
+
+def _stream(request, stdin_text, trace: str) -> int:
+    """--format jsonl: each batch's lines are written (and flushed) as soon as it is evaluated."""
+    from .api import evaluate_stream
+    from .jsonl import jsonl_lines
+
+    outcome = {"code": exits.OK, "header": True}
+
+    def emit(run) -> None:
+        sys.stdout.writelines(jsonl_lines(run, trace, outcome["header"]))
+        sys.stdout.flush()
+        outcome["header"] = False
+        outcome["code"] = max(outcome["code"], exits.for_run(run, request.fail_on))
+
+    evaluate_stream(request, emit, stdin_text)
+    return outcome["code"]
 
 
 def _render(result, args) -> None:
     from . import render
 
     if args.format == "json":
-        sys.stdout.write(render.to_json(result, explain=args.explain))
+        from .jsonl import json_document
+
+        sys.stdout.writelines(json_document(result, trace_mode(args)))
     elif args.format == "summary":
         sys.stdout.write(render.to_summary(result))
     elif args.format == "markdown":

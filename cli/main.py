@@ -43,7 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
                           "(default: the latest that ends on or before --as-of)")
     evaluate.add_argument("--explain", action="store_true",
                           help="show the tree of steps of every rule (table, markdown and json formats)")
-    evaluate.add_argument("--format", choices=("table", "summary", "json", "markdown"), default="table")
+    evaluate.add_argument("--format", choices=("table", "summary", "json", "jsonl", "markdown"), default="table",
+                          help="jsonl: one evaluation per line, written as produced, memory flat (registers)")
+    evaluate.add_argument("--trace", choices=("none", "reasons", "full"),
+                          help="json/jsonl traces: none, reasons (one step per clause; default) or full (--explain)")
     evaluate.add_argument("--fail-on", default="mandatory", metavar="LIST",
                           help="exit 1 when: mandatory (a mandatory rule in force fails; default), unknown (also a "
                                "mandatory rule is unknown), target (also a target fails), proposed (count proposed "

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
-from .. import __version__
 from ..evaluator.results import Evaluation, RuleResult, Run
 from ..evaluator.status import beside_status
 
@@ -19,7 +16,9 @@ LABELS = {"pass": "PASS", "fail": "FAIL", "exempt": "EXEMPT", "not_applicable": 
 
 
 # ---------------------------------------------------------------- JSON
-def result_json(result: RuleResult, evaluation: Evaluation | None, explain: bool) -> dict:
+def result_json(result: RuleResult, evaluation: Evaluation | None, trace: str | bool) -> dict:
+    """One rule's result; `trace` is "full" (or True: the tree of steps), "reasons" (or False: one step per
+    clause) or "none" (no trace)."""
     out = {
         "rule": result.rule,
         "title": result.title,
@@ -54,7 +53,10 @@ def result_json(result: RuleResult, evaluation: Evaluation | None, explain: bool
         out["due"] = result.due.isoformat()
     if result.items:
         out["items"] = [{"item": n, "title": t, "public": p, "present": present} for n, t, p, present in result.items]
-    out["trace"] = [clause_tree(t, evaluation) if explain else _clause_summary(t) for t in result.trace]
+    if trace is True or trace == "full":
+        out["trace"] = [clause_tree(t, evaluation) for t in result.trace]
+    elif trace is False or trace == "reasons":
+        out["trace"] = [_clause_summary(t) for t in result.trace]
     return out
 
 
@@ -76,50 +78,18 @@ def _clause_summary(trace) -> dict:
 
 
 def to_json(run: Run, explain: bool = True) -> str:
-    document = {
-        "format": "dcpolicy/result/1",
-        "tool": {"name": "dcpolicy", "version": __version__},
-        "as_of": run.as_of.isoformat(),
-        "counting": list(run.counting),
-        "evaluations": [
-            {
-                "jurisdiction": e.jurisdiction,
-                "facility": e.facility,
-                "source": {"file": e.source_file, "sha256": e.source_sha256},
-                "policy": {"file": e.policy_file, "sha256": e.policy_sha256},
-                "status": e.status,
-                **_scope_reason(e),
-                **_beside_status(e.results),
-                "period": e.period,
-                "results": [result_json(r, e, explain) for r in e.results],
-            }
-            for e in run.evaluations
-        ],
-    }
-    if run.operators:
-        document["operators"] = [
-            {
-                "jurisdiction": o.jurisdiction,
-                "operator": o.operator,
-                "facilities": list(o.facilities),
-                "policy": {"file": o.policy_file, "sha256": o.policy_sha256},
-                "status": o.status,
-                **_scope_reason(o),
-                **_beside_status(o.results),
-                "period": o.period,
-                "results": [result_json(r, None, explain) for r in o.results],
-            }
-            for o in run.operators
-        ]
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    """The result document (contract v1), one evaluation per line (cli/jsonl.py)."""
+    from .jsonl import json_document
+
+    return "".join(json_document(run, "full" if explain else "reasons"))
 
 
-def _scope_reason(evaluation) -> dict:
+def scope_reason_json(evaluation) -> dict:
     text = scope_reason(evaluation.scope)
     return {"scope_reason": text} if text else {}
 
 
-def _beside_status(results) -> dict:
+def beside_status_json(results) -> dict:
     """What the status sets aside and would change it if counted (docs/results.md, "Status")."""
     return {"proposed": beside_status(results, "proposed"), "projection": beside_status(results, "projection")}
 

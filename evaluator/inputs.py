@@ -21,21 +21,27 @@ from ..dsl.facility_messages import F101, F102, F104, F108, F205
 from .documents import document_kind, read_facility, read_portfolio
 from .facts import Facility, LoadedInput, SourceFile
 from .yaml_nodes import Node, load_yaml
+from .yaml_stream import StreamedPortfolio, streamable
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 
 
-def load_inputs(paths: list[str], stdin_text: str | None = None) -> LoadedInput:
+def load_inputs(paths: list[str], stdin_text: str | None = None, sink=None) -> LoadedInput:
     """Load facility files, portfolio files, directories (``*.yaml``/``*.yml`` sorted by name)
     and ``"-"`` (``stdin_text``, shown as ``<stdin>``).
 
+    With ``sink``, every facility is handed to ``sink(facility)`` as soon as it is read and settled
+    (a portfolio's entries one by one, a folder's files one by one) while no problem has been found,
+    and not kept: the LoadedInput returned has no facilities. A portfolio whose last key is its
+    `facilities` list is then read entry by entry (evaluator/yaml_stream.py), so memory stays flat.
+
     Raises DiagnosticError(diagnostics, sources={path: text}) listing every problem found.
     """
-    loader = _Loader(stdin_text)
+    loader = _Loader(stdin_text, sink)
     for path in paths:
         loader.argument(path)
-    loader.check_unique_ids()
+        loader.flush()
     if loader.diagnostics:
         order = {s.path: i for i, s in enumerate(loader.sources)}
 
@@ -49,15 +55,21 @@ def load_inputs(paths: list[str], stdin_text: str | None = None) -> LoadedInput:
     return LoadedInput(tuple(loader.facilities), tuple(loader.sources))
 
 
+class StreamOrderError(Exception):
+    """Streamed input whose meaning would need a facility already handed on (see load_inputs' sink)."""
+
+
 class _Loader:
     """The files read so far, the facilities found in them and every problem reported."""
 
-    def __init__(self, stdin_text: str | None):
+    def __init__(self, stdin_text: str | None, sink=None):
         self.stdin_text = stdin_text
+        self.sink = sink
         self.diagnostics: list[Diagnostic] = []
         self.sources: list[SourceFile] = []
-        self.facilities: list[Facility] = []
-        self.ids: list[tuple[str, Span]] = []
+        self.facilities: list[Facility] = []  # with a sink: the facilities read but not yet handed on
+        self.first_ids: dict[str, Span] = {}
+        self.handed_without_operator: set[str] = set()  # with a sink: files whose facilities went on without one
         self.read_keys: set[str] = set()
         self.origin: list[str] = []  # per facility: the key (real path) of the file it came from
         self._current: list[str] = []
@@ -80,6 +92,7 @@ class _Loader:
                 self.error(F101.empty_directory.at(Span.point(path, 1, 1), path=path))
             for name in names:
                 self.file(os.path.join(path, name), None, portfolio_ok=True)
+                self.flush()
             return
         self.file(path, None, portfolio_ok=True)
 
@@ -115,6 +128,8 @@ class _Loader:
                 return
         source = SourceFile(display, hashlib.sha256(data).hexdigest(), text)
         self.sources.append(source)
+        if self.sink is not None and portfolio_ok and streamable(text) and self.streamed(source, key, display):
+            return
         root, problems = load_yaml(text, display)
         self.diagnostics.extend(problems)
         if any(p.code == F102.code for p in problems):
@@ -143,36 +158,67 @@ class _Loader:
     def portfolio(self, root: Node, source: SourceFile, base_dir: str) -> None:
         operator, entries = read_portfolio(root, self.error)
         for entry in entries or ():
-            if entry.kind == "map":
-                self.facility(entry, source, operator, top_level=False)
-            elif entry.kind == "scalar" and isinstance(entry.value, str) and entry.value.strip():
-                rel = entry.value.strip()
-                display = os.path.normpath(os.path.join(base_dir, rel)) if not os.path.isabs(rel) else rel
-                if source.path == STDIN_NAME:
-                    display = os.path.normpath(rel)
-                self.file(display, entry.span, portfolio_ok=False)
-                if operator is not None:
-                    # Also when the file was already read (e.g. from a folder argument).
-                    real = os.path.realpath(display)
-                    for i, f in enumerate(self.facilities):
-                        if f.operator_id is None and self.origin[i] == real:
-                            self.facilities[i] = attrs.evolve(f, operator_id=operator)
-            else:
-                self.error(F205.facilities_entry.at(entry.span, found=entry.describe()))
+            self.entry(entry, source, operator, base_dir)
+
+    def streamed(self, source: SourceFile, key: str, display: str) -> bool:
+        """Read a portfolio entry by entry, handing each facility on; False if it is not one to stream."""
+        document = StreamedPortfolio(source.text, display)
+        if not document.open() or document_kind(document.root, lambda _: None) != "portfolio":
+            return False
+        operator, _ = read_portfolio(document.root, self.error)
+        self._current.append(key)
+        try:
+            for entry in document.entries():
+                self.diagnostics.extend(document.diagnostics)
+                document.diagnostics.clear()
+                self.entry(entry, source, operator, os.path.dirname(display))
+                self.flush()
+            self.diagnostics.extend(document.diagnostics)
+        finally:
+            self._current.pop()
+        return True
+
+    def entry(self, entry: Node, source: SourceFile, operator: str | None, base_dir: str) -> None:
+        if entry.kind == "map":
+            self.facility(entry, source, operator, top_level=False)
+        elif entry.kind == "scalar" and isinstance(entry.value, str) and entry.value.strip():
+            rel = entry.value.strip()
+            display = os.path.normpath(os.path.join(base_dir, rel)) if not os.path.isabs(rel) else rel
+            if source.path == STDIN_NAME:
+                display = os.path.normpath(rel)
+            self.file(display, entry.span, portfolio_ok=False)
+            if operator is not None:
+                # Also when the file was already read (e.g. from a folder argument).
+                real = os.path.realpath(display)
+                if real in self.handed_without_operator:
+                    raise StreamOrderError(f"{entry.span.file}:{entry.span.line}:{entry.span.column}: {display} was "
+                                           f"evaluated before this portfolio gave it operator {operator}; name the "
+                                           f"portfolio before the file or folder, or use --format json")
+                for i, f in enumerate(self.facilities):
+                    if f.operator_id is None and self.origin[i] == real:
+                        self.facilities[i] = attrs.evolve(f, operator_id=operator)
+        else:
+            self.error(F205.facilities_entry.at(entry.span, found=entry.describe()))
 
     def facility(self, node: Node, source: SourceFile, operator: str | None, *, top_level: bool) -> None:
         id_fact, facility = read_facility(node, source, operator, top_level=top_level, report=self.error)
         if id_fact is not None:
-            self.ids.append((str(id_fact.value), id_fact.span))  # type: ignore[arg-type]
+            fid, span = str(id_fact.value), id_fact.span
+            first = self.first_ids.setdefault(fid, span)  # type: ignore[arg-type]
+            if first is not span:
+                self.error(F108.at(span, id=fid, first=f"{first.file}:{first.line}:{first.column}"))
         if facility is not None:
             self.origin.append(self._current[-1])
             self.facilities.append(facility)
 
-    def check_unique_ids(self) -> None:
-        first: dict[str, Span] = {}
-        for fid, span in self.ids:
-            if fid in first:
-                f = first[fid]
-                self.error(F108.at(span, id=fid, first=f"{f.file}:{f.line}:{f.column}"))
-            else:
-                first[fid] = span
+    def flush(self) -> None:
+        """With a sink: hand on the facilities read so far, unless a problem was found (then nothing more goes)."""
+        if self.sink is None or not self.facilities:
+            return
+        if not self.diagnostics:
+            for facility, origin in zip(self.facilities, self.origin):
+                if facility.operator_id is None:
+                    self.handed_without_operator.add(origin)
+                self.sink(facility)
+        self.facilities.clear()
+        self.origin.clear()

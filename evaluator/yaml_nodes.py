@@ -12,6 +12,8 @@ they come from, and keys written in the mapping itself override them without com
 
 from __future__ import annotations
 
+from array import array
+
 import attrs
 
 from ..dsl.diagnostics import Diagnostic, Span
@@ -136,7 +138,7 @@ def _syntax_error(file: str, exc) -> Diagnostic:
 class _Builder:
     def __init__(self, file: str, loader, text: str):
         self.file = file
-        self.lines = text.splitlines()
+        self.widths = array("L", map(len, text.splitlines()))  # a block collection's last line ends its span
         self.loader = loader
         self.diagnostics: list[Diagnostic] = []
         self._done: dict[int, Node] = {}
@@ -147,7 +149,7 @@ class _Builder:
         if end.line > start.line and end.column == 0:
             # Block collections end at the start of the following line: end at the previous one.
             last = end.line - 1
-            width = len(self.lines[last]) if last < len(self.lines) else start.column + 1
+            width = self.widths[last] if last < len(self.widths) else start.column + 1
             if last == start.line:
                 width = max(width, start.column + 1)
             return Span(self.file, start.line + 1, start.column + 1, last + 1, width + 1)

@@ -1,0 +1,153 @@
+"""Streamed evaluation (issue 9): `--format jsonl`, bounded batches, `--trace`, the C-encoded JSON document."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import weakref
+from pathlib import Path
+
+import pytest
+
+from dcpolicy.cli import api
+from dcpolicy.cli.jsonl import json_document, jsonl_lines
+from dcpolicy.evaluator.inputs import load_inputs
+from dcpolicy.evaluator.yaml_stream import streamable
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = datetime.date(2031, 6, 1)
+
+
+def _facility(i: int, operator: str, pue: float = 1.4, extra: str = "") -> str:
+    return (f"  - id: dc-{i}\n    name: DC {i}\n    operator_id: {operator}\n    started: 2015-05-01\n"
+            f"    location: {{country: DE}}\n    power: {{nominal_connected: 2 MW, it_installed: 1 MW}}\n{extra}"
+            f"    periods:\n      - period: 2030\n        energy: {{total: {pue * 10:.3f} GWh, it: 10 GWh}}\n"
+            f"      - period: 2029\n        energy: {{total: 12 GWh, it: 10 GWh}}\n")
+
+
+def _portfolio(tmp_path, operators: list[str], head: str = "dcpolicy: portfolio/1\n", tail: str = "") -> str:
+    body = "".join(_facility(i, op, 1.2 + 0.05 * (i % 5)) for i, op in enumerate(operators))
+    path = tmp_path / "register.yaml"
+    path.write_text(head + "facilities:\n" + body + tail, encoding="utf-8")
+    return str(path)
+
+
+def _request(path, **extra):
+    return api.EvalRequest(inputs=(path,), as_of=AS_OF, jurisdictions="all", **extra)
+
+
+def _streamed_lines(request, batch_size: int, trace: str = "reasons") -> list[str]:
+    lines: list[str] = []
+    api.evaluate_stream(request, lambda run: lines.extend(jsonl_lines(run, trace, not lines)), batch_size=batch_size)
+    return lines
+
+
+OPERATORS = [f"op-{i // 3}" for i in range(12)]  # four operators of three facilities, in order
+
+
+def test_jsonl_records_equal_the_json_document_whatever_the_batch_size(tmp_path):
+    path = _portfolio(tmp_path, OPERATORS)
+    request = _request(path)
+    document = json.loads("".join(json_document(api.evaluate(request))))
+    for batch_size in (1, 4, 500):
+        records = [json.loads(line) for line in _streamed_lines(request, batch_size)]
+        assert records[0] == {"kind": "run", **{k: document[k] for k in ("format", "tool", "as_of", "counting")}}
+        evaluations = [r for r in records if r.pop("kind") == "evaluation"]
+        operators = [r for r in records[1:] if "operator" in r and "facility" not in r]
+        assert evaluations == document["evaluations"]
+        assert sorted(operators, key=json.dumps) == sorted(document["operators"], key=json.dumps)
+        assert len(evaluations) == 12 * 4 and {e["status"] for e in evaluations} >= {"non_compliant", "compliant"}
+
+
+def test_each_batch_holds_whole_operators_and_is_bounded(tmp_path):
+    sizes = []
+    api.evaluate_stream(_request(_portfolio(tmp_path, OPERATORS)),
+                        lambda run: sizes.append(len({e.facility for e in run.evaluations})), batch_size=4)
+    assert sizes == [6, 6]  # closes at the first operator boundary past 4 facilities
+
+
+def test_streamed_loading_keeps_no_facility(tmp_path):
+    path = _portfolio(tmp_path, OPERATORS)
+    refs = []
+
+    def sink(facility):
+        assert sum(ref() is not None for ref in refs) <= 1  # only the one the loader's last step still names
+        refs.append(weakref.ref(facility))
+
+    load_inputs([path], sink=sink)
+    assert len(refs) == 12
+    assert [f.id for f in load_inputs([path]).facilities] == [f"dc-{i}" for i in range(12)]
+
+
+def test_streamed_and_whole_loading_read_the_same_facilities(tmp_path):
+    for path in (_portfolio(tmp_path, OPERATORS), str(ROOT / "examples"), str(ROOT / "examples" / "portfolio.yaml")):
+        got = []
+        load_inputs([path], sink=got.append)
+        assert tuple(got) == load_inputs([path]).facilities
+
+
+def test_a_portfolio_with_keys_after_its_list_is_read_whole(tmp_path):
+    path = _portfolio(tmp_path, ["x"] * 2, head="dcpolicy: portfolio/1\n", tail="operator: late-op\n")
+    assert not streamable(Path(path).read_text())
+    got = []
+    load_inputs([path], sink=got.append)
+    assert [f.operator_id for f in got] == ["x", "x"]
+    assert streamable(Path(_portfolio(tmp_path, ["x"])).read_text())
+
+
+def test_an_operator_split_across_batches_is_refused_with_its_facility(tmp_path):
+    path = _portfolio(tmp_path, ["a", "b", "a"])
+    with pytest.raises(api.UsageError, match=r"facility dc-2 \(.*register.yaml:\d+:\d+\) belongs to operator a"):
+        api.evaluate_stream(_request(path), lambda run: None, batch_size=1)
+    api.evaluate_stream(_request(path), lambda run: None, batch_size=3)  # one batch: judged together
+
+
+def test_an_input_error_stops_the_stream_and_is_located(tmp_path, policy_cli):
+    path = tmp_path / "register.yaml"
+    bad = _facility(1, "b").replace("2 MW", "2 parsecs")
+    path.write_text("facilities:\n" + _facility(0, "a") + bad + _facility(2, "c"), encoding="utf-8")
+    run = policy_cli(["eval", "-j", "de", "--as-of", "2031-06-01", "--format", "jsonl", str(path)])
+    assert run.exit_code == 2
+    assert f"{path}:18:32: F203" in run.stderr and "only what came before the first error was evaluated" in run.stderr
+    # nothing after the error is evaluated; the batch before it may be (here it was still pending)
+    assert all(json.loads(line).get("facility") != "dc-2" for line in run.stdout.splitlines())
+
+
+def test_jsonl_cli_exit_code_counts_every_batch(policy_cli, tmp_path):
+    path = _portfolio(tmp_path, OPERATORS)
+    run = policy_cli(["eval", "-j", "de", "--as-of", "2031-06-01", "--format", "jsonl", "--trace", "none", path])
+    assert run.exit_code == 1  # some facility fails de.pue_existing_2030
+    records = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [r["kind"] for r in records] == ["run"] + ["evaluation"] * 12
+    assert all("trace" not in result for r in records[1:] for result in r["results"])
+
+
+def test_trace_levels(policy_cli):
+    fra = "examples/fra-3.yaml"
+    base = ["eval", "-j", "de", "--as-of", "2031-04-01", "--format", "json", fra]
+    default, reasons, full, explain, none = (
+        json.loads(policy_cli(base + extra).stdout)["evaluations"][0]["results"][0]
+        for extra in ([], ["--trace", "reasons"], ["--trace", "full"], ["--explain"], ["--trace", "none"]))
+    assert default == reasons and full == explain and "trace" not in none
+    assert {"clause", "expression", "value", "span"} == set(reasons["trace"][0])
+    assert "steps" in json.dumps(full["trace"]) or full["trace"] != reasons["trace"]
+
+
+@pytest.mark.parametrize("extra, words", [
+    (["--format", "table", "--trace", "none"], "--trace shapes JSON output"),
+    (["--format", "json", "--explain", "--trace", "none"], "cannot go with --trace none"),
+    (["--format", "jsonl", "--explain"], "--explain cannot be shown in --format jsonl"),
+])
+def test_trace_usage_errors(policy_cli, extra, words):
+    run = policy_cli(["eval", "-j", "de", "examples/fra-3.yaml", *extra])
+    assert run.exit_code == 2 and words in run.stderr
+
+
+def test_json_document_is_deterministic_and_one_evaluation_per_line(policy_cli):
+    argv = ["eval", "--as-of", "2031-04-01", "--format", "json", "examples/portfolio.yaml"]
+    first, second = policy_cli(argv).stdout, policy_cli(argv).stdout
+    assert first == second
+    lines = first.splitlines()
+    document = json.loads(first)
+    assert len(lines) == 1 + len(document["evaluations"]) + 1 + len(document["operators"]) + 1
+    assert lines[1].rstrip(",") == json.dumps(document["evaluations"][0], ensure_ascii=False, separators=(",", ":"))
