@@ -157,11 +157,15 @@ def evaluate(request: EvalRequest, stdin_text: str | None = None):
 STREAM_BATCH = 500  # facilities per streamed batch (more when an operator's facilities run past it)
 
 
-def evaluate_stream(request: EvalRequest, emit, stdin_text: str | None = None, batch_size: int = STREAM_BATCH) -> int:
-    """`policy eval`, streamed: facilities are read, evaluated and handed to `emit(run)` batch by batch
-    (evaluator/batches.py: each operator's facilities in one batch, input order kept), so memory stays
-    flat. Returns how many facilities were evaluated. InvalidInput and UsageError (an operator split
-    across the input, a --period no facility has) can come after some batches were emitted."""
+def evaluate_stream(request: EvalRequest, emit, stdin_text: str | None = None, batch_size: int = STREAM_BATCH,
+                    jobs: int = 1, render=None) -> int:
+    """`policy eval`, streamed: facilities are read, evaluated and handed to `emit(render(run))` batch by
+    batch (evaluator/batches.py: each operator's facilities in one batch, input order kept), so memory
+    stays flat; with `jobs` > 1, batches are evaluated and rendered in that many worker processes and
+    emitted in input order (cli/workers.py). Returns how many facilities were evaluated. InvalidInput
+    and UsageError (an operator split across the input, a --period no facility has) can come after
+    some batches were emitted."""
+    from .workers import runner
     from ..evaluator.batches import Batches, OperatorSplit
     from ..evaluator.facts import LoadedInput
     from ..evaluator.inputs import StreamOrderError, load_inputs
@@ -171,9 +175,11 @@ def evaluate_stream(request: EvalRequest, emit, stdin_text: str | None = None, b
     witnesses: dict = {}  # one facility per distinct set of periods, for the --period check at the end
     count = 0
 
-    def run(facilities) -> None:
-        emit(evaluate_plans(plans, LoadedInput(tuple(facilities), ()), request.as_of, request.period,
-                            request.fail_on))
+    def judge(facilities):
+        run = evaluate_plans(plans, LoadedInput(tuple(facilities), ()), request.as_of, request.period, request.fail_on)
+        return render(run) if render is not None else run
+
+    batches_out = runner(jobs, judge, emit)
 
     def take(facility) -> None:
         nonlocal count
@@ -181,17 +187,23 @@ def evaluate_stream(request: EvalRequest, emit, stdin_text: str | None = None, b
         witnesses.setdefault(tuple((p.label, p.kind, p.start, p.end) for p in facility.periods), facility)
         batch = batches.add(facility)
         if batch:
-            run(batch)
+            batches_out.submit(batch)
 
     try:
-        load_inputs(list(request.inputs), stdin_text, sink=take)
-    except DiagnosticError as err:
-        raise InvalidInput(err) from None
-    except (OperatorSplit, StreamOrderError) as err:
-        raise UsageError(str(err)) from None
-    rest = batches.finish()
-    if rest:
-        run(rest)
+        try:
+            load_inputs(list(request.inputs), stdin_text, sink=take)
+        except DiagnosticError as err:
+            batches_out.finish()  # what was read before the first error is written, whatever the jobs
+            raise InvalidInput(err) from None
+        except (OperatorSplit, StreamOrderError) as err:
+            batches_out.finish()
+            raise UsageError(str(err)) from None
+        rest = batches.finish()
+        if rest:
+            batches_out.submit(rest)
+        batches_out.finish()
+    finally:
+        batches_out.close()
     if not count:
         raise UsageError("no facilities in the input")
     check_period(request.period, plans, LoadedInput(tuple(witnesses.values()), ()))

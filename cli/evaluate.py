@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import sys
 
 from . import exits
@@ -60,7 +61,7 @@ def run(args) -> int:
         request = request_from(args)
         stdin_text = sys.stdin.read() if "-" in request.inputs else None
         if args.format == "jsonl":
-            return _stream(request, stdin_text, trace_mode(args))
+            return _stream(request, stdin_text, trace_mode(args), parse_jobs(getattr(args, "jobs", None)))
         result = evaluate(request, stdin_text)
     except UsageError as err:
         print(f"policy eval: error: {err}", file=sys.stderr)
@@ -79,21 +80,42 @@ def run(args) -> int:
     return exits.for_run(result, request.fail_on)
 
 
-def _stream(request, stdin_text, trace: str) -> int:
-    """--format jsonl: each batch's lines are written (and flushed) as soon as it is evaluated."""
+def _stream(request, stdin_text, trace: str, jobs: int) -> int:
+    """--format jsonl: the header, then each batch's lines as soon as it is judged (by --jobs workers)."""
+    from ..evaluator.results import SET_ASIDE, Run
     from .api import evaluate_stream
+    from .jsonl import jsonl_header
+
+    counting = tuple(r for r in SET_ASIDE if r in request.fail_on)
+    sys.stdout.write(jsonl_header(Run(request.as_of, (), (), counting)))
+    codes = [exits.OK]
+
+    def emit(rendered) -> None:
+        text, code = rendered
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        codes.append(code)
+
+    evaluate_stream(request, emit, stdin_text, jobs=jobs, render=functools.partial(_jsonl_batch, trace, request.fail_on))
+    return max(codes)
+
+
+def _jsonl_batch(trace: str, fail_on, run) -> tuple[str, int]:
+    """One batch as its jsonl text and its exit code (run in a worker with --jobs)."""
     from .jsonl import jsonl_lines
 
-    outcome = {"code": exits.OK, "header": True}
+    return "".join(jsonl_lines(run, trace)), exits.for_run(run, fail_on)
 
-    def emit(run) -> None:
-        sys.stdout.writelines(jsonl_lines(run, trace, outcome["header"]))
-        sys.stdout.flush()
-        outcome["header"] = False
-        outcome["code"] = max(outcome["code"], exits.for_run(run, request.fail_on))
 
-    evaluate_stream(request, emit, stdin_text)
-    return outcome["code"]
+def parse_jobs(text: str | None) -> int:
+    """--jobs N (a whole number from 1), or "auto" / absent: every core this process may use."""
+    from .workers import available_cores
+
+    if text is None or text == "auto":
+        return available_cores()
+    if not text.isdigit() or int(text) < 1:
+        raise UsageError(f'--jobs takes a whole number from 1, or "auto", not "{text}"')
+    return int(text)
 
 
 def _render(result, args) -> None:

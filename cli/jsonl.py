@@ -75,11 +75,14 @@ def _listed(records):
         yield "\n"
 
 
-def jsonl_lines(run, trace: str, with_header: bool):
-    """`--format jsonl` for one batch: the run's header line first (once), then each evaluation and each
-    operator evaluation on its own line, tagged "kind": "run" | "evaluation" | "operator"."""
-    if with_header:
-        yield _encode({"kind": "run", **header(run)}) + "\n"
+def jsonl_header(run) -> str:
+    """The first line of `--format jsonl`: "kind": "run" with the document's own fields."""
+    return _encode({"kind": "run", **header(run)}) + "\n"
+
+
+def jsonl_lines(run, trace: str):
+    """`--format jsonl` for one batch: each evaluation and each operator evaluation on its own line,
+    tagged "kind": "evaluation" | "operator"."""
     for e in run.evaluations:
         yield _encode({"kind": "evaluation", **evaluation_record(e, trace)}) + "\n"
     for o in run.operators:

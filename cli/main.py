@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="jsonl: one evaluation per line, written as produced, memory flat (registers)")
     evaluate.add_argument("--trace", choices=("none", "reasons", "full"),
                           help="json/jsonl traces: none, reasons (one step per clause; default) or full (--explain)")
+    evaluate.add_argument("--jobs", metavar="N", help="jsonl: evaluate in N processes (default auto: every core; "
+                          "a run of one batch uses one), output identical to --jobs 1")
     evaluate.add_argument("--fail-on", default="mandatory", metavar="LIST",
                           help="exit 1 when: mandatory (a mandatory rule in force fails; default), unknown (also a "
                                "mandatory rule is unknown), target (also a target fails), proposed (count proposed "

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from dcpolicy.cli import api
-from dcpolicy.cli.jsonl import json_document, jsonl_lines
+from dcpolicy.cli.jsonl import json_document, jsonl_header, jsonl_lines
 from dcpolicy.evaluator.inputs import load_inputs
 from dcpolicy.evaluator.yaml_stream import streamable
 
@@ -38,7 +38,8 @@ def _request(path, **extra):
 
 def _streamed_lines(request, batch_size: int, trace: str = "reasons") -> list[str]:
     lines: list[str] = []
-    api.evaluate_stream(request, lambda run: lines.extend(jsonl_lines(run, trace, not lines)), batch_size=batch_size)
+    lines.append(jsonl_header(api.evaluate(request)))
+    api.evaluate_stream(request, lambda run: lines.extend(jsonl_lines(run, trace)), batch_size=batch_size)
     return lines
 
 
@@ -151,3 +152,42 @@ def test_json_document_is_deterministic_and_one_evaluation_per_line(policy_cli):
     document = json.loads(first)
     assert len(lines) == 1 + len(document["evaluations"]) + 1 + len(document["operators"]) + 1
     assert lines[1].rstrip(",") == json.dumps(document["evaluations"][0], ensure_ascii=False, separators=(",", ":"))
+
+
+# ---------------------------------------------------------------- --jobs
+def _jobs_output(request, jobs: int, batch_size: int = 2) -> str:
+    from dcpolicy.cli.evaluate import _jsonl_batch
+
+    texts: list[str] = []
+    render = lambda run: _jsonl_batch("reasons", request.fail_on, run)  # noqa: E731 - inherited by forked workers
+    api.evaluate_stream(request, lambda out: texts.append(out[0]), batch_size=batch_size, jobs=jobs, render=render)
+    return "".join(texts)
+
+
+def test_jobs_give_the_bytes_of_one_job(tmp_path):
+    request = _request(_portfolio(tmp_path, OPERATORS))
+    one = _jobs_output(request, 1)
+    assert one == _jobs_output(request, 2) == _jobs_output(request, 3, batch_size=1)
+    assert one.count("\n") == 12 * 4 + 4  # every evaluation, and the jp operators
+
+
+def test_jobs_write_what_came_before_an_input_error_as_one_job_does(tmp_path):
+    path = tmp_path / "register.yaml"
+    good = "".join(_facility(i, f"op-{i}") for i in range(6))
+    path.write_text("facilities:\n" + good + _facility(6, "x").replace("2 MW", "2 parsecs"), encoding="utf-8")
+    outputs = []
+    for jobs in (1, 2):
+        texts: list[str] = []
+        with pytest.raises(api.InvalidInput):
+            api.evaluate_stream(_request(str(path)), lambda out: texts.append(out), batch_size=1, jobs=jobs,
+                                render=lambda run: "".join(jsonl_lines(run, "none")))
+        outputs.append("".join(texts))
+    assert outputs[0] == outputs[1] and outputs[0].count('"facility":"dc-4"') == 4  # dc-5's batch never closed
+    assert '"facility":"dc-5"' not in outputs[0]
+
+
+def test_jobs_option(policy_cli):
+    argv = ["eval", "-j", "de", "--as-of", "2031-06-01", "--format", "jsonl", "examples/portfolio.yaml"]
+    assert policy_cli(argv + ["--jobs", "2"]).stdout == policy_cli(argv + ["--jobs", "1"]).stdout
+    bad = policy_cli(argv + ["--jobs", "0"])
+    assert bad.exit_code == 2 and '--jobs takes a whole number from 1, or "auto", not "0"' in bad.stderr
