@@ -136,12 +136,14 @@ def load_facilities(inputs, stdin_text: str | None = None):
         raise InvalidInput(err) from None
 
 
-def evaluate_plans(plans, loaded, as_of: datetime.date, period: str | None = None, fail_on=frozenset()):
-    """The Run of these plans over these facilities; statuses also count what fail_on opts in."""
+def evaluate_plans(plans, loaded, as_of: datetime.date, period: str | None = None, fail_on=frozenset(),
+                   provenance: bool = True):
+    """The Run of these plans over these facilities; statuses also count what fail_on opts in. Without
+    `provenance`, traces leave out where facts came from (only a full trace shows it)."""
     from ..evaluator.engine import evaluate
     from ..evaluator.status import counting_also
 
-    return counting_also(evaluate(plans, loaded, as_of, period), fail_on)
+    return counting_also(evaluate(plans, loaded, as_of, period, provenance), fail_on)
 
 
 def evaluate(request: EvalRequest, stdin_text: str | None = None):
@@ -158,7 +160,7 @@ STREAM_BATCH = 500  # facilities per streamed batch (more when an operator's fac
 
 
 def evaluate_stream(request: EvalRequest, emit, stdin_text: str | None = None, batch_size: int = STREAM_BATCH,
-                    jobs: int = 1, render=None) -> int:
+                    jobs: int = 1, render=None, provenance: bool = True) -> int:
     """`policy eval`, streamed: facilities are read, evaluated and handed to `emit(render(run))` batch by
     batch (evaluator/batches.py: each operator's facilities in one batch, input order kept), so memory
     stays flat; with `jobs` > 1, batches are evaluated and rendered in that many worker processes and
@@ -176,7 +178,8 @@ def evaluate_stream(request: EvalRequest, emit, stdin_text: str | None = None, b
     count = 0
 
     def judge(facilities):
-        run = evaluate_plans(plans, LoadedInput(tuple(facilities), ()), request.as_of, request.period, request.fail_on)
+        run = evaluate_plans(plans, LoadedInput(tuple(facilities), ()), request.as_of, request.period,
+                             request.fail_on, provenance)
         return render(run) if render is not None else run
 
     batches_out = runner(jobs, judge, emit)

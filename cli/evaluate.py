@@ -96,7 +96,8 @@ def _stream(request, stdin_text, trace: str, jobs: int) -> int:
         sys.stdout.flush()
         codes.append(code)
 
-    evaluate_stream(request, emit, stdin_text, jobs=jobs, render=functools.partial(_jsonl_batch, trace, request.fail_on))
+    evaluate_stream(request, emit, stdin_text, jobs=jobs, render=functools.partial(_jsonl_batch, trace, request.fail_on),
+                    provenance=trace == "full")
     return max(codes)
 
 

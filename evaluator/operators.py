@@ -9,7 +9,8 @@ from .results import Decision, OperatorEvaluation
 from .status import evaluation_status
 
 
-def evaluate_operator(plan, operator: str, members, included, rules, as_of, period_label) -> OperatorEvaluation:
+def evaluate_operator(plan, operator: str, members, included, rules, as_of, period_label,
+                      provenance: bool = True) -> OperatorEvaluation:
     """`members` are the operator's subjects (facility, period, context); `included` those in the
     jurisdiction's scope or perhaps in it (their context's `in_scope` is UNKNOWN)."""
     labels = {m.period.label for m in included if m.period is not None}
@@ -29,11 +30,14 @@ def evaluate_operator(plan, operator: str, members, included, rules, as_of, peri
     context = Context(plan, members=contexts)
     context.all_members = everyone
     context.record_members = True
+    context.provenance = provenance
     for member_context in everyone:
         member_context.members = contexts
         member_context.all_members = everyone
     pseudo_period = label_period(plan, label)
     results = tuple(evaluate_rule(rule, context, pseudo_period, as_of) for rule in rules)
+    for member_context in everyone:  # untie the contexts that name each other, so they are freed at once
+        member_context.members = member_context.all_members = ()
     status = evaluation_status(True, results)
     return OperatorEvaluation(plan.code, operator, tuple(m.facility.id for m in members), label,
                               plan.file, plan.sha256, results, status=status,

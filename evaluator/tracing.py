@@ -13,6 +13,9 @@ def run_clause(expr: CompiledExpr, context, label: str, traces: list):
     """Evaluate one clause, append its trace (with the provenance of every fact it read), return its value."""
     value, values = expr.run(context)
     definitions = _definitions_read(expr, values, context)
+    if not context.provenance:  # nobody will show where the facts came from (--trace none or reasons)
+        traces.append(ClauseTrace(label, expr.nodes, tuple(values), definitions, {}, {}))
+        return value
     members = _members(expr, values, context) if context.record_members else {}
     traces.append(ClauseTrace(label, expr.nodes, tuple(values), definitions, _sources(expr, values, context),
                               members))
@@ -42,22 +45,26 @@ def _members(expr: CompiledExpr, values, context) -> dict:
 
 def _definitions_read(expr: CompiledExpr, values, context) -> tuple:
     found: list = []
-    seen: set[str] = set()
+    _visit_definitions(expr, values, context, found, set())
+    return tuple(found)
 
-    def visit(compiled: CompiledExpr, slots):
-        for info, value in zip(compiled.nodes, slots):
-            if info.kind == "definition" and value is not NOT_EVALUATED and info.path not in seen:
-                seen.add(info.path)
-                inner = context.plan.definitions[info.path]
-                inner_values = context.dtrace.get(info.path)
-                if inner_values is not None:
+
+# Module-level, not nested: a recursive nested function is a reference cycle (function -> cell ->
+# function), garbage the cyclic collector would have to find after every clause.
+def _visit_definitions(compiled: CompiledExpr, slots, context, found: list, seen: set) -> None:
+    for info, value in zip(compiled.nodes, slots):
+        if info.kind == "definition" and value is not NOT_EVALUATED and info.path not in seen:
+            seen.add(info.path)
+            inner = context.plan.definitions[info.path]
+            inner_values = context.dtrace.get(info.path)
+            if inner_values is not None:
+                if context.provenance:
                     members = _members(inner, inner_values, context) if context.record_members else {}
                     found.append(DefinitionTrace(info.path, inner.nodes, tuple(inner_values),
                                                  _sources(inner, inner_values, context), members))
-                    visit(inner, inner_values)
-
-    visit(expr, values)
-    return tuple(found)
+                else:
+                    found.append(DefinitionTrace(info.path, inner.nodes, tuple(inner_values)))
+                _visit_definitions(inner, inner_values, context, found, seen)
 
 
 # ---------------------------------------------------------------- what is missing
@@ -125,34 +132,35 @@ def deciding(trace: ClauseTrace, whole_when_all_matter: bool = False):
     `whole_when_all_matter`, an `and` that held or an `or` that failed is itself the answer (every part
     of it decided), as a sentence that names one part would mislead."""
     definitions = {d.name: d for d in trace.definitions}
+    return _walk_deciding(trace.nodes, trace.values, 0, frozenset(), definitions, whole_when_all_matter)
 
-    def walk(nodes, values, slot, expanded):
-        info = nodes[slot]
-        value = values[slot]
-        if value is NOT_EVALUATED:
-            return None
-        if info.op in COMPARISONS:
-            return nodes, values, slot
-        if info.kind == "definition":
-            inner = definitions.get(info.path)
-            if inner is not None and info.path not in expanded:
-                return walk(inner.nodes, inner.values, 0, expanded | {info.path})
-            return None
-        children = [c for c in info.children if values[c] is not NOT_EVALUATED]
-        if info.op in ("and", "or"):
-            if value is (info.op == "or"):  # `or` held / `and` failed: the branch that settled it
-                children = [c for c in children if values[c] is value]
-            elif is_unknown(value):
-                children = [c for c in children if is_unknown(values[c])]
-            elif whole_when_all_matter:
-                return nodes, values, slot
-        for child in children:
-            found = walk(nodes, values, child, expanded)
-            if found is not None:
-                return found
+
+def _walk_deciding(nodes, values, slot, expanded, definitions, whole_when_all_matter):
+    info = nodes[slot]
+    value = values[slot]
+    if value is NOT_EVALUATED:
         return None
-
-    return walk(trace.nodes, trace.values, 0, frozenset())
+    if info.op in COMPARISONS:
+        return nodes, values, slot
+    if info.kind == "definition":
+        inner = definitions.get(info.path)
+        if inner is not None and info.path not in expanded:
+            return _walk_deciding(inner.nodes, inner.values, 0, expanded | {info.path}, definitions,
+                                  whole_when_all_matter)
+        return None
+    children = [c for c in info.children if values[c] is not NOT_EVALUATED]
+    if info.op in ("and", "or"):
+        if value is (info.op == "or"):  # `or` held / `and` failed: the branch that settled it
+            children = [c for c in children if values[c] is value]
+        elif is_unknown(value):
+            children = [c for c in children if is_unknown(values[c])]
+        elif whole_when_all_matter:
+            return nodes, values, slot
+    for child in children:
+        found = _walk_deciding(nodes, values, child, expanded, definitions, whole_when_all_matter)
+        if found is not None:
+            return found
+    return None
 
 
 def subtree(nodes, slot: int) -> list[int]:
