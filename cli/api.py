@@ -54,15 +54,19 @@ class EvalRequest:
 # ---------------------------------------------------------------- policies
 def shipped_policies() -> dict[str, Path]:
     """Jurisdiction code -> shipped policy file (file stem with '-' read as '_')."""
-    from ..dsl.loader import shipped_policies_dir
+    return {p.stem.replace("-", "_"): p for p in sorted(_shipped_dir().glob("*.policy"))}
 
-    return {p.stem.replace("-", "_"): p for p in sorted(shipped_policies_dir().glob("*.policy"))}
+
+def _shipped_dir() -> Path:
+    """dsl.loader.shipped_policies_dir, without importing the parser (a warm run never needs it)."""
+    from importlib import resources
+
+    return Path(str(resources.files("dcpolicy.policies")))
 
 
 def display_path(path: Path) -> str:
     """A stable display name: shipped policies as policies/<file>, others as given."""
-    from ..dsl.loader import shipped_policies_dir
-
+    shipped_policies_dir = _shipped_dir
     try:
         return "policies/" + str(path.resolve().relative_to(shipped_policies_dir().resolve()))
     except ValueError:
@@ -115,13 +119,22 @@ def check_policy(path: Path, display: str | None = None):
 
 
 def compile_plans(paths) -> list:
-    """Check and compile each policy once; InvalidPolicy if any is invalid."""
-    from ..evaluator.compiler import compile_policy
+    """Check and compile each policy once; InvalidPolicy if any is invalid. A plan compiled before from
+    the same bytes by the same tool comes from the cache (evaluator/plan_cache.py), without parsing."""
+    from ..evaluator.plan_cache import entry_key, load_plan, store_plan
 
     plans = []
     for path in paths:
-        checked = check_policy(path, display_path(path))
-        plans.append(compile_policy(checked, hashlib.sha256(path.read_bytes()).hexdigest()))
+        display = display_path(path)
+        data = path.read_bytes()
+        key = entry_key(data, display)
+        plan = load_plan(key)
+        if plan is None:
+            from ..evaluator.compiler import compile_policy
+
+            plan = compile_policy(check_policy(path, display), hashlib.sha256(data).hexdigest())
+            store_plan(key, plan)
+        plans.append(plan)
     return plans
 
 

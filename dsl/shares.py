@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from . import ast, schema
+from . import schema
+
+# `ast` is imported where it is used: the facility loader reads PARTS_OF, and a run whose plans come
+# from the cache should not pay for the AST's classes.
 
 # (part, whole): the facility loader (evaluator/invariants.py) rejects a part larger than its whole,
 # so part / whole is a share. This table is the one list of those pairs.
@@ -20,6 +23,8 @@ PARTS_OF: dict[str, str] = {
 def is_share(expr, definitions: dict, seen: frozenset = frozenset()) -> bool:
     """True when every value the contract allows lies in [0, 1]: a ratio fact, a part over its
     whole (energy.reused / energy.total), a percentage, or a definition or tier made of them."""
+    from . import ast
+
     match expr:
         case ast.Paren():
             return is_share(expr.inner, definitions, seen)
@@ -39,6 +44,8 @@ def is_share(expr, definitions: dict, seen: frozenset = frozenset()) -> bool:
 
 
 def _part_of_whole(top, bottom) -> bool:
+    from . import ast
+
     while isinstance(top, ast.Paren):
         top = top.inner
     while isinstance(bottom, ast.Paren):
@@ -49,6 +56,8 @@ def _part_of_whole(top, bottom) -> bool:
 
 def plain_number_above_one(expr) -> ast.Quantity | None:
     """A literal written without a unit whose value is above 1 (`20`, not `20 %` or `0.2`)."""
+    from . import ast
+
     while isinstance(expr, ast.Paren):
         expr = expr.inner
     if isinstance(expr, ast.Quantity) and expr.unit is None and expr.number > 1:

@@ -22,6 +22,7 @@ from ..dsl.units import Dimension
 from . import runtime
 from .plan import CompiledBlock, CompiledExpr, CompiledItem, CompiledRule, NodeInfo, Plan
 from .plan_source import Call, Code, Lambda, PlanFunction, Tuple, load, plan_source, unique_name
+from .plan_source import record as _record
 
 
 class _Generator:
@@ -209,11 +210,6 @@ class _Generator:
         elif function.calling == "fiscal":
             args.append(f"{c}.fiscal_start")
         return Call(f"_rt.{function.runtime}", tuple(args)), "operation", None
-
-
-def _record(t, slot, value):
-    t[slot] = value
-    return value
 
 
 def compile_policy(checked: CheckedPolicy, sha256: str) -> Plan:

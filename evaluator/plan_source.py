@@ -123,6 +123,12 @@ def _clipped(comment: str) -> str:
     return comment if len(comment) <= WIDTH else comment[:WIDTH - 1] + "…"
 
 
+def record(t, slot, value):
+    """`_r` in generated code: put a node's value in its trace slot and pass it on."""
+    t[slot] = value
+    return value
+
+
 def load(source: str, code: str, names: dict[str, object]) -> dict[str, object]:
     """Compile and run a plan's source with only ``names`` visible; its namespace (the functions by name)."""
     filename = f"<plan {code} {hashlib.sha256(source.encode()).hexdigest()[:12]}>"  # one per distinct source

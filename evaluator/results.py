@@ -13,7 +13,7 @@ import datetime
 
 import attrs
 
-from ..dsl.checker import BandLevel
+from ..dsl.bands import BandLevel
 from ..dsl.units import Dimension
 
 from .plan import NodeInfo

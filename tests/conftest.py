@@ -18,6 +18,9 @@ from dcpolicy.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 REGENERATE_VARIABLE = "DCPOLICY_REGENERATE"
+# Tests compile every policy afresh (and never touch the user's plan cache); tests/test_plan_cache.py
+# turns the cache on in a folder of its own.
+os.environ["DCPOLICY_CACHE_DIR"] = "off"
 
 
 @pytest.fixture

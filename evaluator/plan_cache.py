@@ -1,0 +1,140 @@
+"""Compiled plans kept on disk, so a warm `policy eval` neither parses nor checks (nor imports Lark).
+
+An entry is keyed by the sha256 of the policy's bytes, the name it is shown by, the tool's version,
+the Python version and a fingerprint of the tool's own code (size and mtime of every module of dsl/
+and evaluator/), so an entry is never trusted across versions or edits. It holds the plan's
+generated code as marshalled bytecode, its constants, and the plan pickled with each generated
+function named rather than stored. Entries are written to a temporary file and renamed into place,
+so concurrent runs never see half an entry; any problem reading or writing (an unwritable or
+missing directory, a damaged or foreign entry) means compiling as if there were no cache.
+Location: $DCPOLICY_CACHE_DIR, else $XDG_CACHE_HOME/dcpolicy, else ~/.cache/dcpolicy;
+DCPOLICY_CACHE_DIR=off disables it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import linecache
+import marshal
+import os
+import pickle
+import sys
+import tempfile
+import types
+from pathlib import Path
+
+_FORMAT = b"dcpolicy-plan-cache/1\n"
+_RUNTIME_NAMES = ("__builtins__", "__name__", "_rt", "U", "_r")
+
+
+def cache_dir() -> Path | None:
+    chosen = os.environ.get("DCPOLICY_CACHE_DIR")
+    if chosen == "off":
+        return None
+    if chosen:
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "dcpolicy"
+
+
+def entry_key(data: bytes, display: str) -> str:
+    from .. import __version__
+
+    digest = hashlib.sha256()
+    for part in (_FORMAT, __version__.encode(), sys.version.encode(), _code_fingerprint().encode(),
+                 display.encode(), hashlib.sha256(data).digest()):
+        digest.update(part + b"\0")
+    return digest.hexdigest()
+
+
+def _code_fingerprint() -> str:
+    here = Path(__file__).resolve().parent
+    parts = []
+    for folder in (here, here.parent / "dsl" if (here.parent / "dsl").is_dir() else None):
+        if folder is None:
+            continue
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            if entry.name.endswith((".py", ".lark")):
+                stat = entry.stat()
+                parts.append(f"{folder.name}/{entry.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    if len(parts) < 2:  # installed elsewhere (dsl/ beside evaluator/ under dcpolicy): fingerprint that copy
+        from .. import dsl
+
+        for name in sorted(os.listdir(os.path.dirname(dsl.__file__))):
+            if name.endswith((".py", ".lark")):
+                stat = os.stat(os.path.join(os.path.dirname(dsl.__file__), name))
+                parts.append(f"dsl/{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def load_plan(key: str):
+    """The cached plan, or None (no cache, no entry, or an entry that cannot be read)."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        data = (folder / f"{key}.plan").read_bytes()
+        if not data.startswith(_FORMAT):
+            return None
+        stream = io.BytesIO(data[len(_FORMAT):])
+        code_name, bytecode, constants = pickle.load(stream)
+        namespace = _namespace(code_name, marshal.loads(bytecode), constants)
+        unpickler = pickle.Unpickler(stream)
+        unpickler.persistent_load = lambda ref: namespace[ref[1]]
+        plan = unpickler.load()
+    except Exception:  # noqa: BLE001 - a damaged, foreign or unreadable entry is simply not used
+        return None
+    linecache.cache[namespace["__name__"]] = (len(plan.source), None, plan.source.splitlines(keepends=True),
+                                              namespace["__name__"])  # tracebacks show the plan's lines
+    return plan
+
+
+def store_plan(key: str, plan) -> None:
+    """Write the plan's entry (atomically); silently nothing where the cache cannot be written."""
+    folder = cache_dir()
+    function = _any_function(plan)
+    if folder is None or function is None:
+        return
+    namespace = function.__globals__
+    constants = {name: value for name, value in namespace.items()
+                 if name not in _RUNTIME_NAMES and not _generated(value, namespace)}
+    try:
+        bytecode = marshal.dumps(compile(plan.source, namespace["__name__"], "exec"))
+        out = io.BytesIO()
+        out.write(_FORMAT)
+        pickle.dump((plan.code, bytecode, constants), out, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.persistent_id = lambda obj: ("fn", obj.__name__) if _generated(obj, namespace) else None
+        pickler.dump(plan)
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(out.getvalue())
+            os.replace(temporary, folder / f"{key}.plan")
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+    except Exception:  # noqa: BLE001 - unwritable, full, or a constant that cannot be pickled: no entry
+        return
+
+
+def _generated(value, namespace) -> bool:
+    return isinstance(value, types.FunctionType) and value.__globals__ is namespace
+
+
+def _any_function(plan):
+    exprs = [plan.scope, *plan.definitions.values(), *(r.require or r.applies or r.subject for r in plan.rules)]
+    return next((e.function for e in exprs if e is not None), None)
+
+
+def _namespace(code_name: str, bytecode, constants: dict) -> dict:
+    from . import runtime
+    from .plan_source import record
+
+    filename = bytecode.co_filename
+    namespace = {"__builtins__": {}, "__name__": filename, "_rt": runtime, "U": runtime.UNKNOWN, "_r": record,
+                 **constants}
+    exec(bytecode, namespace)  # noqa: S102 - our own entry, generated from a checked AST
+    return namespace
