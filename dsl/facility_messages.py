@@ -41,6 +41,7 @@ class F102(Message):
     complex_key = Wording("YAML syntax error: a key must be a plain name, not a list or mapping",
                           "write keys as simple names such as `name:`")
     merge = Wording("YAML syntax error: '<<' must merge a mapping", "merge an anchored mapping, e.g. <<: *defaults")
+    csv = Wording("CSV error: {problem}", "{hint}")
 
 
 class F103(Message):
@@ -70,6 +71,8 @@ class F105(Message):
     hint = 'remove one of the two "{key}" entries, or merge their contents'
     field = Wording("{path} is given twice (first at line {line}, column {column})",
                     "keep one of the two; nested and dotted spellings name the same field")
+    csv_row = Wording('{path} of facility {id} differs from row {line} ("{first}")',
+                      "a facility's columns repeat the same value on each of its rows, or are left empty")
 
 
 class F106(Message):

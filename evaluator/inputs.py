@@ -20,6 +20,7 @@ from ..dsl.facility_messages import F101, F102, F104, F108, F205
 
 from .documents import document_kind, read_facility, read_portfolio
 from .facts import Facility, LoadedInput, SourceFile
+from .tabular import is_tabular, read_csv
 from .yaml_nodes import Node, load_yaml
 from .yaml_stream import StreamedPortfolio, streamable
 
@@ -128,6 +129,9 @@ class _Loader:
                 return
         source = SourceFile(display, hashlib.sha256(data).hexdigest(), text)
         self.sources.append(source)
+        if is_tabular(display):
+            self.table(source, key, portfolio_ok)
+            return
         if self.sink is not None and portfolio_ok and streamable(text) and self.streamed(source, key, display):
             return
         root, problems = load_yaml(text, display)
@@ -141,6 +145,19 @@ class _Loader:
         self._current.append(key)
         try:
             self.document(root, source, portfolio_ok=portfolio_ok, base_dir=os.path.dirname(display))
+        finally:
+            self._current.pop()
+
+    def table(self, source: SourceFile, key: str, portfolio_ok: bool) -> None:
+        """A CSV register (evaluator/tabular.py): one facility per id, handed on one by one."""
+        nodes, problems = read_csv(source.text, source.path)
+        self.diagnostics.extend(problems)
+        self._current.append(key)
+        try:
+            for node in nodes:
+                self.facility(node, source, None, top_level=True)
+                if portfolio_ok:  # a file a portfolio lists waits for the portfolio's operator
+                    self.flush()
         finally:
             self._current.pop()
 
