@@ -83,29 +83,62 @@ def run(args) -> int:
 def _stream(request, stdin_text, trace: str, jobs: int) -> int:
     """--format jsonl: the header, then each batch's lines as soon as it is judged (by --jobs workers)."""
     from ..evaluator.results import SET_ASIDE, Run
-    from .api import evaluate_stream
+    from . import api
     from .jsonl import jsonl_header
 
     counting = tuple(r for r in SET_ASIDE if r in request.fail_on)
     sys.stdout.write(jsonl_header(Run(request.as_of, (), (), counting)))
     codes = [exits.OK]
+    progress = _Progress()
 
     def emit(rendered) -> None:
-        text, code = rendered
+        text, code, facilities = rendered
         sys.stdout.write(text)
         sys.stdout.flush()
         codes.append(code)
+        progress.advance(facilities)
 
-    evaluate_stream(request, emit, stdin_text, jobs=jobs, render=functools.partial(_jsonl_batch, trace, request.fail_on),
-                    provenance=trace == "full")
+    try:
+        api.evaluate_stream(request, emit, stdin_text, batch_size=api.STREAM_BATCH, jobs=jobs,
+                            render=functools.partial(_jsonl_batch, trace, request.fail_on), provenance=trace == "full")
+    finally:
+        progress.stop()
     return max(codes)
 
 
-def _jsonl_batch(trace: str, fail_on, run) -> tuple[str, int]:
-    """One batch as its jsonl text and its exit code (run in a worker with --jobs)."""
+class _Progress:
+    """Facilities evaluated so far, on stderr, only when stderr is a terminal (rich; gone when the run ends).
+    It appears with the first batch written, so a run of one batch never shows it."""
+
+    def __init__(self):
+        self.bar = None
+        self.task = None
+
+    def advance(self, facilities: int) -> None:
+        if not sys.stderr.isatty():
+            return
+        if self.bar is None:
+            from rich.console import Console
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(SpinnerColumn(), TextColumn("policy eval: {task.completed:,} facilities evaluated"),
+                                TimeElapsedColumn(), console=Console(file=sys.stderr), transient=True,
+                                redirect_stdout=False, redirect_stderr=False)  # results go to stdout untouched
+            self.bar.start()
+            self.task = self.bar.add_task("evaluating", total=None)
+        self.bar.advance(self.task, facilities)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _jsonl_batch(trace: str, fail_on, run) -> tuple[str, int, int]:
+    """One batch as its jsonl text, its exit code and its number of facilities (run in a worker with --jobs)."""
     from .jsonl import jsonl_lines
 
-    return "".join(jsonl_lines(run, trace)), exits.for_run(run, fail_on)
+    facilities = len({e.facility for e in run.evaluations})
+    return "".join(jsonl_lines(run, trace)), exits.for_run(run, fail_on), facilities
 
 
 def parse_jobs(text: str | None) -> int:

@@ -191,3 +191,39 @@ def test_jobs_option(policy_cli):
     assert policy_cli(argv + ["--jobs", "2"]).stdout == policy_cli(argv + ["--jobs", "1"]).stdout
     bad = policy_cli(argv + ["--jobs", "0"])
     assert bad.exit_code == 2 and '--jobs takes a whole number from 1, or "auto", not "0"' in bad.stderr
+
+
+# ---------------------------------------------------------------- progress
+class _Terminal:
+    """A stderr that says it is a terminal and keeps what is written."""
+
+    def __init__(self, tty: bool):
+        import io
+
+        self.buffer, self.tty = io.StringIO(), tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, text: str) -> int:
+        return self.buffer.write(text)
+
+    def flush(self) -> None:
+        pass
+
+    def fileno(self) -> int:
+        raise OSError("not a real terminal")
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_progress_shows_on_a_terminal_only(tmp_path, monkeypatch, capsys, tty):
+    from dcpolicy.cli.main import main
+
+    monkeypatch.setattr(api, "STREAM_BATCH", 3)
+    terminal = _Terminal(tty)
+    monkeypatch.setattr("sys.stderr", terminal)
+    code = main(["eval", "-j", "de", "--as-of", "2031-06-01", "--format", "jsonl", "--jobs", "1",
+                 _portfolio(tmp_path, OPERATORS)])
+    assert code == 1 and capsys.readouterr().out.count("\n") == 13  # stdout holds the results only
+    shown = terminal.buffer.getvalue()
+    assert ("facilities evaluated" in shown) is tty
