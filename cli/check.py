@@ -23,12 +23,16 @@ def run(args) -> int:
         return exits.USAGE
     reports = []
     invalid = False
+    crashed: list[tuple[str, Exception]] = []
     for path in files:
         try:
             checked = load_policy(path)
             diagnostics, sources = list(checked.warnings), {str(path): checked.source}
         except DiagnosticError as err:
             diagnostics, sources = err.diagnostics, err.sources
+        except Exception as err:  # noqa: BLE001 - a bug on one file must not hide the verdicts on the others
+            crashed.append((str(path), err))
+            continue
         invalid |= any(d.is_error for d in diagnostics)
         reports.append((str(path), diagnostics, sources))
     if args.format == "json":
@@ -37,7 +41,7 @@ def run(args) -> int:
             "files": [
                 {"file": f, "valid": not any(d.is_error for d in ds), "diagnostics": [d.to_json() for d in ds]}
                 for f, ds, _ in reports
-            ],
+            ] + [{"file": f, "valid": False, "internal_error": f"{type(e).__name__}: {e}"[:200]} for f, e in crashed],
         }
         print(json.dumps(document, indent=2, ensure_ascii=False))
     else:
@@ -49,4 +53,9 @@ def run(args) -> int:
             warnings = len(diagnostics) - errors
             state = "invalid" if errors else "ok"
             print(f"{file}: {state} ({errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)})")
+    for file, err in crashed:
+        print(f"{file}: internal error: {type(err).__name__}: {str(err).strip()[:200]}\n"
+              "This is a bug in dcpolicy, not a verdict on the file; the other files were checked.", file=sys.stderr)
+    if crashed:
+        return exits.INTERNAL_ERROR
     return exits.INVALID_POLICY if invalid else exits.OK

@@ -74,14 +74,23 @@ class Diagnostic:
         return out
 
 
+def source_lines(text: str) -> list[str]:
+    """The lines of a source as the parser and editors count them: a line ends at a line feed (with the
+    carriage return before it, if any). Unlike str.splitlines, a form feed, vertical tab, U+2028 or U+0085
+    does not end a line, so every span points at the same line in the file, the parser and the traces."""
+    return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")] if text else [""]
+
+
 def render(diagnostic: Diagnostic, source: str | None = None) -> str:
     """The headline, the source line with a caret under the span, and the hint."""
     lines = [diagnostic.headline()]
     span = diagnostic.span
     if span and source is not None:
-        source_lines = source.splitlines()
-        if 1 <= span.line <= len(source_lines):
-            text = source_lines[span.line - 1].expandtabs(1)
+        lines_of_source = source_lines(source)
+        if 1 <= span.line <= len(lines_of_source):
+            # a control character would act on the terminal: shown as U+FFFD, one column like the original
+            text = "".join(c if c.isprintable() or c == "\t" else "\ufffd" for c in lines_of_source[span.line - 1])
+            text = text.expandtabs(1)
             gutter = f"{span.line:>5} | "
             lines.append(gutter + text)
             end = span.end_column if span.end_line == span.line else len(text) + 1

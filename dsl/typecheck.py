@@ -15,6 +15,7 @@ from . import ast, schema, shares, units
 from . import types as T
 from .builtins import AGGREGATES, FUNCTIONS, RESERVED_NAMES, ROOTS
 from .dates import parse_date
+from .nesting import definition_problems
 from .diagnostics import Diagnostic
 from .messages import (E201, E202, E203, E204, E205, E206, E301, E302, E303, E304, E305, E401, E402, E502, E503, W601,
                        W603)
@@ -79,6 +80,19 @@ class Typer:
             else:
                 self.definitions[definition.name] = definition
 
+    def type_definitions(self) -> None:
+        """Type every definition, each after those it uses, so typing never follows a chain of them.
+
+        Cycles and definitions nested too deeply through others are reported first (nesting.py) and
+        typed as errors, like everything that uses them: one root cause, one error.
+        """
+        problems, bad, order, used = definition_problems(self.definitions)
+        self.diagnostics.extend(problems)
+        self.used.update(used)
+        self.definition_types.update(dict.fromkeys(bad, T.ERROR))
+        for name in order:
+            self.resolve_definition(name)
+
     def resolve_definition(self, name: str) -> Type:
         """The type of a definition, typing it (and what it uses) on first use; a cycle is an error."""
         if name in self.definition_types:
@@ -129,7 +143,8 @@ class Typer:
             case ast.DateLit():
                 day = parse_date(expr.text)
                 if day is None:
-                    return self._error(E401.at(expr.span, text=expr.text))
+                    wording = E401.year_zero if expr.text.startswith("0000") else E401.main
+                    return self._error(wording.at(expr.span, text=expr.text))
                 self.literals[id(expr)] = day
                 return T.DATE
             case ast.StringLit():

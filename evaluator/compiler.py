@@ -12,11 +12,12 @@ measures this implementation against hand-written Python on the same rules.
 
 from __future__ import annotations
 
+import attrs
 
 from ..dsl import ast, schema
 from ..dsl.builtins import FUNCTIONS, ROOTS
 from ..dsl.checker import CheckedPolicy
-from ..dsl.diagnostics import Span
+from ..dsl.diagnostics import Span, source_lines
 from ..dsl.units import Dimension
 
 from . import runtime
@@ -24,16 +25,39 @@ from .plan import CompiledBlock, CompiledExpr, CompiledItem, CompiledRule, NodeI
 from .plan_source import Call, Code, Lambda, PlanFunction, Tuple, load, plan_source, unique_name
 
 
+# Levels of an expression generated into one Python function: deeper parts become functions of their
+# own, so the generated code stays far below Python's limit of 200 nested parentheses (a level of a
+# tiered value opens four) at any depth the checker accepts (dsl/nesting.py).
+SPLIT_DEPTH = 20
+
+
+@attrs.frozen
+class _Shared:
+    """What every clause's generator of one policy reads and adds to: built once, so compiling is linear."""
+
+    checked: CheckedPolicy
+    constants: dict[str, object]
+    notes: dict[str, str]
+    lines: list[str]  # the policy's lines, as the parser counts them
+    definitions: dict[str, ast.Definition]
+    taken: set[str]  # the generated functions' names
+    functions: list[PlanFunction]
+
+
 class _Generator:
     """Turns one expression into Python source; records a NodeInfo per trace slot."""
 
-    def __init__(self, checked: CheckedPolicy, constants: dict[str, object], notes: dict[str, str]):
-        self.checked = checked
-        self.constants = constants
-        self.notes = notes
-        self.lines = checked.source.splitlines()
+    def __init__(self, shared: _Shared, name: str, origin: str):
+        self.checked = shared.checked
+        self.constants = shared.constants
+        self.notes = shared.notes
+        self.lines = shared.lines
         self.nodes: list[NodeInfo] = []
-        self.definitions = {d.name: d for d in checked.policy.definitions}
+        self.definitions = shared.definitions
+        self.shared = shared
+        self.name = name
+        self.origin = origin
+        self.depth = 0  # levels of the expression inside the function being generated
 
     def text_of(self, span: Span) -> str:
         if span.line == span.end_line:
@@ -53,6 +77,25 @@ class _Generator:
         return self.gen(expr, "c", record=True)
 
     def gen(self, node, c: str, record: bool) -> Code:
+        if self.depth >= SPLIT_DEPTH:
+            return self._part(node, c, record)
+        self.depth += 1
+        try:
+            return self._gen(node, c, record)
+        finally:
+            self.depth -= 1
+
+    def _part(self, node, c: str, record: bool) -> Code:
+        """A deeply nested part as a function of its own, called with the same context and trace."""
+        outer, self.depth = self.depth, 0
+        body = self.gen(node, "c", record)
+        self.depth = outer
+        name = unique_name(f"{self.name}__part", self.shared.taken)
+        self.shared.functions.append(PlanFunction(name, f"{self.origin}, a part nested deeper than {SPLIT_DEPTH} levels",
+                                                  node.span.line, self.text_of(node.span), body))
+        return Call(name, (c, "t"))
+
+    def _gen(self, node, c: str, record: bool) -> Code:
         slot = None
         if record:
             slot = len(self.nodes)
@@ -128,7 +171,7 @@ class _Generator:
     def _facts_read(self, node) -> tuple[str, ...]:
         """Fact paths an expression reads, through definitions too, in first-use order."""
         found: list[str] = []
-        definitions = {d.name: d for d in self.checked.policy.definitions}
+        definitions = self.definitions
         seen: set[str] = set()
 
         def visit(expr):
@@ -221,18 +264,21 @@ def compile_policy(checked: CheckedPolicy, sha256: str) -> Plan:
     notes: dict[str, str] = {}  # constant name -> where it comes from, for the plan's header
     functions: list[PlanFunction] = []
     generators: dict[str, _Generator] = {}
-    taken: set[str] = set()
     policy = checked.policy
     code = checked.code
+    shared = _Shared(checked, constants, notes, source_lines(checked.source), {d.name: d for d in policy.definitions},
+                     set(), [])
 
     def expr(node, name: str, origin: str) -> str | None:
         """Generate the function of one clause; its name, resolved to a CompiledExpr after exec."""
         if node is None:
             return None
-        generator = _Generator(checked, constants, notes)
+        name = unique_name(name, shared.taken)
+        generator = _Generator(shared, name, origin)
         body = generator.compile(node)
-        name = unique_name(name, taken)
         functions.append(PlanFunction(name, origin, node.span.line, generator.nodes[0].text, body))
+        functions.extend(shared.functions)  # its deeply nested parts, after it
+        shared.functions.clear()
         generators[name] = generator
         return name
 
