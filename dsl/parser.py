@@ -222,7 +222,7 @@ def parse_file(path: str, display: str | None = None) -> tuple[ast.Policy, str]:
     except OSError as exc:
         raise DiagnosticError([F101.policy_file.at(Span.point(name, 1, 1), reason=exc.strerror or exc)]) from None
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a byte-order mark some Windows editors write is not part of the text
     except UnicodeDecodeError as exc:
         raise DiagnosticError([_not_utf8(raw, exc, name)]) from None
     return parse(text, name), text
