@@ -46,6 +46,9 @@ class ExprContext:
     in_aggregate: bool = False
 
 
+SUGGESTIONS = 50  # unknown names that get a "did you mean" (language.md, "Limits")
+
+
 class Typer:
     """Types the expressions of one policy, reporting into a shared list of diagnostics."""
 
@@ -60,6 +63,7 @@ class Typer:
         self.resolving: list[str] = []
         self.used: set[str] = set()
         self.order: list[str] = []  # typed definitions, dependencies first
+        self.suggestions: dict[str, str | None] = {}  # unknown name -> "did you mean"
 
     def _add(self, diagnostic: Diagnostic) -> None:
         self.diagnostics.append(diagnostic)
@@ -226,10 +230,16 @@ class Typer:
             if not context.facts and self.definition_facts.get(root):
                 return self._error(E206.definition.at(expr.span, name=root, context=context.subject))
             return result
-        candidates = list(self.definitions) + list(ROOTS)
         if root in RESERVED_NAMES:  # a keyword where a value belongs: the value is missing, nothing to define
             return self._error(E201.keyword.at(expr.span, name=root))
-        return self._error(E201.at(expr.span, name=root, did_you_mean=closest(root, candidates)))
+        return self._error(E201.at(expr.span, name=root, did_you_mean=self._suggestion(root)))
+
+    def _suggestion(self, name: str) -> str | None:
+        """A close definition or root for an unknown name: each comparison costs a pass over every
+        definition, so only the first SUGGESTIONS distinct unknown names get one (checking stays linear)."""
+        if name not in self.suggestions and len(self.suggestions) < SUGGESTIONS:
+            self.suggestions[name] = closest(name, list(self.definitions) + list(ROOTS))
+        return self.suggestions.get(name)
 
     def _reads_facts(self, expr) -> bool:
         """Whether an expression reads one facility's facts (aggregates read the operator's)."""

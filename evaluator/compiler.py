@@ -58,6 +58,7 @@ class _Generator:
         self.name = name
         self.origin = origin
         self.depth = 0  # levels of the expression inside the function being generated
+        self.parts = 0  # functions made of its deeply nested parts
 
     def text_of(self, span: Span) -> str:
         if span.line == span.end_line:
@@ -90,7 +91,8 @@ class _Generator:
         outer, self.depth = self.depth, 0
         body = self.gen(node, "c", record)
         self.depth = outer
-        name = unique_name(f"{self.name}__part", self.shared.taken)
+        self.parts += 1  # numbered here: unique_name's search from _2 upwards would make many parts quadratic
+        name = unique_name(f"{self.name}__part{self.parts}", self.shared.taken)
         self.shared.functions.append(PlanFunction(name, f"{self.origin}, a part nested deeper than {SPLIT_DEPTH} levels",
                                                   node.span.line, self.text_of(node.span), body))
         return Call(name, (c, "t"))
