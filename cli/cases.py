@@ -67,42 +67,79 @@ def case_files(paths: list[str]) -> list[Path]:
 
 
 def load_cases(path: Path) -> list[Case]:
-    import yaml
+    """The cases of one file; CaseFileError names the file, line and column of anything malformed."""
+    from ..dsl.diagnostics import utf8_error_position
+    from ..evaluator.yaml_nodes import load_yaml
 
+    raw = path.read_bytes()
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise CaseFileError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
-    if not isinstance(document, dict) or "cases" not in document or "policy" not in document:
-        raise CaseFileError(f"{path}: a case file is a mapping with `policy:` and `cases:`")
-    base = document.get("base") or {}
-    cases = []
-    for index, raw in enumerate(document["cases"] or []):
-        if not isinstance(raw, dict) or "name" not in raw or "expect" not in raw:
-            raise CaseFileError(f"{path}: case {index + 1} needs `name:` and `expect:`")
-        where = f"{path}: case {index + 1} ({raw['name']})"
-        as_of = raw.get("as_of")
-        if isinstance(as_of, str):
-            try:
-                as_of = datetime.date.fromisoformat(as_of)
-            except ValueError:
-                raise CaseFileError(f"{where}: as_of {as_of!r} is not a date; write YYYY-MM-DD") from None
-        if not isinstance(as_of, datetime.date):
-            raise CaseFileError(f"{where} needs `as_of: YYYY-MM-DD`")
-        if not isinstance(raw["expect"], dict) or not raw["expect"]:
-            raise CaseFileError(f"{where}: `expect:` maps rule ids to verdicts, e.g. `de.pue_new: pass`")
-        if not isinstance(raw.get("facility") or {}, dict) or not isinstance(raw.get("facilities", []), list):
-            raise CaseFileError(f"{where}: `facility:` is a mapping and `facilities:` a list of mappings")
-        if "facilities" in raw:
-            facilities = tuple(_merge(base, f) for f in raw["facilities"])
-        else:
-            facilities = (_merge(base, raw.get("facility") or {}),)
-        period = raw.get("period")
-        cases.append(Case(str(path), index, str(raw["name"]), str(raw.get("policy", document["policy"])),
-                          as_of, str(period) if period is not None else None, facilities, dict(raw["expect"])))
-    return cases
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = utf8_error_position(raw, exc)
+        raise CaseFileError(f"{path}:{line}:{column}: this case file is not UTF-8: byte 0x{raw[exc.start]:02x} "
+                            "does not belong to a UTF-8 character; save it as UTF-8") from None
+    document, problems = load_yaml(text, str(path))
+    if problems:  # not YAML, a key written twice, a tag
+        first = problems[0]
+        raise CaseFileError(f"{first.span.file}:{first.span.line}:{first.span.column}: {first.message}")
+    if document is None or document.kind != "map" or document.get("cases") is None or document.get("policy") is None:
+        raise CaseFileError(f"{_at(path, document)}: a case file is a mapping with `policy:` and `cases:`")
+    cases_node = document.get("cases")
+    if cases_node.kind != "seq" and not cases_node.is_null:
+        raise CaseFileError(f"{_at(path, cases_node)}: `cases:` is a list of cases, each starting with `- name:`")
+    base = _python(document.get("base")) or {}
+    if not isinstance(base, dict):
+        raise CaseFileError(f"{_at(path, document.get('base'))}: `base:` is a facility mapping")
+    return [_case(path, index, node, base, document) for index, node in enumerate(cases_node.items)]
+
+
+def _case(path: Path, index: int, node, base: dict, document) -> Case:
+    if node.kind != "map" or node.get("name") is None or node.get("expect") is None:
+        raise CaseFileError(f"{_at(path, node)}: case {index + 1} is a mapping with `name:` and `expect:`, "
+                            f"not {node.describe()}")
+    name = str(_python(node.get("name")))
+    where = f"case {index + 1} ({name})"
+    as_of_node = node.get("as_of")
+    as_of = _python(as_of_node)
+    if isinstance(as_of, str):
+        try:
+            as_of = datetime.date.fromisoformat(as_of)
+        except ValueError:
+            raise CaseFileError(f"{_at(path, as_of_node)}: {where}: as_of {as_of!r} is not a date that exists; "
+                                "write YYYY-MM-DD") from None
+    if not isinstance(as_of, datetime.date) or isinstance(as_of, datetime.datetime):
+        raise CaseFileError(f"{_at(path, as_of_node or node)}: {where} needs `as_of: YYYY-MM-DD`")
+    expect = _python(node.get("expect"))
+    if not isinstance(expect, dict) or not expect:
+        raise CaseFileError(f"{_at(path, node.get('expect'))}: {where}: `expect:` maps rule ids to verdicts, "
+                            "e.g. `de.pue_new: pass`")
+    facility, facilities = _python(node.get("facility")) or {}, _python(node.get("facilities"))
+    if not isinstance(facility, dict) or not isinstance(facilities if facilities is not None else [], list) or any(
+            not isinstance(f, dict) for f in facilities or []):
+        wrong = node.get("facilities") if node.get("facilities") is not None else node.get("facility")
+        raise CaseFileError(f"{_at(path, wrong)}: {where}: `facility:` is a mapping and `facilities:` a list of "
+                            "mappings")
+    merged = tuple(_merge(base, f) for f in facilities) if facilities is not None else (_merge(base, facility),)
+    period = _python(node.get("period"))
+    policy = _python(node.get("policy")) or _python(document.get("policy"))
+    return Case(str(path), index, name, str(policy), as_of, str(period) if period is not None else None, merged,
+                expect)
+
+
+def _at(path: Path, node) -> str:
+    """file:line:column of a node (the file alone when there is none)."""
+    return f"{path}:{node.span.line}:{node.span.column}" if node is not None else str(path)
+
+
+def _python(node):
+    """A node's plain value: dicts, lists and scalars, as yaml.safe_load would give them."""
+    if node is None:
+        return None
+    if node.kind == "map":
+        return {_python(key): _python(value) for key, value in node.entries}
+    if node.kind == "seq":
+        return [_python(item) for item in node.items]
+    return node.value
 
 
 class PlanCache:

@@ -82,6 +82,13 @@ def source_lines(text: str) -> list[str]:
     return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")] if text else [""]
 
 
+def utf8_error_position(raw: bytes, exc: UnicodeDecodeError) -> tuple[int, int]:
+    """The line and column (in characters, as an editor counts them) of the first byte that is not UTF-8."""
+    line_start = raw.rfind(b"\n", 0, exc.start) + 1
+    line = raw.count(b"\n", 0, exc.start) + 1
+    return line, len(raw[line_start:exc.start].decode("utf-8", errors="replace")) + 1
+
+
 SHOWN_COLUMNS = 240  # of a source line under a message
 
 

@@ -11,7 +11,7 @@ from importlib import resources
 
 from . import ast
 from .builtins import CLAUSES, DECLARATION_KEYWORDS, KEYWORDS, terminal
-from .diagnostics import Diagnostic, DiagnosticError, Span, Wording, source_lines
+from .diagnostics import Diagnostic, DiagnosticError, Span, Wording, source_lines, utf8_error_position
 from .facility_messages import F101
 from .messages import E101, E102, E103, E104, E507
 from .nesting import too_deep
@@ -230,7 +230,5 @@ def parse_file(path: str, display: str | None = None) -> tuple[ast.Policy, str]:
 
 def _not_utf8(raw: bytes, exc: UnicodeDecodeError, file: str) -> Diagnostic:
     """Where the first byte that is not UTF-8 is, by line and column as an editor counts them."""
-    line_start = raw.rfind(b"\n", 0, exc.start) + 1
-    line = raw.count(b"\n", 0, exc.start) + 1
-    column = len(raw[line_start:exc.start].decode("utf-8", errors="replace")) + 1
+    line, column = utf8_error_position(raw, exc)
     return F101.not_utf8.at(Span(file, line, column, line, column + 1), byte=f"0x{raw[exc.start]:02x}")

@@ -102,7 +102,7 @@ def test_invalid_policy_exits_3_with_its_diagnostic(capsys, analyst_folder):
 
 
 @pytest.mark.parametrize("text, message", [
-    ("policy: xx\ncases: [\n", "not valid YAML"),
+    ("policy: xx\ncases: [\n", "bad.yaml:3:1: YAML syntax error"),
     ("cases: []\n", "a case file is a mapping with `policy:` and `cases:`"),
     ("policy: xx\ncases:\n  - name: n\n    expect: {}\n", "needs `as_of: YYYY-MM-DD`"),
     ("policy: xx\ncases:\n  - name: n\n    as_of: '2029-13-01'\n    expect: {a: pass}\n", "is not a date"),
