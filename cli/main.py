@@ -71,7 +71,29 @@ def build_parser() -> argparse.ArgumentParser:
                          help="ast: the parser's tree; checked: with types and definition order; plan: the "
                               "generated Python source")
     inspect.add_argument("file", metavar="FILE", help="one .policy file")
+    _add_discovery(commands)
     return parser
+
+
+def _add_discovery(commands) -> None:
+    """list, explain, schema, init: what the regimes are, their rules and the facts they read."""
+    def regime_options(command, required=False):
+        command.add_argument("-j", "--jurisdiction", metavar="CODES", required=required,
+                             help='one code (de), several (de,jp) or "all"' + ("" if required else
+                                  " (default: every shipped policy)"))
+        command.add_argument("--policy", action="append", metavar="FILE", help="a policy file of your own (repeatable)")
+
+    listing = commands.add_parser("list", help="list the regimes, or with -j the rules of one")
+    regime_options(listing)
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+    explain = commands.add_parser("explain", help="show one rule: citation, quoted law, dates and the facts it reads")
+    explain.add_argument("rule", metavar="RULE_ID", help="a rule id as `policy list -j CODE` prints it, e.g. de.pue_new")
+    regime_options(explain)
+    schema = commands.add_parser("schema", help="the facts a regime reads, with types, units and the rules that read them")
+    regime_options(schema)
+    schema.add_argument("--format", choices=("text", "json"), default="text")
+    init = commands.add_parser("init", help="print a commented template facility file with the facts a regime reads")
+    regime_options(init)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -117,6 +139,14 @@ def _dispatch(args) -> int:
         from . import inspect
 
         return inspect.run(args)
+    if args.command in ("list", "explain"):
+        from . import catalogue
+
+        return catalogue.run_list(args) if args.command == "list" else catalogue.run_explain(args)
+    if args.command in ("schema", "init"):
+        from . import template
+
+        return template.run_schema(args) if args.command == "schema" else template.run_init(args)
     return 2
 
 
