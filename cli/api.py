@@ -197,13 +197,25 @@ class CaseOutcome:
 
 def run_cases(paths, keyword: str | None = None) -> list[CaseOutcome]:
     """Run the policy test cases in these files or folders (the shipped ones by default).
-    Raises cases.CaseFileError for a malformed case file, InvalidPolicy for an invalid policy."""
+    Raises cases.CaseFileError for a malformed case file or a policy no case file can find (once, not
+    per case), InvalidPolicy for an invalid policy, UsageError when no case is selected."""
     from .cases import CaseFileError, PlanCache, case_files, load_cases, run_case
 
-    cases = [case for path in case_files(list(paths)) for case in load_cases(path)]
+    files = case_files(list(paths))
+    cases = [case for path in files for case in load_cases(path)]
+    where = " ".join(str(p) for p in paths) or "the shipped policies' tests"
+    if not cases:
+        raise UsageError(f"no test cases in {where}; a case file is a YAML file with `policy:` and `cases:` "
+                         f"(docs/analyst-guide.md, \"Test cases\")" if files else
+                         f"no case files (*.yaml, *.yml) in {where}")
     if keyword:
-        cases = [c for c in cases if keyword.lower() in c.name.lower()]
+        selected = [c for c in cases if keyword.lower() in c.name.lower()]
+        if not selected:
+            raise UsageError(f'-k "{keyword}" matches none of the {len(cases)} case names in {where}')
+        cases = selected
     plans = PlanCache()
+    for file, policy in dict.fromkeys((c.file, c.policy) for c in cases):
+        plans.get(policy, file)  # a missing or invalid policy is one error, before any case runs
     outcomes = []
     for case in cases:
         try:

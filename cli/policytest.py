@@ -8,12 +8,12 @@ from . import exits
 
 
 def run(args) -> int:
-    from .api import InvalidPolicy, run_cases
+    from .api import InvalidPolicy, UsageError, run_cases
     from .cases import CaseFileError
 
     try:
         outcomes = run_cases(args.paths, args.k)
-    except CaseFileError as err:
+    except (CaseFileError, UsageError) as err:
         print(f"policy test: error: {err}", file=sys.stderr)
         return exits.USAGE
     except InvalidPolicy as err:
@@ -24,7 +24,7 @@ def run(args) -> int:
         case = outcome.case
         if outcome.problems:
             failed += 1
-            print(f"FAIL {case.id} {case.name}")
+            print(f"FAIL {case.id} {case.name}  ({case.file}:{case.line})")
             for problem in outcome.problems:
                 print("     " + problem.replace("\n", "\n     "))
         elif args.verbose:
