@@ -189,16 +189,28 @@ def _period_order(label: str) -> tuple:
 
 
 # ---------------------------------------------------------------- test cases
+def _no_warnings(paths) -> None:
+    """--strict: a policy's warnings fail the run like errors (InvalidPolicy with every warning)."""
+    warnings, sources = [], {}
+    for path in paths:
+        checked = check_policy(path, display_path(path))
+        warnings.extend(checked.warnings)
+        sources[display_path(path)] = checked.source
+    if warnings:
+        raise InvalidPolicy(DiagnosticError(warnings, sources))
+
+
 @attrs.frozen
 class CaseOutcome:
     case: object  # cases.Case
     problems: tuple[str, ...]  # empty when the case passes
 
 
-def run_cases(paths, keyword: str | None = None) -> list[CaseOutcome]:
+def run_cases(paths, keyword: str | None = None, strict: bool = False) -> list[CaseOutcome]:
     """Run the policy test cases in these files or folders (the shipped ones by default).
     Raises cases.CaseFileError for a malformed case file or a policy no case file can find (once, not
-    per case), InvalidPolicy for an invalid policy, UsageError when no case is selected."""
+    per case), InvalidPolicy for an invalid policy (with `strict`, also for a policy with warnings),
+    UsageError when no case is selected."""
     from .cases import CaseFileError, PlanCache, case_files, load_cases, run_case
 
     files = case_files(list(paths))
@@ -216,6 +228,8 @@ def run_cases(paths, keyword: str | None = None) -> list[CaseOutcome]:
     plans = PlanCache()
     for file, policy in dict.fromkeys((c.file, c.policy) for c in cases):
         plans.get(policy, file)  # a missing or invalid policy is one error, before any case runs
+    if strict:
+        _no_warnings(plans.paths())
     outcomes = []
     for case in cases:
         try:

@@ -32,6 +32,10 @@ class PlanCache:
             self._plans[path] = compile_plans([path])[0]
         return self._plans[path]
 
+    def paths(self) -> list[Path]:
+        """The policy files compiled so far."""
+        return list(self._plans)
+
 
 def resolve_policy(policy: str, case_file: str | None) -> Path:
     """A case file's `policy:`: a path to a .policy file (relative to the case file), or a

@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="parse and check policy files")
     check.add_argument("paths", nargs="+", metavar="PATH", help="policy files or folders of them")
     check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--strict", action="store_true", help="warnings fail the run too (exit 3)")
 
     evaluate = commands.add_parser("eval", help="evaluate facilities against policies")
     evaluate.add_argument("inputs", nargs="+", metavar="FACILITY",
@@ -61,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="test case files or folders (default: the shipped policies' tests)")
     test.add_argument("-k", metavar="TEXT", help="only cases whose name contains TEXT")
     test.add_argument("-v", "--verbose", action="store_true", help="list every case")
+    test.add_argument("--strict", action="store_true",
+                      help="a warning in a policy the cases run against fails the run (exit 3)")
 
     inspect = commands.add_parser(
         "inspect", help="print what one stage makes of a policy file (the AST, the checked AST, the plan)",

@@ -12,7 +12,7 @@ def run(args) -> int:
     from .cases import CaseFileError
 
     try:
-        outcomes = run_cases(args.paths, args.k)
+        outcomes = run_cases(args.paths, args.k, strict=args.strict)
     except (CaseFileError, UsageError) as err:
         print(f"policy test: error: {err}", file=sys.stderr)
         return exits.USAGE
