@@ -52,10 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
                                "that predate the rule too); comma-separated")
 
     fmt = commands.add_parser("fmt", help="print policies in canonical layout (comments kept)")
-    fmt.add_argument("paths", nargs="+", metavar="PATH", help="policy files or folders of them")
+    fmt.add_argument("paths", nargs="+", metavar="PATH", help="policy files or folders of them, or - for stdin")
     mode = fmt.add_mutually_exclusive_group()
     mode.add_argument("--write", action="store_true", help="rewrite the files in place")
-    mode.add_argument("--check", action="store_true", help="exit 1 if a file is not formatted")
+    mode.add_argument("--check", action="store_true", help="exit 1 listing the files not in canonical layout")
+    mode.add_argument("--diff", action="store_true", help="print a unified diff per file; exit 1 if any differs")
 
     test = commands.add_parser("test", help="run policy test cases")
     test.add_argument("paths", nargs="*", metavar="PATH",
