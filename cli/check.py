@@ -30,7 +30,12 @@ def run(args) -> int:
             diagnostics, sources = err.diagnostics, err.sources
         invalid |= any(d.is_error for d in diagnostics) or (args.strict and bool(diagnostics))
         reports.append((str(path), diagnostics, sources))
-    if args.format == "json":
+    if args.format in ("junit", "sarif", "github", "tap"):
+        from .ci_formats import write
+        from .ci_model import from_check
+
+        sys.stdout.write(write(args.format, from_check([(f, ds) for f, ds, _ in reports], args.strict), "check"))
+    elif args.format == "json":
         document = {
             "format": "dcpolicy/check/1",
             "files": [

@@ -67,8 +67,14 @@ def run(args) -> int:
 
 def _render(result, args) -> None:
     from . import render
+    from .ci_formats import CI_FORMATS
 
-    if args.format == "json":
+    if args.format in CI_FORMATS:
+        from .ci_formats import write
+        from .ci_model import from_run
+
+        sys.stdout.write(write(args.format, from_run(result, parse_fail_on(args.fail_on)), "eval"))
+    elif args.format == "json":
         sys.stdout.write(render.to_json(result, explain=args.explain))
     elif args.format == "summary":
         sys.stdout.write(render.to_summary(result))

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from .ci_formats import CI_FORMATS
 from .exits import CLOSED_PIPE as EXIT_CLOSED_PIPE
 from .exits import INTERNAL_ERROR as EXIT_INTERNAL_ERROR
 
@@ -28,7 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="parse and check policy files")
     check.add_argument("paths", nargs="+", metavar="PATH", help="policy files or folders of them")
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--format", choices=("text", "json", *CI_FORMATS), default="text",
+                       help="text (default), json, or a CI format: junit, sarif, github (workflow annotations), tap")
     check.add_argument("--strict", action="store_true", help="warnings fail the run too (exit 3)")
 
     evaluate = commands.add_parser("eval", help="evaluate facilities against policies")
@@ -44,7 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
                           "(default: the latest that ends on or before --as-of)")
     evaluate.add_argument("--explain", action="store_true",
                           help="show the tree of steps of every rule (table, markdown and json formats)")
-    evaluate.add_argument("--format", choices=("table", "summary", "json", "markdown"), default="table")
+    evaluate.add_argument("--format", choices=("table", "summary", "json", "markdown", *CI_FORMATS), default="table",
+                          help="table (default), summary, json, markdown, or a CI format: junit, sarif, github "
+                               "(workflow annotations), tap")
     evaluate.add_argument("--fail-on", default="mandatory", metavar="LIST",
                           help="exit 1 when: mandatory (a mandatory rule in force fails; default), unknown (also a "
                                "mandatory rule is unknown), target (also a target fails), proposed (count proposed "
@@ -63,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="test case files or folders (default: the shipped policies' tests)")
     test.add_argument("-k", metavar="TEXT", help="only cases whose name contains TEXT")
     test.add_argument("-v", "--verbose", action="store_true", help="list every case")
+    test.add_argument("--format", choices=("text", *CI_FORMATS), default="text",
+                      help="text (default) or a CI format: junit, sarif, github (workflow annotations), tap")
     test.add_argument("--strict", action="store_true",
                       help="a warning in a policy the cases run against fails the run (exit 3)")
 

@@ -19,6 +19,12 @@ def run(args) -> int:
     except InvalidPolicy as err:
         print(err.diagnostics.render(), file=sys.stderr)
         return exits.INVALID_POLICY
+    if args.format != "text":
+        from .ci_formats import write
+        from .ci_model import from_cases
+
+        sys.stdout.write(write(args.format, from_cases(outcomes), "test"))
+        return exits.FAIL if any(o.problems for o in outcomes) else exits.OK
     failed = 0
     for outcome in outcomes:
         case = outcome.case
