@@ -204,9 +204,24 @@ def _no_warnings(paths) -> None:
 class CaseOutcome:
     case: object  # cases.Case
     problems: tuple[str, ...]  # empty when the case passes
+    run: object = None  # the case's Run (None when its facility data is invalid)
 
 
-def run_cases(paths, keyword: str | None = None, strict: bool = False) -> list[CaseOutcome]:
+@attrs.frozen
+class CaseRun:
+    """What run_cases returns: each case's outcome, and the plans the cases ran against (for coverage)."""
+
+    outcomes: tuple[CaseOutcome, ...]
+    plans: tuple = ()
+
+    def __iter__(self):  # a CaseRun reads as its outcomes
+        return iter(self.outcomes)
+
+    def __len__(self) -> int:
+        return len(self.outcomes)
+
+
+def run_cases(paths, keyword: str | None = None, strict: bool = False) -> CaseRun:
     """Run the policy test cases in these files or folders (the shipped ones by default).
     Raises cases.CaseFileError for a malformed case file or a policy no case file can find (once, not
     per case), InvalidPolicy for an invalid policy (with `strict`, also for a policy with warnings),
@@ -232,9 +247,10 @@ def run_cases(paths, keyword: str | None = None, strict: bool = False) -> list[C
         _no_warnings(plans.paths())
     outcomes = []
     for case in cases:
+        runs: list = []
         try:
-            problems = run_case(case, plans)
+            problems = run_case(case, plans, runs)
         except CaseFileError as err:
             problems = [str(err)]
-        outcomes.append(CaseOutcome(case, tuple(problems)))
-    return outcomes
+        outcomes.append(CaseOutcome(case, tuple(problems), runs[0] if runs else None))
+    return CaseRun(tuple(outcomes), tuple(plans.plans()))

@@ -36,6 +36,10 @@ class PlanCache:
         """The policy files compiled so far."""
         return list(self._plans)
 
+    def plans(self) -> list:
+        """The plans compiled so far, in the order first asked for."""
+        return list(self._plans.values())
+
 
 def resolve_policy(policy: str, case_file: str | None) -> Path:
     """A case file's `policy:`: a path to a .policy file (relative to the case file), or a
@@ -61,9 +65,9 @@ def resolve_policy(policy: str, case_file: str | None) -> Path:
                         f"and not shipped ({', '.join(sorted(available))})")
 
 
-def run_case(case: Case, plans: PlanCache) -> list[str]:
+def run_case(case: Case, plans: PlanCache, runs: list | None = None) -> list[str]:
     """Evaluate one case; return the list of mismatches (empty when it passes), each failing rule's
-    trace included."""
+    trace included. The case's Run is appended to `runs` when given (coverage reads it)."""
     from ..dsl.diagnostics import DiagnosticError
     from ..evaluator.inputs import load_facility_nodes
     from .api import evaluate_plans
@@ -75,6 +79,8 @@ def run_case(case: Case, plans: PlanCache) -> list[str]:
     except DiagnosticError as err:
         return ["the case's facility data is invalid:\n" + err.render()]
     run = evaluate_plans([plan], loaded, case.as_of, case.period)
+    if runs is not None:
+        runs.append(run)
     problems = []
     for key, expected in case.expect.items():
         found = _find(run, str(key), len(case.facilities))

@@ -69,6 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("-v", "--verbose", action="store_true", help="list every case")
     test.add_argument("--format", choices=("text", *CI_FORMATS), default="text",
                       help="text (default) or a CI format: junit, sarif, github (workflow annotations), tap")
+    test.add_argument("--coverage", action="store_true",
+                      help="report which rules, tiers, reliefs, exclusions and band rows no case reaches")
+    test.add_argument("--fail-under", type=_percent, metavar="PCT",
+                      help="exit 1 when the coverage is under PCT percent (implies computing it)")
     test.add_argument("--strict", action="store_true",
                       help="a warning in a policy the cases run against fails the run (exit 3)")
 
@@ -83,6 +87,16 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("file", metavar="FILE", help="one .policy file")
     _add_discovery(commands)
     return parser
+
+
+def _percent(text: str) -> float:
+    try:
+        value = float(text.rstrip("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a percentage; write e.g. 90") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text!r} is not between 0 and 100")
+    return value
 
 
 def _add_discovery(commands) -> None:
