@@ -86,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
                               "generated Python source")
     inspect.add_argument("file", metavar="FILE", help="one .policy file")
     _add_discovery(commands)
+    commands.add_parser("lsp", help="run the language server over stdio, for editors (needs the lsp extra)")
     return parser
 
 
@@ -167,6 +168,10 @@ def _dispatch(args) -> int:
         from . import catalogue
 
         return catalogue.run_list(args) if args.command == "list" else catalogue.run_explain(args)
+    if args.command == "lsp":
+        from . import lsp
+
+        return lsp.run(args)
     if args.command in ("schema", "init"):
         from . import template
 
