@@ -87,6 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("file", metavar="FILE", help="one .policy file")
     _add_discovery(commands)
     commands.add_parser("lsp", help="run the language server over stdio, for editors (needs the lsp extra)")
+    completion = commands.add_parser("completion", help="print a shell completion script (bash, zsh, fish)")
+    completion.add_argument("shell", nargs="?", choices=("bash", "zsh", "fish"))
+    completion.add_argument("--values", choices=("jurisdictions", "rules"), help=argparse.SUPPRESS)
+    from .help_text import apply
+
+    apply(commands)
     return parser
 
 
@@ -168,6 +174,10 @@ def _dispatch(args) -> int:
         from . import catalogue
 
         return catalogue.run_list(args) if args.command == "list" else catalogue.run_explain(args)
+    if args.command == "completion":
+        from . import completion
+
+        return completion.run(args)
     if args.command == "lsp":
         from . import lsp
 
