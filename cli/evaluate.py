@@ -29,7 +29,9 @@ def parse_fail_on(text: str) -> frozenset[str]:
 
 
 def check_explain(explain: bool, output_format: str) -> None:
-    if explain and output_format not in EXPLAINED_FORMATS:
+    from .ci_formats import CI_FORMATS
+
+    if explain and output_format not in EXPLAINED_FORMATS + CI_FORMATS:  # CI formats always carry the trace
         raise UsageError(f"--explain cannot be shown in --format {output_format} (one line per evaluation); "
                          f"use --format {', '.join(EXPLAINED_FORMATS[:-1])} or {EXPLAINED_FORMATS[-1]}")
 

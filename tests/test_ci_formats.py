@@ -198,3 +198,8 @@ def test_the_validators_reject_what_the_formats_forbid():
     with pytest.raises(xmlschema.XMLSchemaValidationError):
         JUNIT_XSD.validate('<testsuites><testsuite name="s" tests="1" failures="0" errors="0">'
                            '<testcase name="no classname"/></testsuite></testsuites>')
+
+
+def test_explain_is_accepted_with_ci_formats_which_carry_the_trace_anyway(capsys):
+    code, root = _junit(capsys, EVAL + ["--format", "junit", "--explain"])
+    assert code == 1 and "require   pue <= 1.3" in root.find(".//failure").text
