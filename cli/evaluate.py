@@ -29,7 +29,9 @@ def parse_fail_on(text: str) -> frozenset[str]:
 
 
 def check_explain(explain: bool, output_format: str) -> None:
-    if explain and output_format not in EXPLAINED_FORMATS:
+    from .ci_formats import CI_FORMATS
+
+    if explain and output_format not in EXPLAINED_FORMATS + CI_FORMATS:  # CI formats always carry the trace
         raise UsageError(f"--explain cannot be shown in --format {output_format} (one line per evaluation); "
                          f"use --format {', '.join(EXPLAINED_FORMATS[:-1])} or {EXPLAINED_FORMATS[-1]}")
 
@@ -67,8 +69,14 @@ def run(args) -> int:
 
 def _render(result, args) -> None:
     from . import render
+    from .ci_formats import CI_FORMATS
 
-    if args.format == "json":
+    if args.format in CI_FORMATS:
+        from .ci_formats import write
+        from .ci_model import from_run
+
+        sys.stdout.write(write(args.format, from_run(result, parse_fail_on(args.fail_on)), "eval"))
+    elif args.format == "json":
         sys.stdout.write(render.to_json(result, explain=args.explain))
     elif args.format == "summary":
         sys.stdout.write(render.to_summary(result))

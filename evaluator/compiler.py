@@ -25,9 +25,8 @@ from .plan import CompiledBlock, CompiledExpr, CompiledItem, CompiledRule, NodeI
 from .plan_source import Call, Code, Lambda, PlanFunction, Tuple, load, plan_source, unique_name
 
 
-# Levels of an expression generated into one Python function: deeper parts become functions of their
-# own, so the generated code stays far below Python's limit of 200 nested parentheses (a level of a
-# tiered value opens four) at any depth the checker accepts (dsl/nesting.py).
+# Levels of an expression in one generated function: deeper parts become functions of their own, far below
+# Python's 200 nested parentheses (a tiered level opens four) at any depth the checker accepts (dsl/nesting.py).
 SPLIT_DEPTH = 20
 
 
@@ -41,7 +40,14 @@ class _Shared:
     lines: list[str]  # the policy's lines, as the parser counts them
     definitions: dict[str, ast.Definition]
     taken: set[str]  # the generated functions' names
-    functions: list[PlanFunction]
+    functions: list[PlanFunction]  # the parts of the clause being generated
+
+
+def _operator(node) -> str | None:
+    """A node table's `op`: a call's function name, "when" for tiers (coverage finds them so), else the AST's op."""
+    if isinstance(node, ast.Call):
+        return node.name
+    return "when" if isinstance(node, ast.Tiered) else getattr(node, "op", None)
 
 
 class _Generator:
@@ -54,11 +60,8 @@ class _Generator:
         self.lines = shared.lines
         self.nodes: list[NodeInfo] = []
         self.definitions = shared.definitions
-        self.shared = shared
-        self.name = name
-        self.origin = origin
-        self.depth = 0  # levels of the expression inside the function being generated
-        self.parts = 0  # functions made of its deeply nested parts
+        self.shared, self.name, self.origin = shared, name, origin
+        self.depth = self.parts = 0  # levels inside the function being generated; functions made of deep parts
 
     def text_of(self, span: Span) -> str:
         if span.line == span.end_line:
@@ -81,16 +84,14 @@ class _Generator:
         if self.depth >= SPLIT_DEPTH:
             return self._part(node, c, record)
         self.depth += 1
-        try:
-            return self._gen(node, c, record)
-        finally:
-            self.depth -= 1
+        code = self._gen(node, c, record)  # an exception here ends the compile: no depth to restore
+        self.depth -= 1
+        return code
 
     def _part(self, node, c: str, record: bool) -> Code:
         """A deeply nested part as a function of its own, called with the same context and trace."""
         outer, self.depth = self.depth, 0
-        body = self.gen(node, "c", record)
-        self.depth = outer
+        body, self.depth = self.gen(node, "c", record), outer
         self.parts += 1  # numbered here: unique_name's search from _2 upwards would make many parts quadratic
         name = unique_name(f"{self.name}__part{self.parts}", self.shared.taken)
         self.shared.functions.append(PlanFunction(name, f"{self.origin}, a part nested deeper than {SPLIT_DEPTH} levels",
@@ -110,7 +111,7 @@ class _Generator:
                 dimension=kind_type.dimension if kind_type else Dimension((0,) * 6),
                 type_kind=kind_type.kind if kind_type else "number",
                 children=tuple(children),
-                op=getattr(node, "op", None) if not isinstance(node, ast.Call) else node.name,
+                op=_operator(node),
                 reads=self._facts_read(node) if kind == "aggregate" else (),
                 everyone=kind == "aggregate" and node.including_out_of_scope,
             )

@@ -11,17 +11,17 @@ CASE = "policy: de\ncases:\n  - name: x\n    as_of: 2026-02-01\n    expect: {de.
 
 BAD_CASE_FILES = [
     # (label, bytes of the file, line, column, words of the message)
-    ("a case that is a list", b"policy: de\ncases:\n  - [1, 2]\n", 3, 5, "case 1 is a mapping with `name:` and `expect:`, not a list"),
-    ("a case that is a text", b"policy: de\ncases:\n  - just words\n", 3, 5, 'not "just words"'),
+    ("a case that is a list", b"policy: de\ncases:\n  - [1, 2]\n", 3, 5, "case 1 needs `name:` and `expect:`"),
+    ("a case that is a text", b"policy: de\ncases:\n  - just words\n", 3, 5, "case 1 needs `name:` and `expect:`"),
     ("cases as a mapping", b"policy: de\ncases:\n  name: x\n", 3, 3, "`cases:` is a list of cases"),
     ("as_of 2026-02-30", CASE.replace("2026-02-01", "2026-02-30").encode(), 4, 12, "as_of '2026-02-30' is not a date that exists"),
     ("as_of 0000-01-01", CASE.replace("2026-02-01", "0000-01-01").encode(), 4, 12, "is not a date that exists"),
-    ("as_of a number", CASE.replace("2026-02-01", "20260201").encode(), 4, 12, "needs `as_of: YYYY-MM-DD`"),
+    ("as_of a number", CASE.replace("2026-02-01", "20260201").encode(), 4, 12, "needs `as_of: YYYY-MM-DD`, not 20260201"),
     ("as_of a time", CASE.replace("2026-02-01", "2026-02-01 10:00:00").encode(), 4, 12, "needs `as_of: YYYY-MM-DD`"),
     ("no as_of", CASE.replace("    as_of: 2026-02-01\n", "").encode(), 3, 5, "needs `as_of: YYYY-MM-DD`"),
     ("expect a list", CASE.replace("{de.pue_existing_2027: pass}", "[1]").encode(), 5, 13, "`expect:` maps rule ids"),
     ("facility a list", (CASE + "    facility: [1]\n").encode(), 6, 15, "`facility:` is a mapping"),
-    ("facilities not mappings", (CASE + "    facilities: [1, 2]\n").encode(), 6, 17, "`facilities:` a list of mappings"),
+    ("facilities not mappings", (CASE + "    facilities: [1, 2]\n").encode(), 6, 17, "`facilities:` is a list of mappings"),
     ("base a list", b"policy: de\nbase: [1]\n" + CASE[11:].encode(), 2, 7, "`base:` is a facility mapping"),
     ("a key twice in a facility", (CASE + "    facility:\n      id: a\n      id: b\n").encode(), 8, 7,
      'duplicate key "id" (first written at line 7, column 7)'),
