@@ -30,7 +30,9 @@ def parse_fail_on(text: str) -> frozenset[str]:
 
 
 def check_explain(explain: bool, output_format: str) -> None:
-    if explain and output_format not in EXPLAINED_FORMATS:
+    from .ci_formats import CI_FORMATS
+
+    if explain and output_format not in EXPLAINED_FORMATS + CI_FORMATS:  # CI formats always carry the trace
         raise UsageError(f"--explain cannot be shown in --format {output_format} (one line per evaluation); "
                          f"use --format {', '.join(EXPLAINED_FORMATS[:-1])} or {EXPLAINED_FORMATS[-1]}")
 
@@ -154,8 +156,14 @@ def parse_jobs(text: str | None) -> int:
 
 def _render(result, args) -> None:
     from . import render
+    from .ci_formats import CI_FORMATS
 
-    if args.format == "json":
+    if args.format in CI_FORMATS:
+        from .ci_formats import write
+        from .ci_model import from_run
+
+        sys.stdout.write(write(args.format, from_run(result, parse_fail_on(args.fail_on)), "eval"))
+    elif args.format == "json":
         from .jsonl import json_document
 
         sys.stdout.writelines(json_document(result, trace_mode(args)))

@@ -55,6 +55,7 @@ class Checker:
     def check(self) -> CheckedPolicy:
         fiscal_start = self._check_header()
         self.typer.collect_definitions()
+        self.typer.type_definitions()
         seen: dict[str, ast.Declaration] = {}
         scopes = 0
         for declaration in self.policy.declarations:

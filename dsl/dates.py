@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 import re
 
-ISO_DATE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?$")
+# [0-9], not \d: a full-width or other script's digit is not a date (issue 12, leniency)
+ISO_DATE = re.compile(r"^(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})(?:-(?P<d>[0-9]{1,2}))?$")
 
 
 def parse_date(text: str) -> datetime.date | None:
@@ -24,6 +25,8 @@ def why_not_a_date(text: str) -> str:
     m = ISO_DATE.match(text.strip())
     if not m:
         return "expected YYYY-MM-DD"
+    if int(m["y"]) == 0:
+        return "there is no year 0 (years run from 0001 to 9999)"
     if not 1 <= int(m["m"]) <= 12:
         return f"there is no month {int(m['m'])}"
     return "that day does not exist in that month"

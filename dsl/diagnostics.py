@@ -17,6 +17,7 @@ F2xx facility values.
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from typing import ClassVar
@@ -74,19 +75,48 @@ class Diagnostic:
         return out
 
 
+def source_lines(text: str) -> list[str]:
+    """The lines of a source as the parser and editors count them: a line ends at a line feed (with the
+    carriage return before it, if any). Unlike str.splitlines, a form feed, vertical tab, U+2028 or U+0085
+    does not end a line, so every span points at the same line in the file, the parser and the traces."""
+    return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")] if text else [""]
+
+
+def utf8_error_position(raw: bytes, exc: UnicodeDecodeError) -> tuple[int, int]:
+    """The line and column (in characters, as an editor counts them) of the first byte that is not UTF-8."""
+    line_start = raw.rfind(b"\n", 0, exc.start) + 1
+    line = raw.count(b"\n", 0, exc.start) + 1
+    return line, len(raw[line_start:exc.start].decode("utf-8", errors="replace")) + 1
+
+
+SHOWN_COLUMNS = 240  # of a source line under a message
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_lines(source: str) -> tuple[str, ...]:
+    """The lines of a source, split once for all the diagnostics of one file (a str keeps its hash)."""
+    return tuple(source_lines(source))
+
+
 def render(diagnostic: Diagnostic, source: str | None = None) -> str:
     """The headline, the source line with a caret under the span, and the hint."""
     lines = [diagnostic.headline()]
     span = diagnostic.span
     if span and source is not None:
-        source_lines = source.splitlines()
-        if 1 <= span.line <= len(source_lines):
-            text = source_lines[span.line - 1].expandtabs(1)
+        lines_of_source = _cached_lines(source)
+        if 1 <= span.line <= len(lines_of_source):
+            # a control character would act on the terminal: shown as U+FFFD, one column like the original
+            text = "".join(c if c.isprintable() or c == "\t" else "\ufffd" for c in lines_of_source[span.line - 1])
+            text = text.expandtabs(1)
             gutter = f"{span.line:>5} | "
-            lines.append(gutter + text)
+            # a line of 20,000 characters is not printed whole: a window of it around the span
+            start = 0 if span.column <= SHOWN_COLUMNS - 60 else span.column - 1 - 60
+            stop = start + SHOWN_COLUMNS
+            lead = "… " if start else ""
+            lines.append(gutter + lead + text[start:stop] + (" …" if len(text) > stop else ""))
             end = span.end_column if span.end_line == span.line else len(text) + 1
-            width = max(1, end - span.column)
-            lines.append(" " * (len(gutter) - 2) + "| " + " " * (span.column - 1) + "^" * width)
+            width = max(1, min(end, stop + 1) - span.column)
+            lines.append(" " * (len(gutter) - 2) + "| " + " " * (len(lead) + span.column - 1 - start) + "^" * width)
     if diagnostic.hint:
         lines.append(f"  hint: {diagnostic.hint}")
     return "\n".join(lines)

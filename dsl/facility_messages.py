@@ -28,6 +28,8 @@ class F101(Message):
     empty_directory = Wording("directory {path} holds no *.yaml or *.yml files",
                               "give a facility or portfolio file, or a folder of them")
     policy_file = Wording("cannot read policy file: {reason}")
+    not_utf8 = Wording("this policy file is not UTF-8: byte {byte} here does not belong to a UTF-8 character",
+                       "save the file as UTF-8 (in most editors: Save with encoding, UTF-8)")
     no_such_path = Wording("no such file or directory: {path}", "give a .policy file or a folder of them")
 
 

@@ -42,6 +42,9 @@ class E102(Message):
     hint = "comments start with #; texts go in double quotes"
     after_number = Wording('unexpected character "{char}"', "write the unit right after the number, e.g. 300 kW")
     unicode_operator = Wording('"{char}" is not an operator of the language', 'write "{replacement}" instead')
+    foreign_digit = Wording('"{char}" ({code}) is not a digit of the language', "write numbers with 0-9, e.g. {digit}")
+    invisible = Wording("unexpected invisible character {code} ({name})",
+                        "delete it; lines end with a line feed and only spaces and tabs separate words")
 
 
 class E103(Message):
@@ -60,6 +63,23 @@ class E105(Message):
     title = "invalid date literal"
     template = '"{text}" is not a date in the form YYYY-MM-DD'
     hint = "write months and days with two digits, e.g. 2026-07-01"
+
+
+class E106(Message):
+    title = "expression nested too deeply"
+    template = "this expression nests {depth} levels deep; the limit is {limit}"
+    hint = "give parts of it names with  define … = …  and use the names"
+    through_definitions = Wording(
+        "this definition nests {depth} levels deep with the definitions it uses; the limit is {limit}",
+        "compute it from fewer definitions in a chain, or from facts directly")
+
+
+class E107(Message):
+    title = "number out of range"
+    template = '"{text}" has more digits than a policy number may have (at most {digits} before the point and {digits} after)'
+    hint = "write the number in a larger unit, e.g. 1.5 GWh instead of 1500000000000000000 Wh"
+    offset = Wording('"period[-{text}]" reads a period {text} years back; the offset must be a whole number '
+                     "from 1 to {limit}", "write e.g. period[-1].energy.total for the period before")
 
 
 # ---------------------------------------------------------------- E2xx names
@@ -169,6 +189,7 @@ class E401(Message):
     title = "impossible date"
     template = "{text} is not a date that exists"
     hint = "check the month (01–12) and the day of the month"
+    year_zero = Wording("{text} is not a date that exists: there is no year 0", "years run from 0001 to 9999")
 
 
 class E402(Message):

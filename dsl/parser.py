@@ -6,13 +6,15 @@ import contextvars
 import difflib
 import functools
 import re
+import unicodedata
 from importlib import resources
 
 from . import ast
 from .builtins import CLAUSES, DECLARATION_KEYWORDS, KEYWORDS, terminal
-from .diagnostics import Diagnostic, DiagnosticError, Span, Wording
+from .diagnostics import Diagnostic, DiagnosticError, Span, Wording, source_lines, utf8_error_position
 from .facility_messages import F101
 from .messages import E101, E102, E103, E104, E507
+from .nesting import too_deep
 from .transform import to_ast
 
 # What each terminal is, in an analyst's words.
@@ -99,6 +101,7 @@ def parse(text: str, file: str = "<policy>") -> ast.Policy:
     finally:
         _CURRENT.reset(marker)
     policy, diagnostics = to_ast(tree, file)
+    diagnostics += too_deep(policy)
     if diagnostics:
         raise DiagnosticError(diagnostics, {file: text})
     return policy
@@ -191,13 +194,19 @@ def _unexpected_character(err, text: str, file: str) -> Diagnostic:
         replacement = {"≤": "<=", "≥": ">=", "≠": "!="}[char]
         return E102.unicode_operator.at(span, char=char, replacement=replacement)
     allowed = set(getattr(err, "allowed", None) or ())
+    if char.isdigit():  # ２, ٣: a digit of another script
+        return E102.foreign_digit.at(span, char=char, code=f"U+{ord(char):04X}", digit=unicodedata.digit(char, "?"))
+    if not char.isprintable() or char.isspace():
+        return E102.invisible.at(span, code=f"U+{ord(char):04X}", name=unicodedata.name(char, "a control character"))
     if allowed and allowed <= {"UNIT"} | _COMPARISONS | {"AND", "OR"}:
         return E102.after_number.at(span, char=char)
     return E102.at(span, char=char)
 
 
 def _end_of_file(text: str, file: str, expected: set[str]) -> Diagnostic:
-    lines = text.splitlines() or [""]
+    lines = source_lines(text)
+    if len(lines) > 1 and not lines[-1]:  # the final line feed ends the last line; it starts none
+        lines.pop()
     last = len(lines)
     span = Span.point(file, last, len(lines[-1]) + 1)
     wanted = _summarise(expected) if expected else "more"
@@ -209,8 +218,17 @@ def parse_file(path: str, display: str | None = None) -> tuple[ast.Policy, str]:
 
     name = display or path
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DiagnosticError([F101.policy_file.at(Span.point(name, 1, 1),
-                                                   reason=getattr(exc, "strerror", None) or exc)]) from None
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise DiagnosticError([F101.policy_file.at(Span.point(name, 1, 1), reason=exc.strerror or exc)]) from None
+    try:
+        text = raw.decode("utf-8-sig")  # a byte-order mark some Windows editors write is not part of the text
+    except UnicodeDecodeError as exc:
+        raise DiagnosticError([_not_utf8(raw, exc, name)]) from None
     return parse(text, name), text
+
+
+def _not_utf8(raw: bytes, exc: UnicodeDecodeError, file: str) -> Diagnostic:
+    """Where the first byte that is not UTF-8 is, by line and column as an editor counts them."""
+    line, column = utf8_error_position(raw, exc)
+    return F101.not_utf8.at(Span(file, line, column, line, column + 1), byte=f"0x{raw[exc.start]:02x}")

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 
-from lark import Token, Transformer, Tree, v_args
+from lark import Token, Tree
 
 from . import ast
 from .diagnostics import Diagnostic, Span
-from .messages import E105, E508
+from .messages import E105, E107, E508
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+MAX_DIGITS = 15  # before and after the point: what a float holds exactly (language.md, "Numbers")
+MAX_OFFSET = 100  # period[-k]: at most this many periods back
 
 
 def _unquote(token: Token) -> str:
@@ -34,10 +36,10 @@ class _Spans:
         return Span(self.file, first.line, first.column, last.end_line, last.end_column)
 
 
-@v_args(meta=True)
-class ToAst(Transformer):
+class ToAst:
+    """One method per grammar rule, called with the rule's meta (its position) and transformed children."""
+
     def __init__(self, file: str):
-        super().__init__()
         self.spans = _Spans(file)
         self.file = file
         self.diagnostics: list[Diagnostic] = []
@@ -187,6 +189,9 @@ class ToAst(Transformer):
 
     def quantity(self, meta, c):
         number, unit = c
+        whole, _, fraction = str(number).partition(".")
+        if len(whole.lstrip("0")) > MAX_DIGITS or len(fraction) > MAX_DIGITS:
+            self.diagnostics.append(E107.at(self.spans.of_token(number), text=_clipped(str(number)), digits=MAX_DIGITS))
         return ast.Quantity(float(number), str(number), str(unit) if unit is not None else None, self._s(meta))
 
     def date(self, meta, c):
@@ -213,7 +218,11 @@ class ToAst(Transformer):
         return ast.Ref(parts, offset, self._s(meta))
 
     def offset(self, meta, c):
-        return int(float(c[2]))
+        text = str(c[2])
+        if not text.isdigit() or not 1 <= int(text) <= MAX_OFFSET:  # period[-1.5] is not period[-1]
+            self.diagnostics.append(E107.offset.at(self._s(meta), text=_clipped(text), limit=MAX_OFFSET))
+            return 1
+        return int(text)
 
     def call(self, meta, c):
         name, _lp, arguments, _rp = c
@@ -247,7 +256,31 @@ class ToAst(Transformer):
         return ast.Tier(c[0], c[2], self._s(meta))
 
 
+def _clipped(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _transform(builder: ToAst, tree: Tree):
+    """Lark's Transformer, bottom-up with an explicit stack: a tree thousands of levels deep stays flat here."""
+    results: list = []
+    work: list = [(tree, False)]
+    while work:
+        node, children_done = work.pop()
+        if not isinstance(node, Tree):
+            results.append(node)  # a token, or None for an absent optional part
+        elif not children_done:
+            work.append((node, True))
+            work.extend((child, False) for child in reversed(node.children))
+        else:
+            count = len(node.children)
+            children = results[len(results) - count:] if count else []
+            del results[len(results) - count:]
+            method = getattr(builder, str(node.data), None)
+            results.append(method(node.meta, children) if method else Tree(node.data, children, node.meta))
+    return results[0]
+
+
 def to_ast(tree: Tree, file: str) -> tuple[ast.Policy, list[Diagnostic]]:
     builder = ToAst(file)
-    policy = builder.transform(tree)
+    policy = _transform(builder, tree)
     return policy, builder.diagnostics

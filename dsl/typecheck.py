@@ -15,6 +15,7 @@ from . import ast, schema, shares, units
 from . import types as T
 from .builtins import AGGREGATES, FUNCTIONS, RESERVED_NAMES, ROOTS
 from .dates import parse_date
+from .nesting import definition_problems
 from .diagnostics import Diagnostic
 from .messages import (E201, E202, E203, E204, E205, E206, E301, E302, E303, E304, E305, E401, E402, E502, E503, W601,
                        W603)
@@ -45,6 +46,9 @@ class ExprContext:
     in_aggregate: bool = False
 
 
+SUGGESTIONS = 50  # unknown names that get a "did you mean" (language.md, "Limits")
+
+
 class Typer:
     """Types the expressions of one policy, reporting into a shared list of diagnostics."""
 
@@ -59,6 +63,7 @@ class Typer:
         self.resolving: list[str] = []
         self.used: set[str] = set()
         self.order: list[str] = []  # typed definitions, dependencies first
+        self.suggestions: dict[str, str | None] = {}  # unknown name -> "did you mean"
 
     def _add(self, diagnostic: Diagnostic) -> None:
         self.diagnostics.append(diagnostic)
@@ -78,6 +83,19 @@ class Typer:
                 self._error(E502.builtin.at(definition.span, name=definition.name))
             else:
                 self.definitions[definition.name] = definition
+
+    def type_definitions(self) -> None:
+        """Type every definition, each after those it uses, so typing never follows a chain of them.
+
+        Cycles and definitions nested too deeply through others are reported first (nesting.py) and
+        typed as errors, like everything that uses them: one root cause, one error.
+        """
+        problems, bad, order, used = definition_problems(self.definitions)
+        self.diagnostics.extend(problems)
+        self.used.update(used)
+        self.definition_types.update(dict.fromkeys(bad, T.ERROR))
+        for name in order:
+            self.resolve_definition(name)
 
     def resolve_definition(self, name: str) -> Type:
         """The type of a definition, typing it (and what it uses) on first use; a cycle is an error."""
@@ -129,7 +147,8 @@ class Typer:
             case ast.DateLit():
                 day = parse_date(expr.text)
                 if day is None:
-                    return self._error(E401.at(expr.span, text=expr.text))
+                    wording = E401.year_zero if expr.text.startswith("0000") else E401.main
+                    return self._error(wording.at(expr.span, text=expr.text))
                 self.literals[id(expr)] = day
                 return T.DATE
             case ast.StringLit():
@@ -211,10 +230,16 @@ class Typer:
             if not context.facts and self.definition_facts.get(root):
                 return self._error(E206.definition.at(expr.span, name=root, context=context.subject))
             return result
-        candidates = list(self.definitions) + list(ROOTS)
         if root in RESERVED_NAMES:  # a keyword where a value belongs: the value is missing, nothing to define
             return self._error(E201.keyword.at(expr.span, name=root))
-        return self._error(E201.at(expr.span, name=root, did_you_mean=closest(root, candidates)))
+        return self._error(E201.at(expr.span, name=root, did_you_mean=self._suggestion(root)))
+
+    def _suggestion(self, name: str) -> str | None:
+        """A close definition or root for an unknown name: each comparison costs a pass over every
+        definition, so only the first SUGGESTIONS distinct unknown names get one (checking stays linear)."""
+        if name not in self.suggestions and len(self.suggestions) < SUGGESTIONS:
+            self.suggestions[name] = closest(name, list(self.definitions) + list(ROOTS))
+        return self.suggestions.get(name)
 
     def _reads_facts(self, expr) -> bool:
         """Whether an expression reads one facility's facts (aggregates read the operator's)."""

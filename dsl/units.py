@@ -253,6 +253,8 @@ def format_quantity(value: float, dimension: Dimension) -> str:
 
 
 def format_number(value: float) -> str:
+    if value != value or value in (float("inf"), float("-inf")):  # an overflowed figure is shown, not a crash
+        return {"inf": "∞", "-inf": "-∞"}.get(str(value), "not a number")
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
     # six significant digits: enough to tell 1.2501 from its limit 1.25, short enough to read

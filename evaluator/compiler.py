@@ -12,11 +12,12 @@ measures this implementation against hand-written Python on the same rules.
 
 from __future__ import annotations
 
+import attrs
 
 from ..dsl import ast, schema
 from ..dsl.builtins import FUNCTIONS, ROOTS
 from ..dsl.checker import CheckedPolicy
-from ..dsl.diagnostics import Span
+from ..dsl.diagnostics import Span, source_lines
 from ..dsl.units import Dimension
 
 from . import runtime
@@ -25,16 +26,43 @@ from .plan_source import Call, Code, Lambda, PlanFunction, Tuple, load, plan_sou
 from .plan_source import record as _record
 
 
+# Levels of an expression in one generated function: deeper parts become functions of their own, far below
+# Python's 200 nested parentheses (a tiered level opens four) at any depth the checker accepts (dsl/nesting.py).
+SPLIT_DEPTH = 20
+
+
+@attrs.frozen
+class _Shared:
+    """What every clause's generator of one policy reads and adds to: built once, so compiling is linear."""
+
+    checked: CheckedPolicy
+    constants: dict[str, object]
+    notes: dict[str, str]
+    lines: list[str]  # the policy's lines, as the parser counts them
+    definitions: dict[str, ast.Definition]
+    taken: set[str]  # the generated functions' names
+    functions: list[PlanFunction]  # the parts of the clause being generated
+
+
+def _operator(node) -> str | None:
+    """A node table's `op`: a call's function name, "when" for tiers (coverage finds them so), else the AST's op."""
+    if isinstance(node, ast.Call):
+        return node.name
+    return "when" if isinstance(node, ast.Tiered) else getattr(node, "op", None)
+
+
 class _Generator:
     """Turns one expression into Python source; records a NodeInfo per trace slot."""
 
-    def __init__(self, checked: CheckedPolicy, constants: dict[str, object], notes: dict[str, str]):
-        self.checked = checked
-        self.constants = constants
-        self.notes = notes
-        self.lines = checked.source.splitlines()
+    def __init__(self, shared: _Shared, name: str, origin: str):
+        self.checked = shared.checked
+        self.constants = shared.constants
+        self.notes = shared.notes
+        self.lines = shared.lines
         self.nodes: list[NodeInfo] = []
-        self.definitions = {d.name: d for d in checked.policy.definitions}
+        self.definitions = shared.definitions
+        self.shared, self.name, self.origin = shared, name, origin
+        self.depth = self.parts = 0  # levels inside the function being generated; functions made of deep parts
 
     def text_of(self, span: Span) -> str:
         if span.line == span.end_line:
@@ -54,6 +82,24 @@ class _Generator:
         return self.gen(expr, "c", record=True)
 
     def gen(self, node, c: str, record: bool) -> Code:
+        if self.depth >= SPLIT_DEPTH:
+            return self._part(node, c, record)
+        self.depth += 1
+        code = self._gen(node, c, record)  # an exception here ends the compile: no depth to restore
+        self.depth -= 1
+        return code
+
+    def _part(self, node, c: str, record: bool) -> Code:
+        """A deeply nested part as a function of its own, called with the same context and trace."""
+        outer, self.depth = self.depth, 0
+        body, self.depth = self.gen(node, "c", record), outer
+        self.parts += 1  # numbered here: unique_name's search from _2 upwards would make many parts quadratic
+        name = unique_name(f"{self.name}__part{self.parts}", self.shared.taken)
+        self.shared.functions.append(PlanFunction(name, f"{self.origin}, a part nested deeper than {SPLIT_DEPTH} levels",
+                                                  node.span.line, self.text_of(node.span), body))
+        return Call(name, (c, "t"))
+
+    def _gen(self, node, c: str, record: bool) -> Code:
         slot = None
         if record:
             slot = len(self.nodes)
@@ -66,7 +112,7 @@ class _Generator:
                 dimension=kind_type.dimension if kind_type else Dimension((0,) * 6),
                 type_kind=kind_type.kind if kind_type else "number",
                 children=tuple(children),
-                op=getattr(node, "op", None) if not isinstance(node, ast.Call) else node.name,
+                op=_operator(node),
                 reads=self._facts_read(node) if kind == "aggregate" else (),
                 everyone=kind == "aggregate" and node.including_out_of_scope,
             )
@@ -129,7 +175,7 @@ class _Generator:
     def _facts_read(self, node) -> tuple[str, ...]:
         """Fact paths an expression reads, through definitions too, in first-use order."""
         found: list[str] = []
-        definitions = {d.name: d for d in self.checked.policy.definitions}
+        definitions = self.definitions
         seen: set[str] = set()
 
         def visit(expr):
@@ -217,18 +263,21 @@ def compile_policy(checked: CheckedPolicy, sha256: str) -> Plan:
     notes: dict[str, str] = {}  # constant name -> where it comes from, for the plan's header
     functions: list[PlanFunction] = []
     generators: dict[str, _Generator] = {}
-    taken: set[str] = set()
     policy = checked.policy
     code = checked.code
+    shared = _Shared(checked, constants, notes, source_lines(checked.source), {d.name: d for d in policy.definitions},
+                     set(), [])
 
     def expr(node, name: str, origin: str) -> str | None:
         """Generate the function of one clause; its name, resolved to a CompiledExpr after exec."""
         if node is None:
             return None
-        generator = _Generator(checked, constants, notes)
+        name = unique_name(name, shared.taken)
+        generator = _Generator(shared, name, origin)
         body = generator.compile(node)
-        name = unique_name(name, taken)
         functions.append(PlanFunction(name, origin, node.span.line, generator.nodes[0].text, body))
+        functions.extend(shared.functions)  # its deeply nested parts, after it
+        shared.functions.clear()
         generators[name] = generator
         return name
 

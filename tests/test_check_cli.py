@@ -158,7 +158,7 @@ def test_unreadable_file_gives_a_diagnostic_not_a_traceback(capsys, tmp_path):
     path.write_bytes('jurisdiction de "K\xf6ln"\n'.encode("latin-1"))
     code, out, err = run(capsys, "check", str(path))
     assert code == 3
-    assert "F101 cannot read policy file" in err
+    assert "latin1.policy:1:19: F101 this policy file is not UTF-8: byte 0xf6" in err
     assert "Traceback" not in err
 
 

@@ -45,6 +45,11 @@ CASES = [
   ("E103-eof-in-set", rule('  require facility.type in {"colocation"'), "E103", 4, 41),
   ("E104-unterminated", H + 'rule r "t"\n  cite "§1\n  require 1 <= 2\n', "E104", 3, 8),
   ("E105-one-digit-month", rule("  require facility.started < 2026-7-01\n"), "E105", 4, 30),
+  ("E106-nested-too-deeply", rule("  require " + "(" * 100 + "true" + ")" * 100 + "\n"), "E106", 4, 11),
+  ("E106-definition-chain", H + "".join(f"define d{i} = d{i - 1} + 1\n" for i in range(1, 51)) + "define d0 = 1\n"
+   + rule("  require d50 > 0\n")[len(H):], "E106", 51, 1),
+  ("E107-too-many-digits", rule("  require facility.power.it_installed <= 1000000000000000000 kW\n"), "E107", 4, 42),
+  ("E107-fractional-offset", rule("  require period[-1.5].energy.total <= 1 GWh\n"), "E107", 4, 17),
   ("E201-unknown-name", H + PUE + 'rule r "t"\n  cite "§1"\n  require pue >= 1 and pu <= 1.3\n', "E201", 5, 24),
   ("E201-undefined", rule("  require erf >= 10 %\n"), "E201", 4, 11),
   ("E202-unknown-field", rule("  applies facility.power.nominal >= 300 kW\n  require true\n"), "E202", 4, 11),
@@ -168,6 +173,19 @@ EXACT = {
         '    3 |   cite "§1\n'
         '      |        ^\n'
         '  hint: close the text with " on the same line'
+    ),
+    'E106-definition-chain': (
+        'de.policy:51:1: E106 this definition nests 101 levels deep with the definitions it uses; the limit is 100\n'
+        '   51 | define d50 = d49 + 1\n'
+        '      | ^^^^^^^^^^^^^^^^^^^^\n'
+        '  hint: compute it from fewer definitions in a chain, or from facts directly'
+    ),
+    'E107-fractional-offset': (
+        'de.policy:4:17: E107 "period[-1.5]" reads a period 1.5 years back; the offset must be a whole number from 1 '
+        'to 100\n'
+        '    4 |   require period[-1.5].energy.total <= 1 GWh\n'
+        '      |                 ^^^^^^\n'
+        '  hint: write e.g. period[-1].energy.total for the period before'
     ),
     'E105-one-digit-month': (
         'de.policy:4:30: E105 "2026-7-01" is not a date in the form YYYY-MM-DD\n'

@@ -25,7 +25,8 @@ def test_a_date_is_read(text, day):
 @pytest.mark.parametrize("text, reason", [
     ("2025-02-29", "that day does not exist in that month"),
     ("2025-04-31", "that day does not exist in that month"),
-    ("0000-01-01", "that day does not exist in that month"),
+    ("0000-01-01", "there is no year 0 (years run from 0001 to 9999)"),
+    ("２０２６-01-01", "expected YYYY-MM-DD"),  # full-width digits are not digits of a date
     ("2025-13-01", "there is no month 13"),
     ("2025-00", "there is no month 0"),
     ("25-01-01", "expected YYYY-MM-DD"),

@@ -73,7 +73,7 @@ def test_checked_shows_types_dimensions_literals_and_the_definition_order(capsys
     assert "# definitions in evaluation order (dependencies first):" in out
     order = re.findall(r"^#   \d+\. (\w+)", out, flags=re.M)
     assert order.index("electricity_consumption") < order.index("renewable_share")  # a dependency comes first
-    assert "#   3. pue  (reads one facility's facts)" in out
+    assert "#   1. pue  (reads one facility's facts)" in out  # in file order, each after those it uses
     assert "expr: Arith  policies/de.policy:19:14  :: number (plain)" in out
     assert "left: Ref  policies/de.policy:19:14  :: number (energy, kWh)" in out
     assert re.search(r"Quantity  policies/de\.policy:\d+:\d+  :: number \(power, kW\) = 300\.0", out)
