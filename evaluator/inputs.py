@@ -97,7 +97,7 @@ class _Loader:
     def argument(self, path: str) -> None:
         if path == STDIN:
             text = self.stdin_text if self.stdin_text is not None else sys.stdin.read()
-            self.source(STDIN_NAME, text.encode("utf-8"), STDIN, None, portfolio_ok=True, text=text)
+            self.source(STDIN_NAME, [text.encode("utf-8")], STDIN, None, portfolio_ok=True, text=text)
             return
         if os.path.isdir(path):
             names = sorted(
@@ -126,10 +126,15 @@ class _Loader:
         except OSError as exc:
             self.error(F101.at(where, file=display, reason=exc.strerror or exc))
             return
-        self.source(display, data, real, at, portfolio_ok=portfolio_ok)
+        held = [data]
+        del data
+        self.source(display, held, real, at, portfolio_ok=portfolio_ok)
 
-    def source(self, display: str, data: bytes, key: str, at: Span | None, *, portfolio_ok: bool,
+    def source(self, display: str, held: list, key: str, at: Span | None, *, portfolio_ok: bool,
                text: str | None = None) -> None:
+        """`held`: the file's bytes as a one-item list, emptied here, so a register's bytes are freed once
+        decoded rather than kept for the whole streamed run."""
+        data: bytes = held.pop()
         if key in self.read_keys:
             return  # the same file reached twice (e.g. a folder and a portfolio naming it)
         self.read_keys.add(key)
@@ -143,6 +148,7 @@ class _Loader:
                 self.error(F101.not_utf8.at(Span.point(display, line, column), file=display, byte=data[exc.start]))
                 return
         source = SourceFile(display, hashlib.sha256(data).hexdigest(), text)
+        del data
         self.sources.append(source)
         if is_tabular(display):
             self.table(source, key, portfolio_ok)

@@ -135,10 +135,23 @@ def _syntax_error(file: str, exc) -> Diagnostic:
     return F102.at(span, problem=f"{problem}{context}", hint=hint)
 
 
+def _line_widths(text: str, chunk: int = 1 << 20) -> array:
+    """len() of each of text.splitlines(), a megabyte at a time (a register's lines all at once would
+    cost several times the text). Chunks end just after a newline, so no line break is split."""
+    widths = array("L")
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + chunk)
+        end = len(text) if end < 0 else end + 1
+        widths.extend(map(len, text[start:end].splitlines()))
+        start = end
+    return widths
+
+
 class _Builder:
     def __init__(self, file: str, loader, text: str):
         self.file = file
-        self.widths = array("L", map(len, text.splitlines()))  # a block collection's last line ends its span
+        self.widths = _line_widths(text)  # a block collection's last line ends its span
         self.loader = loader
         self.diagnostics: list[Diagnostic] = []
         self._done: dict[int, Node] = {}

@@ -43,7 +43,7 @@ class StreamedPortfolio:
         self._yaml = yaml
         self.file = file
         self.text = text
-        self.loader = _event_loader()(text)
+        self.loader = _event_loader()(_Chunks(text))
         self.builder = _Builder(file, self.loader, text)
         self.diagnostics = self.builder.diagnostics
         self.root: Node | None = None
@@ -101,6 +101,21 @@ class StreamedPortfolio:
             self.diagnostics.extend(problems)
         finally:
             loader.dispose()
+
+
+class _Chunks:
+    """The text handed to libyaml a piece at a time: given the whole string, it would keep a UTF-8 copy of
+    it for the whole run (another register's worth of memory)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.at = 0
+
+    def read(self, size: int = -1) -> str:
+        end = len(self.text) if size is None or size < 0 else self.at + size
+        piece = self.text[self.at:end]
+        self.at += len(piece)
+        return piece
 
 
 @functools.cache
