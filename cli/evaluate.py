@@ -61,6 +61,11 @@ def run(args) -> int:
         count = len(err.diagnostics.diagnostics)
         print(f"policy eval: {count} input error{'s' * (count != 1)}; nothing was evaluated", file=sys.stderr)
         return exits.USAGE
+    if result.unjudged:
+        from .api import MAIN_JURISDICTIONS
+        from .site_words import unjudged
+
+        print(unjudged(result.unjudged, MAIN_JURISDICTIONS), file=sys.stderr)
     _render(result, args)
     return exits.for_run(result, request.fail_on)
 
