@@ -51,6 +51,7 @@ class EvalRequest:
     policy_files: tuple[str, ...] = ()
     period: str | None = None
     fail_on: frozenset[str] = frozenset({"mandatory"})
+    overrides: tuple[str, ...] = ()  # what-if: "PATH=VALUE", applied as if the file said it (evaluator/overrides.py)
 
 
 # ---------------------------------------------------------------- policies
@@ -191,6 +192,20 @@ def evaluate_plans(plans, loaded, as_of: datetime.date, period: str | None = Non
 
 def evaluate(request: EvalRequest, stdin_text: str | None = None):
     """All of `policy eval`: resolve and compile the policies, load the facilities, evaluate."""
+    return evaluate_all(request, stdin_text).run
+
+
+@attrs.frozen
+class Evaluated:
+    """A Run with the plans and the input it came from (the operator views read themes and sources)."""
+
+    run: object  # results.Run
+    plans: tuple  # plan.Plan, in the Run's jurisdiction order
+    loaded: object  # facts.LoadedInput
+
+
+def evaluate_all(request: EvalRequest, stdin_text: str | None = None) -> Evaluated:
+    """As evaluate, keeping the plans and the loaded input beside the Run."""
     if request.jurisdictions is not None:  # an unknown code is reported before the input is read
         named = _without_home(request.jurisdictions)
         if named or not wants_home(request.jurisdictions, (), None):
@@ -201,8 +216,9 @@ def evaluate(request: EvalRequest, stdin_text: str | None = None):
     chosen = choose(request.jurisdictions, request.policy_files, loaded)
     plans = compile_plans([path for path, _ in chosen])
     check_period(request.period, plans, loaded)
-    return evaluate_plans(plans, loaded, request.as_of, request.period, request.fail_on,
-                          where=[everywhere for _, everywhere in chosen])
+    run = evaluate_plans(plans, loaded, request.as_of, request.period, request.fail_on,
+                         where=[everywhere for _, everywhere in chosen])
+    return Evaluated(run, tuple(plans), loaded)
 
 
 def check_period(label: str | None, plans, loaded) -> None:

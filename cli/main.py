@@ -73,7 +73,22 @@ def build_parser() -> argparse.ArgumentParser:
                          help="ast: the parser's tree; checked: with types and definition order; plan: the "
                               "generated Python source")
     inspect.add_argument("file", metavar="FILE", help="one .policy file")
+    _add_operator_views(commands)
     return parser
+
+
+# The operator views (issue 10): each module has add_arguments(parser) and run(args); help in the table.
+OPERATOR_VIEWS = {
+    "compare": "regimes side by side: one facility's obligations by theme, or a portfolio's sites × regimes",
+}
+
+
+def _add_operator_views(commands) -> None:
+    import importlib
+
+    for name, help_text in OPERATOR_VIEWS.items():
+        module = importlib.import_module(f".{name}", __package__)
+        module.add_arguments(commands.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:]))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,6 +134,10 @@ def _dispatch(args) -> int:
         from . import inspect
 
         return inspect.run(args)
+    if args.command in OPERATOR_VIEWS:
+        import importlib
+
+        return importlib.import_module(f".{args.command}", __package__).run(args)
     return 2
 
 

@@ -17,3 +17,113 @@ def unjudged(facilities, regimes) -> str:
     return (f"note: no regime among {', '.join(regimes)} governs the location of {names}; "
             f"nothing was judged for {'it' if len(facilities) == 1 else 'them'} (name a regime with -j to judge "
             f"anyway)")
+
+
+# ---------------------------------------------------------------- compare
+_STATUS_WORDS = {"compliant": "compliant", "non_compliant": "NON-COMPLIANT", "incomplete": "incomplete",
+                 "out_of_scope": "out of scope"}
+NOT_JUDGED = "—"  # a regime that does not judge this site (-j home: not its law)
+NO_OBLIGATION = "no obligation"
+
+
+def status_word(status: str) -> str:
+    return _STATUS_WORDS[status]
+
+
+def verdict_word(result) -> str:
+    """A verdict in one word, weighed by severity: a mandatory rule passes or fails, a target is met or missed."""
+    soft = result.severity in ("target", "advisory")
+    if result.verdict == "not_in_force":
+        return f"from {result.in_force_from.isoformat()}" if result.in_force_from else "not in force"
+    return {"pass": "MET" if soft else "PASS", "fail": "MISSED" if soft else "FAIL", "unknown": "UNKNOWN",
+            "exempt": "EXEMPT", "not_applicable": "n/a", "info": "INFO"}[result.verdict]
+
+
+def figures(result) -> str:
+    """The figures behind a verdict, compactly: "PUE 1.388 ≤ 1.5", "report 2025 due 2026-03-31", …"""
+    from .phrasing import comparison_figures, show
+
+    decision = result.decision
+    if decision.comparison is not None and decision.step in ("met", "failed", "exempt", "unknown"):
+        metric, value, limit = comparison_figures(decision.comparison)
+        metric = metric.rsplit(".", 1)[-1]  # facility.management_system.certified: certified
+        return f"{metric} {value}, limit {_SIGN.get(decision.comparison.operator, decision.comparison.operator)} {limit}"
+    if decision.step == "band" and decision.level is not None:
+        return f"level {decision.level.label}"
+    if decision.step in ("report_complete", "report_incomplete"):
+        missing = f", {len(decision.missing)} items missing" if decision.step == "report_incomplete" else ""
+        due = f" due {result.due.isoformat()}" if result.due else ""
+        return f"report {result.period or ''}{due}{missing}".replace("report  ", "report ")
+    if result.verdict == "unknown" and result.missing:
+        more = len(result.missing) - 1
+        return f"missing {result.missing[0]}" + (f" and {more} more" if more else "")
+    if result.value is not None and result.verdict in ("pass", "fail"):
+        return show(result.value)
+    return ""
+
+
+_SIGN = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "==": "=", "!=": "≠"}
+
+
+def entry(result, short_name: str) -> str:
+    """One rule in a compare cell: "PASS pue_existing_2027: PUE 1.388 ≤ 1.5 (proposed)"."""
+    shown = figures(result)
+    marks = [m for m, on in (("proposed", result.legal_status == "proposed"), ("projection", result.projection),
+                             (result.severity, result.severity in ("target", "advisory"))) if on]
+    return (f"{verdict_word(result)} {short_name}" + (f": {shown}" if shown else "")
+            + (f" ({', '.join(marks)})" if marks else ""))
+
+
+def tally(statuses) -> str:
+    """Totals of a column or row of statuses, one a line: "1 NON COMPLIANT\n1 compliant"."""
+    counts = {}
+    for status in statuses:
+        counts[status] = counts.get(status, 0) + 1
+    order = ("non_compliant", "incomplete", "compliant", "out_of_scope")
+    return "\n".join(f"{counts[s]} {status_word(s)}" for s in order if s in counts) or NOT_JUDGED
+
+
+COMPARE_NOTE = ("informational rules (KPIs, bands) are left out; `policy eval --explain` shows them. "
+                "— : the regime does not judge this site.")
+
+_SEVERITY_OF_STATUS = ("non_compliant", "incomplete", "compliant", "out_of_scope")
+
+
+def worst_status(statuses) -> str | None:
+    """The status that weighs most: non-compliant, then incomplete, compliant, out of scope."""
+    present = [s for s in _SEVERITY_OF_STATUS if s in statuses]
+    return present[0] if present else None
+
+
+def worst(statuses) -> str:
+    status = worst_status(statuses)
+    return status_word(status) if status else NOT_JUDGED
+
+
+def compare_head(facility: str, name: str, as_of) -> str:
+    return f"{facility} ({name}): obligations by theme, as of {as_of.isoformat()}"
+
+
+def portfolio_head(count: int, as_of) -> str:
+    return f"{count} sites × regimes, as of {as_of.isoformat()} (status: the law in force; ✗ n: failing duties)"
+
+
+def operator_line(operator) -> str:
+    return (f"operator {operator.operator} × {operator.jurisdiction}: {status_word(operator.status)} "
+            f"({', '.join(operator.facilities)})")
+
+
+def failing_line(site: str, regime: str, results) -> str:
+    """"✗ shanghai-2 × cn: pue_hub_node (target, 1.22 > 1.2), …"."""
+    shown = []
+    for result in results:
+        marks = [m for m in (result.severity if result.severity != "mandatory" else None,
+                             "proposed" if result.legal_status == "proposed" else None,
+                             "projection" if result.projection else None) if m]
+        shown.append(result.rule.split(".", 1)[1] + f": {figures(result)}" + (f" ({', '.join(marks)})" if marks else ""))
+    return f"✗ {site} × {regime}: " + "; ".join(shown)
+
+
+def overall_line(sites, everyone: str) -> str:
+    """"overall: tokyo-1 incomplete, fra-3 compliant, …; 1 NON-COMPLIANT, 2 incomplete, 1 compliant"."""
+    return "overall: " + ", ".join(f"{site} {status}" for site, status in sites) + "; " + everyone.replace("\n", ", ")

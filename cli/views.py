@@ -1,0 +1,73 @@
+"""What the operator views (compare, timeline, priorities, report) share: their options and error handling.
+
+Each view evaluates like `policy eval` (same -j, --policy, --as-of, --period, --set) through the façade,
+then renders from the results alone. Errors end the same way as in `policy eval`.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from . import exits
+from .api import EvalRequest, InvalidInput, InvalidPolicy, UsageError
+
+VIEW_FORMATS = ("text", "markdown", "json", "html")
+
+
+def add_options(parser, formats=VIEW_FORMATS) -> None:
+    parser.add_argument("inputs", nargs="+", metavar="FILE", help="facility or portfolio YAML files, folders, or -")
+    parser.add_argument("-j", "--jurisdiction", metavar="CODES",
+                        help='regimes as for policy eval: home (default when every facility gives its country), '
+                             'all, or codes such as home,jp or de,jp')
+    parser.add_argument("--policy", action="append", metavar="FILE", help="also evaluate this policy file")
+    parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="evaluation date (default: today)")
+    parser.add_argument("--period", metavar="LABEL", help="reporting period to judge (default: the latest)")
+    parser.add_argument("--format", choices=formats, default="text")
+    parser.add_argument("--width", type=int, metavar="N", help="text width (default: the terminal's, or COLUMNS)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+
+
+def request_from(args) -> EvalRequest:
+    from .evaluate import parse_as_of
+
+    return EvalRequest(inputs=tuple(args.inputs), as_of=parse_as_of(args.as_of), jurisdictions=args.jurisdiction,
+                       policy_files=tuple(args.policy or ()), period=args.period,
+                       overrides=tuple(getattr(args, "overrides", ()) or ()))
+
+
+def run_view(args, command: str, build) -> int:
+    """Evaluate as args ask, then `build(evaluated, args)` returns the text to write; the exit code is eval's."""
+    from .api import evaluate_all
+
+    try:
+        request = request_from(args)
+        stdin_text = sys.stdin.read() if "-" in request.inputs else None
+        evaluated = evaluate_all(request, stdin_text)
+        text = build(evaluated, request, args)
+    except UsageError as err:
+        print(f"policy {command}: error: {err}", file=sys.stderr)
+        return exits.USAGE
+    except InvalidPolicy as err:
+        print(err.diagnostics.render(), file=sys.stderr)
+        print(f"policy {command}: a policy file is invalid; run `policy check` on it", file=sys.stderr)
+        return exits.INVALID_POLICY
+    except InvalidInput as err:
+        print(err.diagnostics.render(), file=sys.stderr)
+        count = len(err.diagnostics.diagnostics)
+        print(f"policy {command}: {count} input error{'s' * (count != 1)}; nothing was evaluated", file=sys.stderr)
+        return exits.USAGE
+    if evaluated.run.unjudged:
+        from .api import MAIN_JURISDICTIONS
+        from .site_words import unjudged
+
+        print(unjudged(evaluated.run.unjudged, MAIN_JURISDICTIONS), file=sys.stderr)
+    _write(text, args.output)
+    return exits.for_run(evaluated.run, request.fail_on)
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    with open(output, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
