@@ -14,7 +14,7 @@ MIN_COLUMN = 10
 _GAP = " │ "
 # A number and its unit stay on one line ("100 %", "2.6 GWh"): the space between them is held with a
 # no-break space while wrapping (textwrap splits only at ASCII whitespace).
-_NUMBER_UNIT = re.compile(r"(?<=\d) (?=[%A-Za-z°µ][A-Za-z0-9/²³]*\b|%)")
+_NUMBER_UNIT = re.compile(r"(?<=\d) (?=(?:%|points\b|[kMGT]?Wh?\b|kl\b|L(?:/kWh)?\b|m[23²³]|°C|[kMG]J\b))")
 _HELD = "\u00a0"
 
 

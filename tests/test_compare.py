@@ -103,3 +103,9 @@ def test_grid_fits_the_width_and_never_breaks_a_word_that_fits():
 def test_wrap_uses_a_hanging_indent():
     assert wrap("a long explanation line that must wrap", 16, "    ") == [
         "a long", "    explanation", "    line that", "    must wrap"]
+
+
+def test_a_number_keeps_its_unit_but_ids_after_digits_still_wrap():
+    assert wrap("renewable_share 100 %, limit", 20) == ["renewable_share", "  100 %, limit"]
+    assert wrap("shanghai-2 NON-COMPLIANT, dublin-1 incomplete", 30) == [
+        "shanghai-2 NON-COMPLIANT,", "  dublin-1 incomplete"]
