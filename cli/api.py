@@ -202,6 +202,11 @@ class Evaluated:
     run: object  # results.Run
     plans: tuple  # plan.Plan, in the Run's jurisdiction order
     loaded: object  # facts.LoadedInput
+    where: tuple[bool, ...] = ()  # per plan: judges every facility (True) or those of its territory
+
+    def at(self, as_of: datetime.date, period: str | None = None, fail_on=frozenset()):
+        """The Run of the same plans over the same input at another date (timelines)."""
+        return evaluate_plans(list(self.plans), self.loaded, as_of, period, fail_on, where=list(self.where))
 
 
 def evaluate_all(request: EvalRequest, stdin_text: str | None = None) -> Evaluated:
@@ -216,9 +221,9 @@ def evaluate_all(request: EvalRequest, stdin_text: str | None = None) -> Evaluat
     chosen = choose(request.jurisdictions, request.policy_files, loaded)
     plans = compile_plans([path for path, _ in chosen])
     check_period(request.period, plans, loaded)
-    run = evaluate_plans(plans, loaded, request.as_of, request.period, request.fail_on,
-                         where=[everywhere for _, everywhere in chosen])
-    return Evaluated(run, tuple(plans), loaded)
+    where = tuple(everywhere for _, everywhere in chosen)
+    run = evaluate_plans(plans, loaded, request.as_of, request.period, request.fail_on, where=list(where))
+    return Evaluated(run, tuple(plans), loaded, where)
 
 
 def check_period(label: str | None, plans, loaded) -> None:

@@ -80,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
 # The operator views (issue 10): each module has add_arguments(parser) and run(args); help in the table.
 OPERATOR_VIEWS = {
     "compare": "regimes side by side: one facility's obligations by theme, or a portfolio's sites × regimes",
+    "timeline": "year by year: the obligations in force per regime, the figures against them, the first year "
+                "each would be missed, and a chart of the PUE limits",
 }
 
 

@@ -127,3 +127,82 @@ def failing_line(site: str, regime: str, results) -> str:
 def overall_line(sites, everyone: str) -> str:
     """"overall: tokyo-1 incomplete, fra-3 compliant, …; 1 NON-COMPLIANT, 2 incomplete, 1 compliant"."""
     return "overall: " + ", ".join(f"{site} {status}" for site, status in sites) + "; " + everyone.replace("\n", ", ")
+
+
+# ---------------------------------------------------------------- timeline
+_MARKS = {"pass": "✓", "fail": "✗", "unknown": "?", "exempt": "E", "not_in_force": "·", "not_applicable": "–",
+          "info": "i"}
+TIMELINE_LEGEND = ("✓ met, ✗ missed, ? unknown, E exempt, · not yet in force, – does not apply, i information; "
+                   "* a projection (the figures predate the rule's coming into force); a severity with ? is a "
+                   "proposed rule. Each year is judged as of 31 December on the figures shown beside the regime: "
+                   "that year's while the file has them, then the latest.")
+
+
+def timeline_head(facility: str, name: str, years) -> str:
+    return f"{facility} ({name}): obligations year by year, {years[0]}–{years[-1]}"
+
+
+def year_label(year: int, width: int) -> str:
+    return str(year) if width >= 5 else f"'{year % 100:02d}"
+
+
+def year_mark(result) -> str:
+    if result is None:
+        return " "
+    return _MARKS[result.verdict] + ("*" if result.projection else "")
+
+
+def severity_short(line) -> str:
+    word = {"mandatory": "mandatory", "target": "target", "advisory": "advisory"}[line.severity]
+    return (word + ("?" if line.legal_status == "proposed" else "")).ljust(10)
+
+
+def first_missed(line) -> str:
+    return str(line.first_missed) if line.first_missed is not None else "—"
+
+
+def figures_line(line, years) -> str:
+    """Why the first missed year is missed: "de.pue_existing_2030 from 2030: PUE 1.388, limit ≤ 1.3"."""
+    result = line.results[years.index(line.first_missed)]
+    return f"{line.rule} is missed from {line.first_missed}: {figures(result)}" + (
+        f" (figures of {result.period})" if result.projection and result.period else "")
+
+
+def chart_title(timeline) -> str:
+    return f"PUE limits in force and the PUE of {timeline.facility}, {timeline.years[0]}–{timeline.years[-1]}"
+
+
+def chart_legend(markers) -> str:
+    shown = [f"{mark} {series_label(series)}" for mark, series in markers]
+    return "  ".join(shown + ["● the facility's PUE (a later series hides an earlier one where they meet)"])
+
+
+def series_label(series) -> str:
+    return f"{series.regime} {'limit' if series.severity == 'mandatory' else 'target'}"
+
+
+def facility_series_label(timeline) -> str:
+    return f"{timeline.facility} PUE"
+
+
+def limit_tooltip(series, index: int, years) -> str:
+    return f"{years[index]}: {series_label(series)} {series.limits[index]:g} ({series.rules[index]})"
+
+
+def pue_tooltip(year: int, value: float) -> str:
+    return f"{year}: PUE {value:.3f}"
+
+
+def no_chart() -> str:
+    return "No PUE limit of these regimes applies to this facility in these years: no chart."
+
+
+def period_short(label, width: int) -> str:
+    """A period label in a year column: 2025, FY25 (FY2025) or '25 when narrow."""
+    if label is None:
+        return "—"
+    if len(label) < width:
+        return label
+    digits = "".join(ch for ch in label if ch.isdigit())[-2:]
+    fiscal = f"FY{digits}"
+    return fiscal if label.startswith("FY") and len(fiscal) < width else f"'{digits}"
