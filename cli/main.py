@@ -82,6 +82,7 @@ OPERATOR_VIEWS = {
     "compare": "regimes side by side: one facility's obligations by theme, or a portfolio's sites × regimes",
     "timeline": "year by year: the obligations in force per regime, the figures against them, the first year "
                 "each would be missed, and a chart of the PUE limits",
+    "priorities": "what to fix first: mandatory gaps by size and by deadline, coming deadlines, an iCalendar export",
 }
 
 

@@ -206,3 +206,61 @@ def period_short(label, width: int) -> str:
     digits = "".join(ch for ch in label if ch.isdigit())[-2:]
     fiscal = f"FY{digits}"
     return fiscal if label.startswith("FY") and len(fiscal) < width else f"'{digits}"
+
+
+# ---------------------------------------------------------------- priorities and deadlines
+BY_SIZE = "Mandatory gaps, largest first (energy to save or to add):"
+BY_DEADLINE = "Mandatory gaps, soonest deadline first:"
+TARGETS = "Targets missed (not binding law), largest first:"
+NO_GAPS = "   none: no mandatory rule fails now or would fail on the latest figures"
+NO_DEADLINES = "   none"
+
+
+def priorities_head(as_of) -> str:
+    return f"What to fix first, as of {as_of.isoformat()} (gaps over the coming years, on the latest figures)"
+
+
+def gap_sentence(result) -> str:
+    from .phrasing import gap_text, reason
+
+    return gap_text(result.gap) if result.gap is not None else reason(result)
+
+
+def gap_line(number: int, item) -> str:
+    result = item.result
+    when = (f"in force since {result.in_force_from.isoformat()}" if item.in_force and result.in_force_from
+            else "in force now" if item.in_force else f"from {item.deadline.isoformat()}")
+    figures_of = f", figures of {result.period}" if result.period else ""
+    return f"{number:>2}. {item.facility} × {result.rule} ({when}{figures_of}): {gap_sentence(result)}"
+
+
+def coming_head(as_of, through) -> str:
+    return f"Coming deadlines, {as_of.isoformat()} to {through.isoformat()}:"
+
+
+def report_detail(period, verdict, legal_status=None) -> str:
+    state = {"pass": "complete on the figures given", "fail": "incomplete"}.get(verdict, "figures still to come")
+    proposed = " (proposed rule)" if legal_status == "proposed" else ""
+    return (f"report for {period}: {state}" if period else "report") + proposed
+
+
+def in_force_detail(result) -> str:
+    shown = figures(result)
+    verdict = {"pass": "would be met", "fail": "would be missed", "unknown": "cannot be judged yet"}.get(
+        result.verdict, result.verdict.replace("_", " "))
+    on = f" on {result.period} figures" if result.period else ""
+    proposed = " (proposed rule)" if result.legal_status == "proposed" else ""
+    return f"comes into force{proposed}; {verdict}{on}" + (f" ({shown})" if shown else "")
+
+
+def deadline_line(deadline) -> str:
+    return f"  {deadline.date.isoformat()}  {deadline.facility} × {deadline.rule}: {deadline.detail}"
+
+
+def event_summary(deadline) -> str:
+    what = "report due" if deadline.kind == "due" else "comes into force"
+    return f"{deadline.facility}: {deadline.rule} {what}"
+
+
+def event_description(deadline) -> str:
+    return f"{deadline.title}\n{deadline.detail}\n(dcpolicy: policy priorities)"
