@@ -167,14 +167,18 @@ def compile_plans(paths) -> list:
 
 
 # ---------------------------------------------------------------- facilities and evaluation
-def load_facilities(inputs, stdin_text: str | None = None):
-    """Facility files, portfolio files, folders or "-" (stdin_text); InvalidInput with every error located."""
+def load_facilities(inputs, stdin_text: str | None = None, overrides=()):
+    """Facility files, portfolio files, folders or "-" (stdin_text); InvalidInput with every error located.
+    `overrides`: what-if "PATH=VALUE" texts, validated like the file (evaluator/overrides.py)."""
     from ..evaluator.inputs import load_inputs
+    from ..evaluator.overrides import OverrideError
 
     try:
-        return load_inputs(list(inputs), stdin_text)
+        return load_inputs(list(inputs), stdin_text, overrides)
     except DiagnosticError as err:
         raise InvalidInput(err) from None
+    except OverrideError as err:
+        raise UsageError(str(err)) from None
 
 
 def evaluate_plans(plans, loaded, as_of: datetime.date, period: str | None = None, fail_on=frozenset(),
@@ -187,7 +191,9 @@ def evaluate_plans(plans, loaded, as_of: datetime.date, period: str | None = Non
     chosen = [Chosen(plan, True if where is None else flag) for plan, flag in zip(plans, where or plans)]
     run = evaluate_chosen(chosen, loaded, as_of, period)
     missing = tuple(f.id for f in unjudged(chosen, loaded))
-    return counting_also(attrs.evolve(run, unjudged=missing) if missing else run, fail_on)
+    if missing or loaded.overrides:
+        run = attrs.evolve(run, unjudged=missing, overrides=loaded.overrides)
+    return counting_also(run, fail_on)
 
 
 def evaluate(request: EvalRequest, stdin_text: str | None = None):
@@ -215,7 +221,7 @@ def evaluate_all(request: EvalRequest, stdin_text: str | None = None) -> Evaluat
         named = _without_home(request.jurisdictions)
         if named or not wants_home(request.jurisdictions, (), None):
             _shipped_named(named or request.jurisdictions)
-    loaded = load_facilities(request.inputs, stdin_text)
+    loaded = load_facilities(request.inputs, stdin_text, request.overrides)
     if not loaded.facilities:
         raise UsageError("no facilities in the input")
     chosen = choose(request.jurisdictions, request.policy_files, loaded)

@@ -39,7 +39,7 @@ def request_from(args) -> EvalRequest:
     check_explain(args.explain, args.format)
     return EvalRequest(inputs=tuple(args.inputs), as_of=parse_as_of(args.as_of), jurisdictions=args.jurisdiction,
                        policy_files=tuple(args.policy or ()), period=args.period,
-                       fail_on=parse_fail_on(args.fail_on))
+                       fail_on=parse_fail_on(args.fail_on), overrides=tuple(getattr(args, "overrides", ()) or ()))
 
 
 def run(args) -> int:
@@ -73,8 +73,18 @@ def run(args) -> int:
 def _render(result, args) -> None:
     from . import render
 
+    if result.overrides and args.format != "json":
+        from .site_words import what_if_lines
+
+        prefix = "> " if args.format == "markdown" else ""
+        sys.stdout.write("".join(f"{prefix}{line}\n" for line in what_if_lines(result.overrides)) + "\n")
     if args.format == "json":
-        sys.stdout.write(render.to_json(result, explain=args.explain))
+        text = render.to_json(result, explain=args.explain)
+        if result.overrides:
+            from .views import with_overrides
+
+            text = with_overrides(text, result.overrides, "json")
+        sys.stdout.write(text)
     elif args.format == "summary":
         sys.stdout.write(render.to_summary(result))
     elif args.format == "markdown":

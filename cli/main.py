@@ -45,6 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
                           "(default: the latest that ends on or before --as-of)")
     evaluate.add_argument("--explain", action="store_true",
                           help="show the tree of steps of every rule (table, markdown and json formats)")
+    evaluate.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", dest="overrides",
+                          help='what-if: override a fact as if the file said it, e.g. --set period.energy.total="27 '
+                               'GWh" (repeatable; period.x is the latest period, period[2024].x a named one, '
+                               "ID:PATH=VALUE one facility); the results list what was overridden")
     evaluate.add_argument("--format", choices=("table", "summary", "json", "markdown"), default="table")
     evaluate.add_argument("--fail-on", default="mandatory", metavar="LIST",
                           help="exit 1 when: mandatory (a mandatory rule in force fails; default), unknown (also a "

@@ -264,3 +264,18 @@ def event_summary(deadline) -> str:
 
 def event_description(deadline) -> str:
     return f"{deadline.title}\n{deadline.detail}\n(dcpolicy: policy priorities)"
+
+
+
+# ---------------------------------------------------------------- what-if
+def what_if_lines(overrides) -> list[str]:
+    """"WHAT-IF: fra-3 period[2025].energy.total = 27 GWh (the file says 29.7 GWh)", one per override."""
+    lines = []
+    for o in overrides:
+        was = f"the file says {o.previous}" if o.previous is not None else "not in the file"
+        lines.append(f"WHAT-IF: {o.facility} {o.path} = {o.written} ({was}; set with --set)")
+    return lines
+
+
+def overrides_json(overrides) -> list[dict]:
+    return [{"facility": o.facility, "fact": o.path, "value": o.written, "previous": o.previous} for o in overrides]

@@ -22,6 +22,9 @@ def add_options(parser, formats=VIEW_FORMATS) -> None:
     parser.add_argument("--policy", action="append", metavar="FILE", help="also evaluate this policy file")
     parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="evaluation date (default: today)")
     parser.add_argument("--period", metavar="LABEL", help="reporting period to judge (default: the latest)")
+    parser.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", dest="overrides",
+                        help='what-if: override a fact as if the file said it, e.g. --set period.energy.total="27 '
+                             'GWh" (repeatable; period facts change the latest period)')
     parser.add_argument("--format", choices=formats, default="text")
     parser.add_argument("--width", type=int, metavar="N", help="text width (default: the terminal's, or COLUMNS)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
@@ -61,8 +64,26 @@ def run_view(args, command: str, build) -> int:
         from .site_words import unjudged
 
         print(unjudged(evaluated.run.unjudged, MAIN_JURISDICTIONS), file=sys.stderr)
+    if evaluated.run.overrides:
+        text = with_overrides(text, evaluated.run.overrides, args.format)
     _write(text, args.output)
     return exits.for_run(evaluated.run, request.fail_on)
+
+
+def with_overrides(text: str, overrides, output_format: str) -> str:
+    """The output saying which facts --set overrode: a JSON key, or lines before the text."""
+    from .site_words import overrides_json, what_if_lines
+
+    if output_format == "json":
+        import json
+
+        document = json.loads(text)
+        document["overrides"] = overrides_json(overrides)
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if output_format in ("text", "markdown"):
+        prefix = "> " if output_format == "markdown" else ""
+        return "".join(f"{prefix}{line}\n" for line in what_if_lines(overrides)) + "\n" + text
+    return text
 
 
 def _write(text: str, output: str | None) -> None:
