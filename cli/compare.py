@@ -191,6 +191,10 @@ def build(evaluated, request, args) -> str:
     facility_ids = [f.id for f in evaluated.loaded.facilities]
     if args.format == "json":
         return as_json(evaluated, facility_ids)
+    if args.format == "html":
+        from .report import page
+
+        return page(evaluated, request, ("matrix", "obligations", "explained", "audit"))
     single = len(facility_ids) == 1
     if args.format == "markdown":
         return (obligation_markdown(obligation_matrix(run, evaluated.plans, facility_ids[0]), run.as_of) if single
@@ -204,7 +208,7 @@ def build(evaluated, request, args) -> str:
 def add_arguments(parser) -> None:
     from .views import add_options
 
-    add_options(parser, formats=("text", "markdown", "json"))
+    add_options(parser, formats=("text", "markdown", "json", "html"))
 
 
 def run(args) -> int:

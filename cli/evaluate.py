@@ -45,6 +45,13 @@ def request_from(args) -> EvalRequest:
 def run(args) -> int:
     from .api import evaluate
 
+    if args.format == "html":  # the report's matrices and explanations: it needs the plans beside the Run
+        from .report import page  # (it explains every failing or unknown rule, with or without --explain)
+        from .views import run_view
+
+        return run_view(args, "eval", lambda evaluated, request, _: page(
+            evaluated, request, ("matrix", "obligations", "explained", "audit")))
+
     try:
         request = request_from(args)
         stdin_text = sys.stdin.read() if "-" in request.inputs else None

@@ -49,7 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
                           help='what-if: override a fact as if the file said it, e.g. --set period.energy.total="27 '
                                'GWh" (repeatable; period.x is the latest period, period[2024].x a named one, '
                                "ID:PATH=VALUE one facility); the results list what was overridden")
-    evaluate.add_argument("--format", choices=("table", "summary", "json", "markdown"), default="table")
+    evaluate.add_argument("--format", choices=("table", "summary", "json", "markdown", "html"), default="table",
+                          help="html: a self-contained page (the matrix, every failing or unknown rule explained, "
+                               "the audit block); policy report adds the timeline and priorities")
     evaluate.add_argument("--fail-on", default="mandatory", metavar="LIST",
                           help="exit 1 when: mandatory (a mandatory rule in force fails; default), unknown (also a "
                                "mandatory rule is unknown), target (also a target fails), proposed (count proposed "
@@ -87,6 +89,8 @@ OPERATOR_VIEWS = {
     "timeline": "year by year: the obligations in force per regime, the figures against them, the first year "
                 "each would be missed, and a chart of the PUE limits",
     "priorities": "what to fix first: mandatory gaps by size and by deadline, coming deadlines, an iCalendar export",
+    "report": "one self-contained HTML report: the matrix, the timeline chart, what to fix first, every failing or "
+              "unknown rule explained, and the audit block",
 }
 
 

@@ -279,3 +279,14 @@ def what_if_lines(overrides) -> list[str]:
 
 def overrides_json(overrides) -> list[dict]:
     return [{"facility": o.facility, "fact": o.path, "value": o.written, "previous": o.previous} for o in overrides]
+
+
+# ---------------------------------------------------------------- the HTML report's headings
+HTML_MATRIX = "Sites × regimes: the status under the law in force"
+HTML_OBLIGATIONS = "Each site's obligations by theme"
+HTML_TIMELINE = "Year by year: what is in force, and when each limit bites"
+HTML_PRIORITIES = "What to fix first"
+HTML_EXPLAINED = "Every failing or unknown rule, explained"
+HTML_AUDIT = "Audit"
+HTML_NOTHING_TO_EXPLAIN = "No rule fails and none is unknown."
+NOT_JUDGED_TITLE = "this regime does not govern the site's location (-j home)"

@@ -196,7 +196,7 @@ def timeline_json(timelines, as_of) -> str:
 def add_arguments(parser) -> None:
     from .views import add_options
 
-    add_options(parser, formats=("text", "json", "svg"))
+    add_options(parser, formats=("text", "json", "svg", "html"))
     parser.add_argument("--from", dest="first_year", type=int, metavar="YEAR",
                         help="first year (default: the year of --as-of)")
     parser.add_argument("--to", dest="last_year", type=int, metavar="YEAR",
@@ -215,6 +215,10 @@ def build(evaluated, request, args) -> str:
     timelines = timelines_of(evaluated, request, args.first_year, args.last_year)
     if args.format == "json":
         return timeline_json(timelines, request.as_of)
+    if args.format == "html":
+        from .report import page
+
+        return page(evaluated, request, ("timeline", "audit"), timelines=timelines)
     if args.format == "svg":
         from .charts import svg_chart
 

@@ -31,10 +31,11 @@ def add_options(parser, formats=VIEW_FORMATS) -> None:
 
 
 def request_from(args) -> EvalRequest:
-    from .evaluate import parse_as_of
+    from .evaluate import parse_as_of, parse_fail_on
 
     return EvalRequest(inputs=tuple(args.inputs), as_of=parse_as_of(args.as_of), jurisdictions=args.jurisdiction,
                        policy_files=tuple(args.policy or ()), period=args.period,
+                       fail_on=parse_fail_on(getattr(args, "fail_on", "mandatory")),
                        overrides=tuple(getattr(args, "overrides", ()) or ()))
 
 
@@ -66,7 +67,7 @@ def run_view(args, command: str, build) -> int:
         print(unjudged(evaluated.run.unjudged, MAIN_JURISDICTIONS), file=sys.stderr)
     if evaluated.run.overrides:
         text = with_overrides(text, evaluated.run.overrides, args.format)
-    _write(text, args.output)
+    _write(text, getattr(args, "output", None))
     return exits.for_run(evaluated.run, request.fail_on)
 
 
@@ -80,7 +81,7 @@ def with_overrides(text: str, overrides, output_format: str) -> str:
         document = json.loads(text)
         document["overrides"] = overrides_json(overrides)
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    if output_format in ("text", "markdown"):
+    if output_format in ("text", "markdown", "table", "summary"):
         prefix = "> " if output_format == "markdown" else ""
         return "".join(f"{prefix}{line}\n" for line in what_if_lines(overrides)) + "\n" + text
     return text
