@@ -104,5 +104,7 @@ def _render(result, args) -> None:
                 self.quiet = True
                 raise BrokenPipeError  # main.console() ends quietly, like every other command
 
-        console = _Console(width=None if sys.stdout.isatty() else 160, soft_wrap=False)
+        from .table_layout import table_width
+
+        console = _Console(width=table_width(), soft_wrap=False)  # COLUMNS honoured when piped too
         render.to_table(result, args.explain, console)
