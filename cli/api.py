@@ -267,26 +267,68 @@ def _period_order(label: str) -> tuple:
 
 
 # ---------------------------------------------------------------- test cases
+def _no_warnings(paths) -> None:
+    """--strict: a policy's warnings fail the run like errors (InvalidPolicy with every warning)."""
+    warnings, sources = [], {}
+    for path in paths:
+        checked = check_policy(path, display_path(path))
+        warnings.extend(checked.warnings)
+        sources[display_path(path)] = checked.source
+    if warnings:
+        raise InvalidPolicy(DiagnosticError(warnings, sources))
+
+
 @attrs.frozen
 class CaseOutcome:
     case: object  # cases.Case
     problems: tuple[str, ...]  # empty when the case passes
+    run: object = None  # the case's Run (None when its facility data is invalid)
 
 
-def run_cases(paths, keyword: str | None = None) -> list[CaseOutcome]:
+@attrs.frozen
+class CaseRun:
+    """What run_cases returns: each case's outcome, and the plans the cases ran against (for coverage)."""
+
+    outcomes: tuple[CaseOutcome, ...]
+    plans: tuple = ()
+
+    def __iter__(self):  # a CaseRun reads as its outcomes
+        return iter(self.outcomes)
+
+    def __len__(self) -> int:
+        return len(self.outcomes)
+
+
+def run_cases(paths, keyword: str | None = None, strict: bool = False) -> CaseRun:
     """Run the policy test cases in these files or folders (the shipped ones by default).
-    Raises cases.CaseFileError for a malformed case file, InvalidPolicy for an invalid policy."""
+    Raises cases.CaseFileError for a malformed case file or a policy no case file can find (once, not
+    per case), InvalidPolicy for an invalid policy (with `strict`, also for a policy with warnings),
+    UsageError when no case is selected."""
     from .cases import CaseFileError, PlanCache, case_files, load_cases, run_case
 
-    cases = [case for path in case_files(list(paths)) for case in load_cases(path)]
+    files = case_files(list(paths))
+    cases = [case for path in files for case in load_cases(path)]
+    where = " ".join(str(p) for p in paths) or "the shipped policies' tests"
+    if not cases:
+        raise UsageError(f"no test cases in {where}; a case file is a YAML file with `policy:` and `cases:` "
+                         f"(docs/analyst-guide.md, \"Test cases\")" if files else
+                         f"no case files (*.yaml, *.yml) in {where}")
     if keyword:
-        cases = [c for c in cases if keyword.lower() in c.name.lower()]
+        selected = [c for c in cases if keyword.lower() in c.name.lower()]
+        if not selected:
+            raise UsageError(f'-k "{keyword}" matches none of the {len(cases)} case names in {where}')
+        cases = selected
     plans = PlanCache()
+    for file, policy in dict.fromkeys((c.file, c.policy) for c in cases):
+        plans.get(policy, file)  # a missing or invalid policy is one error, before any case runs
+    if strict:
+        _no_warnings(plans.paths())
     outcomes = []
     for case in cases:
+        runs: list = []
         try:
-            problems = run_case(case, plans)
+            problems = run_case(case, plans, runs)
         except CaseFileError as err:
             problems = [str(err)]
-        outcomes.append(CaseOutcome(case, tuple(problems)))
-    return outcomes
+        outcomes.append(CaseOutcome(case, tuple(problems), runs[0] if runs else None))
+    return CaseRun(tuple(outcomes), tuple(plans.plans()))

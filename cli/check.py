@@ -1,4 +1,4 @@
-"""`policy check PATH…`: parse and check policy files."""
+"""`policy check PATH…`: parse and check policy files (`--strict`: warnings fail the run too)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from ..dsl.diagnostics import DiagnosticError, render
 from ..dsl.loader import load_policy, policy_files
 
 from . import exits
-
 
 
 def run(args) -> int:
@@ -29,13 +28,19 @@ def run(args) -> int:
             diagnostics, sources = list(checked.warnings), {str(path): checked.source}
         except DiagnosticError as err:
             diagnostics, sources = err.diagnostics, err.sources
-        invalid |= any(d.is_error for d in diagnostics)
+        invalid |= any(d.is_error for d in diagnostics) or (args.strict and bool(diagnostics))
         reports.append((str(path), diagnostics, sources))
-    if args.format == "json":
+    if args.format in ("junit", "sarif", "github", "tap"):
+        from .ci_formats import write
+        from .ci_model import from_check
+
+        sys.stdout.write(write(args.format, from_check([(f, ds) for f, ds, _ in reports], args.strict), "check"))
+    elif args.format == "json":
         document = {
             "format": "dcpolicy/check/1",
             "files": [
-                {"file": f, "valid": not any(d.is_error for d in ds), "diagnostics": [d.to_json() for d in ds]}
+                {"file": f, "valid": not any(d.is_error or args.strict for d in ds),
+                 "diagnostics": [d.to_json() for d in ds]}
                 for f, ds, _ in reports
             ],
         }
@@ -47,6 +52,6 @@ def run(args) -> int:
                 print(render(diagnostic, sources.get(span_file)), file=sys.stderr)
             errors = sum(d.is_error for d in diagnostics)
             warnings = len(diagnostics) - errors
-            state = "invalid" if errors else "ok"
+            state = "invalid" if errors else ("invalid (--strict: warnings fail)" if warnings and args.strict else "ok")
             print(f"{file}: {state} ({errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)})")
     return exits.INVALID_POLICY if invalid else exits.OK

@@ -29,7 +29,9 @@ def parse_fail_on(text: str) -> frozenset[str]:
 
 
 def check_explain(explain: bool, output_format: str) -> None:
-    if explain and output_format not in EXPLAINED_FORMATS:
+    from .ci_formats import CI_FORMATS
+
+    if explain and output_format not in EXPLAINED_FORMATS + CI_FORMATS:  # CI formats always carry the trace
         raise UsageError(f"--explain cannot be shown in --format {output_format} (one line per evaluation); "
                          f"use --format {', '.join(EXPLAINED_FORMATS[:-1])} or {EXPLAINED_FORMATS[-1]}")
 
@@ -79,13 +81,19 @@ def run(args) -> int:
 
 def _render(result, args) -> None:
     from . import render
+    from .ci_formats import CI_FORMATS
 
-    if result.overrides and args.format != "json":
+    if result.overrides and args.format in ("table", "summary", "markdown"):
         from .site_words import what_if_lines
 
         prefix = "> " if args.format == "markdown" else ""
         sys.stdout.write("".join(f"{prefix}{line}\n" for line in what_if_lines(result.overrides)) + "\n")
-    if args.format == "json":
+    if args.format in CI_FORMATS:
+        from .ci_formats import write
+        from .ci_model import from_run
+
+        sys.stdout.write(write(args.format, from_run(result, parse_fail_on(args.fail_on)), "eval"))
+    elif args.format == "json":
         text = render.to_json(result, explain=args.explain)
         if result.overrides:
             from .views import with_overrides

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from .ci_formats import CI_FORMATS
 from .exits import CLOSED_PIPE as EXIT_CLOSED_PIPE
 from .exits import INTERNAL_ERROR as EXIT_INTERNAL_ERROR
 
@@ -28,7 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="parse and check policy files")
     check.add_argument("paths", nargs="+", metavar="PATH", help="policy files or folders of them")
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--format", choices=("text", "json", *CI_FORMATS), default="text",
+                       help="text (default), json, or a CI format: junit, sarif, github (workflow annotations), tap")
+    check.add_argument("--strict", action="store_true", help="warnings fail the run too (exit 3)")
 
     evaluate = commands.add_parser("eval", help="evaluate facilities against policies")
     evaluate.add_argument("inputs", nargs="+", metavar="FACILITY",
@@ -49,9 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
                           help='what-if: override a fact as if the file said it, e.g. --set period.energy.total="27 '
                                'GWh" (repeatable; period.x is the latest period, period[2024].x a named one, '
                                "ID:PATH=VALUE one facility); the results list what was overridden")
-    evaluate.add_argument("--format", choices=("table", "summary", "json", "markdown", "html"), default="table",
-                          help="html: a self-contained page (the matrix, every failing or unknown rule explained, "
-                               "the audit block); policy report adds the timeline and priorities")
+    evaluate.add_argument("--format", choices=("table", "summary", "json", "markdown", "html", *CI_FORMATS),
+                          default="table",
+                          help="table (default), summary, json, markdown, html (a self-contained page: the matrix, "
+                               "every failing or unknown rule explained, the audit block; policy report adds the "
+                               "timeline and priorities), or a CI format: junit, sarif, github (workflow "
+                               "annotations), tap")
     evaluate.add_argument("--fail-on", default="mandatory", metavar="LIST",
                           help="exit 1 when: mandatory (a mandatory rule in force fails; default), unknown (also a "
                                "mandatory rule is unknown), target (also a target fails), proposed (count proposed "
@@ -59,16 +65,25 @@ def build_parser() -> argparse.ArgumentParser:
                                "that predate the rule too); comma-separated")
 
     fmt = commands.add_parser("fmt", help="print policies in canonical layout (comments kept)")
-    fmt.add_argument("paths", nargs="+", metavar="PATH", help="policy files or folders of them")
+    fmt.add_argument("paths", nargs="+", metavar="PATH", help="policy files or folders of them, or - for stdin")
     mode = fmt.add_mutually_exclusive_group()
     mode.add_argument("--write", action="store_true", help="rewrite the files in place")
-    mode.add_argument("--check", action="store_true", help="exit 1 if a file is not formatted")
+    mode.add_argument("--check", action="store_true", help="exit 1 listing the files not in canonical layout")
+    mode.add_argument("--diff", action="store_true", help="print a unified diff per file; exit 1 if any differs")
 
     test = commands.add_parser("test", help="run policy test cases")
     test.add_argument("paths", nargs="*", metavar="PATH",
                       help="test case files or folders (default: the shipped policies' tests)")
     test.add_argument("-k", metavar="TEXT", help="only cases whose name contains TEXT")
     test.add_argument("-v", "--verbose", action="store_true", help="list every case")
+    test.add_argument("--format", choices=("text", *CI_FORMATS), default="text",
+                      help="text (default) or a CI format: junit, sarif, github (workflow annotations), tap")
+    test.add_argument("--coverage", action="store_true",
+                      help="report which rules, tiers, reliefs, exclusions and band rows no case reaches")
+    test.add_argument("--fail-under", type=_percent, metavar="PCT",
+                      help="exit 1 when the coverage is under PCT percent (implies computing it)")
+    test.add_argument("--strict", action="store_true",
+                      help="a warning in a policy the cases run against fails the run (exit 3)")
 
     inspect = commands.add_parser(
         "inspect", help="print what one stage makes of a policy file (the AST, the checked AST, the plan)",
@@ -79,8 +94,48 @@ def build_parser() -> argparse.ArgumentParser:
                          help="ast: the parser's tree; checked: with types and definition order; plan: the "
                               "generated Python source")
     inspect.add_argument("file", metavar="FILE", help="one .policy file")
+    _add_discovery(commands)
+    commands.add_parser("lsp", help="run the language server over stdio, for editors (needs the lsp extra)")
+    completion = commands.add_parser("completion", help="print a shell completion script (bash, zsh, fish)")
+    completion.add_argument("shell", nargs="?", choices=("bash", "zsh", "fish"))
+    completion.add_argument("--values", choices=("jurisdictions", "rules"), help=argparse.SUPPRESS)
     _add_operator_views(commands)
+    from .help_text import apply
+
+    apply(commands)
     return parser
+
+
+def _percent(text: str) -> float:
+    try:
+        value = float(text.rstrip("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a percentage; write e.g. 90") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text!r} is not between 0 and 100")
+    return value
+
+
+def _add_discovery(commands) -> None:
+    """list, explain, schema, init: what the regimes are, their rules and the facts they read."""
+    def regime_options(command, required=False):
+        command.add_argument("-j", "--jurisdiction", metavar="CODES", required=required,
+                             help='one code (de), several (de,jp) or "all"' + ("" if required else
+                                  " (default: every shipped policy)"))
+        command.add_argument("--policy", action="append", metavar="FILE", help="a policy file of your own (repeatable)")
+
+    listing = commands.add_parser("list", help="list the regimes, or with -j the rules of one")
+    regime_options(listing)
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+    explain = commands.add_parser("explain", help="show one rule: citation, quoted law, dates and the facts it reads")
+    explain.add_argument("rule", metavar="RULE_ID", help="a rule id as `policy list -j CODE` prints it, e.g. de.pue_new")
+    regime_options(explain)
+    schema = commands.add_parser("schema", help="the facts a regime reads, with types, units and the rules that read them")
+    regime_options(schema)
+    schema.add_argument("--format", choices=("text", "json"), default="text")
+    init = commands.add_parser("init", help="print a commented template facility file with the facts a regime reads")
+    regime_options(init)
+
 
 
 # The operator views (issue 10): each module has add_arguments(parser) and run(args); help in the table.
@@ -145,6 +200,22 @@ def _dispatch(args) -> int:
         from . import inspect
 
         return inspect.run(args)
+    if args.command in ("list", "explain"):
+        from . import catalogue
+
+        return catalogue.run_list(args) if args.command == "list" else catalogue.run_explain(args)
+    if args.command == "completion":
+        from . import completion
+
+        return completion.run(args)
+    if args.command == "lsp":
+        from . import lsp
+
+        return lsp.run(args)
+    if args.command in ("schema", "init"):
+        from . import template
+
+        return template.run_schema(args) if args.command == "schema" else template.run_init(args)
     if args.command in OPERATOR_VIEWS:
         import importlib
 

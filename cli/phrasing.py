@@ -51,21 +51,6 @@ def show_fact(path: str, value) -> str:
     return show(value)
 
 
-def _reason_value(value, info) -> str:
-    """A value as a reason shows it."""
-    if value is UNKNOWN:
-        return "unknown"
-    if isinstance(value, Bounds):
-        return show_bounds(value, info)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and info.type_kind == "number":
-        return units.format_quantity(value, info.dimension)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
-
-
 def show_bounds(value: Bounds, info) -> str:
     def end(x):
         return units.format_quantity(x, info.dimension) if info is not None else units.format_number(x)
@@ -87,7 +72,7 @@ def _display(value, info, percent: bool, decimals: int | None = None, points: bo
         return f"{units.format_number(round(shown, 6))}" + (" points" if points else " %")
     if decimals is not None and isinstance(value, float) and info.dimension.is_dimensionless:
         return units.format_number(round(value, decimals))
-    return _reason_value(value, info)
+    return show(value, info)
 
 
 def _decimals_to_tell_apart(value, limit) -> int | None:
@@ -128,7 +113,7 @@ def decision_text(d: Decision, result: RuleResult | None) -> str:
     if step == "excluded":
         return f"excluded: {d.because}{cited}"
     if step == "not_applies":
-        shown = ", ".join(f"{s.node.text} = {_reason_value(s.value, s.node)}" for s in d.facts)
+        shown = ", ".join(f"{s.node.text} = {show(s.value, s.node)}" for s in d.facts)
         return f"does not apply: {d.condition}" + (f" ({shown})" if shown else "") + " is false"
     if step == "unknown":
         what = d.undecided + (f" ({_requirement_text(d, holds=False)})" if d.comparison or d.expression else "")
@@ -147,10 +132,10 @@ def decision_text(d: Decision, result: RuleResult | None) -> str:
         return f"{_requirement_text(d, holds=False)}, but {relief}"
     if step == "band":
         name = metric_name(d.subject.node.text)
-        return (f"{name} {_reason_value(d.subject.value, d.subject.node)} is in level {d.level.label} "
+        return (f"{name} {show(d.subject.value, d.subject.node)} is in level {d.level.label} "
                 f"({d.level.describe(name)})")
     if step == "band_none":
-        return f"{_reason_value(d.subject.value, d.subject.node)} falls in no level"
+        return f"{show(d.subject.value, d.subject.node)} falls in no level"
     if step == "report_no_period":
         why = (f"the facility has no figures for period {d.period_asked}" if d.period_asked else
                "no reporting period of this calendar ends on or before the evaluation date")

@@ -8,26 +8,57 @@ from . import exits
 
 
 def run(args) -> int:
-    from .api import InvalidPolicy, run_cases
+    from .api import InvalidPolicy, UsageError, run_cases
     from .cases import CaseFileError
 
     try:
-        outcomes = run_cases(args.paths, args.k)
-    except CaseFileError as err:
+        outcomes = run_cases(args.paths, args.k, strict=args.strict)
+    except (CaseFileError, UsageError) as err:
         print(f"policy test: error: {err}", file=sys.stderr)
         return exits.USAGE
     except InvalidPolicy as err:
         print(err.diagnostics.render(), file=sys.stderr)
         return exits.INVALID_POLICY
+    covered = _coverage(outcomes, args)
+    if args.format != "text":
+        from .ci_formats import write
+        from .ci_model import from_cases
+
+        sys.stdout.write(write(args.format, from_cases(outcomes), "test"))
+        return _exit(outcomes, covered, args)
     failed = 0
     for outcome in outcomes:
         case = outcome.case
         if outcome.problems:
             failed += 1
-            print(f"FAIL {case.id} {case.name}")
+            print(f"FAIL {case.id} {case.name}  ({case.file}:{case.line})")
             for problem in outcome.problems:
                 print("     " + problem.replace("\n", "\n     "))
         elif args.verbose:
             print(f"ok   {case.id} {case.name}")
+    if covered is not None and args.coverage:
+        from .coverage import report
+
+        print("\n".join(report(covered)))
     print(f"{len(outcomes) - failed} passed, {failed} failed")
-    return exits.FAIL if failed else exits.OK
+    return _exit(outcomes, covered, args)
+
+
+def _coverage(outcomes, args):
+    """The coverage of the run, when --coverage or --fail-under asks for it."""
+    if not (args.coverage or args.fail_under is not None):
+        return None
+    from .coverage import coverage
+
+    return coverage(outcomes.plans, [(o.run, {str(key).split("@")[0] for key in o.case.expect})
+                                     for o in outcomes if o.run is not None])
+
+
+def _exit(outcomes, covered, args) -> int:
+    if any(o.problems for o in outcomes):
+        return exits.FAIL
+    if covered is not None and args.fail_under is not None and covered.percent < args.fail_under:
+        print(f"policy test: coverage {covered.percent:.1f}% is under --fail-under {args.fail_under:g}%",
+              file=sys.stderr)
+        return exits.FAIL
+    return exits.OK

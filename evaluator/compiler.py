@@ -24,6 +24,13 @@ from .plan import CompiledBlock, CompiledExpr, CompiledItem, CompiledRule, NodeI
 from .plan_source import Call, Code, Lambda, PlanFunction, Tuple, load, plan_source, unique_name
 
 
+def _operator(node) -> str | None:
+    """A node table's `op`: a call's function name, "when" for tiers (coverage finds them so), else the AST's op."""
+    if isinstance(node, ast.Call):
+        return node.name
+    return "when" if isinstance(node, ast.Tiered) else getattr(node, "op", None)
+
+
 class _Generator:
     """Turns one expression into Python source; records a NodeInfo per trace slot."""
 
@@ -65,7 +72,7 @@ class _Generator:
                 dimension=kind_type.dimension if kind_type else Dimension((0,) * 6),
                 type_kind=kind_type.kind if kind_type else "number",
                 children=tuple(children),
-                op=getattr(node, "op", None) if not isinstance(node, ast.Call) else node.name,
+                op=_operator(node),
                 reads=self._facts_read(node) if kind == "aggregate" else (),
                 everyone=kind == "aggregate" and node.including_out_of_scope,
             )

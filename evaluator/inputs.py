@@ -56,6 +56,22 @@ def load_inputs(paths: list[str], stdin_text: str | None = None, overrides=()) -
     return LoadedInput(tuple(loader.facilities), tuple(loader.sources), tuple(loader.applied))
 
 
+def load_facility_nodes(nodes, path: str, text: str) -> LoadedInput:
+    """Facilities already read as YAML nodes of one file (a test case's, merged onto its base): converted
+    and checked in place, so every problem is located at the line of that file where it was written."""
+    loader = _Loader(None)
+    source = SourceFile(path, hashlib.sha256(text.encode("utf-8")).hexdigest(), text)
+    loader.sources.append(source)
+    loader._current.append(os.path.realpath(path))
+    for node in nodes:
+        loader.facility(node, source, None, top_level=False)
+    loader.check_unique_ids()
+    if loader.diagnostics:
+        diagnostics = sorted(loader.diagnostics, key=lambda d: (d.span.line, d.span.column) if d.span else (0, 0))
+        raise DiagnosticError(diagnostics, sources={path: text})
+    return LoadedInput(tuple(loader.facilities), (source,))
+
+
 class _Loader:
     """The files read so far, the facilities found in them and every problem reported."""
 

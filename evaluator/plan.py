@@ -27,7 +27,7 @@ class NodeInfo:
     dimension: Dimension
     type_kind: str  # number | bool | date | duration | text
     children: tuple[int, ...]
-    op: str | None = None  # the operator of an operation node: <=, and, /, …
+    op: str | None = None  # the operator of an operation node: <=, and, /, …; "when" for tiers; a call: its name
     reads: tuple[str, ...] = ()  # aggregates: the member facts they read (for naming what is missing)
     everyone: bool = False  # aggregates: `including out-of-scope` (all the operator's facilities)
 

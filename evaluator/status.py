@@ -47,14 +47,17 @@ def beside_status(results, reason: str) -> dict[str, list[str]]:
 def fails(run: Run, fail_on) -> bool:
     """Whether the exit code is 1: a counted mandatory rule fails, or (opted in) one is unknown, or a
     counted target fails. `proposed` and `projection` in fail_on count those results too."""
+    return any(fails_run(r, fail_on) for r in run.every_result())
+
+
+def fails_run(result: RuleResult, fail_on) -> bool:
+    """Whether this one result makes the run fail under fail_on (what CI formats mark as a failure)."""
     widen = frozenset(fail_on) & frozenset(SET_ASIDE)
-
-    def failing(r: RuleResult) -> bool:
-        if r.severity == "mandatory":
-            return r.verdict == "fail" or (r.verdict == "unknown" and "unknown" in fail_on)
-        return r.severity == "target" and r.verdict == "fail" and "target" in fail_on
-
-    return any(failing(r) and counted(r, widen) for r in run.every_result())
+    if result.severity == "mandatory":
+        failing = result.verdict == "fail" or (result.verdict == "unknown" and "unknown" in fail_on)
+    else:
+        failing = result.severity == "target" and result.verdict == "fail" and "target" in fail_on
+    return failing and counted(result, widen)
 
 
 def counting_also(run: Run, fail_on) -> Run:
