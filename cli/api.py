@@ -96,9 +96,11 @@ def wants_home(jurisdictions: str | None, policy_files, loaded) -> bool:
     return HOME in {j.strip().lower() for j in jurisdictions.split(",")}
 
 
-def choose(jurisdictions: str | None, policy_files, loaded) -> list[tuple[Path, bool]]:
+def choose(jurisdictions: str | None, policy_files, loaded) -> list[tuple[Path, bool | None]]:
     """The policies to evaluate with where each judges: (path, True) every facility, (path, False) only
-    the facilities its territory contains (-j home). Home candidates are the four main regimes."""
+    the facilities its territory contains (-j home), (path, None) a --policy file under -j home: at home
+    if it declares a territory (a regional rule, CN-SH), else everywhere. Home candidates are the four
+    main regimes and the --policy files."""
     if not wants_home(jurisdictions, policy_files, loaded):
         return [(path, True) for path in resolve_policies(jurisdictions, policy_files)]
     if jurisdictions is not None:
@@ -108,12 +110,14 @@ def choose(jurisdictions: str | None, policy_files, loaded) -> list[tuple[Path, 
 
             raise UsageError(site_words.no_country(nowhere[0].id, nowhere[0].source.path))
     named = _without_home(jurisdictions or "")
-    everywhere = resolve_policies(named, policy_files) if named else [Path(p) for p in policy_files]
+    everywhere = resolve_policies(named, ()) if named else []
     shipped = shipped_policies()
-    chosen: dict[Path, tuple[Path, bool]] = {
+    chosen: dict[Path, tuple[Path, bool | None]] = {
         shipped[code].resolve(): (shipped[code], False) for code in MAIN_JURISDICTIONS}
     for path in everywhere:
         chosen[path.resolve()] = (path, True)
+    for path in map(Path, policy_files):
+        chosen.setdefault(path.resolve(), (path, None))
     return list(chosen.values())
 
 
@@ -227,7 +231,8 @@ def evaluate_all(request: EvalRequest, stdin_text: str | None = None) -> Evaluat
     chosen = choose(request.jurisdictions, request.policy_files, loaded)
     plans = compile_plans([path for path, _ in chosen])
     check_period(request.period, plans, loaded)
-    where = tuple(everywhere for _, everywhere in chosen)
+    where = tuple(plan.territory is None if everywhere is None else everywhere
+                  for plan, (_, everywhere) in zip(plans, chosen))
     run = evaluate_plans(plans, loaded, request.as_of, request.period, request.fail_on, where=list(where))
     return Evaluated(run, tuple(plans), loaded, where)
 

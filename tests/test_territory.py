@@ -155,3 +155,34 @@ def test_a_regional_site_falls_under_its_national_regime(capsys):
 def test_an_unknown_code_beside_home_is_a_usage_error(capsys):
     code, _, err = _eval(capsys, "-j", "home,xx", FRA)
     assert code == 2 and 'unknown jurisdiction "xx"' in err
+
+
+REGIONAL = """\
+jurisdiction cn_sh "Shanghai"
+  law       "Shanghai data-centre measures (test)"
+  territory "CN-SH"
+  calendar  calendar-year
+define pue = period.energy.total / period.energy.it
+rule pue_shanghai "PUE at most 1.25 in Shanghai (test)"
+  cite     "§1"
+  severity target
+  require  pue <= 1.25
+"""
+
+
+def test_a_regional_policy_given_with_policy_judges_only_its_subdivision_under_home(tmp_path, capsys):
+    policy = tmp_path / "cn-sh.policy"
+    policy.write_text(REGIONAL, encoding="utf-8")
+    code, out, _ = _eval(capsys, "-j", "home", "--policy", str(policy), "--as-of", "2026-06-01", "--format", "json",
+                         PORTFOLIO)
+    assert ("shanghai-2", "cn_sh") in _pairs(out)  # location.subdivision CN-SH
+    assert [j for f, j in _pairs(out) if f != "shanghai-2"] == ["jp", "de", "eu", "eu"]  # nowhere else
+    assert [j for f, j in _pairs(out) if f == "shanghai-2"] == ["cn", "cn_sh"]
+
+
+def test_a_policy_without_territory_still_judges_everyone_under_home(tmp_path, capsys):
+    policy = tmp_path / "anywhere.policy"
+    policy.write_text(REGIONAL.replace('  territory "CN-SH"\n', "").replace("cn_sh", "xx"), encoding="utf-8")
+    out = _eval(capsys, "-j", "home", "--policy", str(policy), "--as-of", "2026-06-01", "--format", "json",
+                PORTFOLIO)[1]
+    assert [f for f, j in _pairs(out) if j == "xx"] == ["tokyo-1", "fra-3", "shanghai-2", "dublin-1"]
