@@ -41,11 +41,18 @@ def request_from(args) -> EvalRequest:
     check_explain(args.explain, args.format)
     return EvalRequest(inputs=tuple(args.inputs), as_of=parse_as_of(args.as_of), jurisdictions=args.jurisdiction,
                        policy_files=tuple(args.policy or ()), period=args.period,
-                       fail_on=parse_fail_on(args.fail_on))
+                       fail_on=parse_fail_on(args.fail_on), overrides=tuple(getattr(args, "overrides", ()) or ()))
 
 
 def run(args) -> int:
     from .api import evaluate
+
+    if args.format == "html":  # the report's matrices and explanations: it needs the plans beside the Run
+        from .report import page  # (it explains every failing or unknown rule, with or without --explain)
+        from .views import run_view
+
+        return run_view(args, "eval", lambda evaluated, request, _: page(
+            evaluated, request, ("matrix", "obligations", "explained", "audit")))
 
     try:
         request = request_from(args)
@@ -63,6 +70,11 @@ def run(args) -> int:
         count = len(err.diagnostics.diagnostics)
         print(f"policy eval: {count} input error{'s' * (count != 1)}; nothing was evaluated", file=sys.stderr)
         return exits.USAGE
+    if result.unjudged:
+        from .api import MAIN_JURISDICTIONS
+        from .site_words import unjudged
+
+        print(unjudged(result.unjudged, MAIN_JURISDICTIONS), file=sys.stderr)
     _render(result, args)
     return exits.for_run(result, request.fail_on)
 
@@ -71,13 +83,23 @@ def _render(result, args) -> None:
     from . import render
     from .ci_formats import CI_FORMATS
 
+    if result.overrides and args.format in ("table", "summary", "markdown"):
+        from .site_words import what_if_lines
+
+        prefix = "> " if args.format == "markdown" else ""
+        sys.stdout.write("".join(f"{prefix}{line}\n" for line in what_if_lines(result.overrides)) + "\n")
     if args.format in CI_FORMATS:
         from .ci_formats import write
         from .ci_model import from_run
 
         sys.stdout.write(write(args.format, from_run(result, parse_fail_on(args.fail_on)), "eval"))
     elif args.format == "json":
-        sys.stdout.write(render.to_json(result, explain=args.explain))
+        text = render.to_json(result, explain=args.explain)
+        if result.overrides:
+            from .views import with_overrides
+
+            text = with_overrides(text, result.overrides, "json")
+        sys.stdout.write(text)
     elif args.format == "summary":
         sys.stdout.write(render.to_summary(result))
     elif args.format == "markdown":
@@ -90,5 +112,7 @@ def _render(result, args) -> None:
                 self.quiet = True
                 raise BrokenPipeError  # main.console() ends quietly, like every other command
 
-        console = _Console(width=None if sys.stdout.isatty() else 160, soft_wrap=False)
+        from .table_layout import table_width
+
+        console = _Console(width=table_width(), soft_wrap=False)  # COLUMNS honoured when piped too
         render.to_table(result, args.explain, console)

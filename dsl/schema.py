@@ -17,7 +17,7 @@ from .units import Dimension
 
 @attrs.frozen
 class FactType:
-    kind: str  # quantity | ratio | number | integer | flag | date | text | enum | slug | country
+    kind: str  # quantity | ratio | number | integer | flag | date | text | enum | slug | country | subdivision
     dimension: Dimension = units.NUMBER
     values: tuple[str, ...] = ()
     meaning: str = ""
@@ -54,6 +54,7 @@ class FactType:
             "text": "text",
             "slug": "identifier [a-z0-9][a-z0-9._-]*",
             "country": "ISO 3166-1 alpha-2 country code",
+            "subdivision": "ISO 3166-2 subdivision code (e.g. CN-SH)",
         }[self.kind]
 
 
@@ -82,6 +83,8 @@ FACILITY_FIELDS: dict[str, FactType] = {
     "colocated_dcs": _k("text", "names of co-located DCs (JP report item 1-2)", added=True),
     "intensity_metric": _k("text", "self-set energy-intensity metric (JP report item 11)", added=True),
     "location.country": _k("country"),
+    "location.subdivision": _k("subdivision", "ISO 3166-2 code of the region, e.g. CN-SH (regional rules; "
+                                              "policy eval -j home)", added=True),
     "location.municipality": _k("text"),
     "location.postal_code": _k("text"),
     "location.lau": _k("text"),

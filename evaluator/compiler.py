@@ -383,6 +383,7 @@ def compile_policy(checked: CheckedPolicy, sha256: str) -> Plan:
         name=header.name,
         law=header.law,
         source_url=header.source,
+        territory=header.territory,
         legal_status=header.legal_status,
         calendar=header.calendar.kind if header.calendar else "calendar-year",
         fiscal_start=checked.fiscal_start,

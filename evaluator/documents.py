@@ -152,6 +152,7 @@ def read_facility(node: Node, source: SourceFile, portfolio_operator: str | None
                          rule=" (lowercase letters, digits, '.', '_', '-')" if field == "id" else ""))
     _fill_defaults(facts, FACILITY_FIELDS)
     invariants.check_racks(facts, note)
+    invariants.check_location(facts, note)
     periods = _periods(periods_node, note) if periods_node is not None else []
     id_fact = facts.get("id")
     if problems:

@@ -49,3 +49,4 @@ class Facility:
 class LoadedInput:
     facilities: tuple[Facility, ...]
     sources: tuple[SourceFile, ...]
+    overrides: tuple = ()  # what-if: overrides.Applied, the facts --set replaced

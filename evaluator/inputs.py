@@ -26,16 +26,22 @@ STDIN = "-"
 STDIN_NAME = "<stdin>"
 
 
-def load_inputs(paths: list[str], stdin_text: str | None = None) -> LoadedInput:
+def load_inputs(paths: list[str], stdin_text: str | None = None, overrides=()) -> LoadedInput:
     """Load facility files, portfolio files, directories (``*.yaml``/``*.yml`` sorted by name)
-    and ``"-"`` (``stdin_text``, shown as ``<stdin>``).
+    and ``"-"`` (``stdin_text``, shown as ``<stdin>``); ``overrides`` are what-if ``--set`` texts
+    (evaluator/overrides.py), written into each facility before it is converted.
 
-    Raises DiagnosticError(diagnostics, sources={path: text}) listing every problem found.
+    Raises DiagnosticError(diagnostics, sources={path: text}) listing every problem found, and
+    OverrideError for an override that cannot be read or concerns no facility.
     """
-    loader = _Loader(stdin_text)
+    from .overrides import SOURCE, parse_overrides
+
+    parsed, override_text = parse_overrides(overrides) if overrides else ((), "")
+    loader = _Loader(stdin_text, parsed)
     for path in paths:
         loader.argument(path)
     loader.check_unique_ids()
+    loader.check_overrides_used()
     if loader.diagnostics:
         order = {s.path: i for i, s in enumerate(loader.sources)}
 
@@ -45,8 +51,9 @@ def load_inputs(paths: list[str], stdin_text: str | None = None) -> LoadedInput:
             return (order.get(d.span.file, len(order)), d.span.line, d.span.column)
 
         diagnostics = sorted(loader.diagnostics, key=key)
-        raise DiagnosticError(diagnostics, sources={s.path: s.text for s in loader.sources})
-    return LoadedInput(tuple(loader.facilities), tuple(loader.sources))
+        texts = {s.path: s.text for s in loader.sources}
+        raise DiagnosticError(diagnostics, sources={SOURCE: override_text, **texts} if parsed else texts)
+    return LoadedInput(tuple(loader.facilities), tuple(loader.sources), tuple(loader.applied))
 
 
 def load_facility_nodes(nodes, path: str, text: str) -> LoadedInput:
@@ -68,8 +75,10 @@ def load_facility_nodes(nodes, path: str, text: str) -> LoadedInput:
 class _Loader:
     """The files read so far, the facilities found in them and every problem reported."""
 
-    def __init__(self, stdin_text: str | None):
+    def __init__(self, stdin_text: str | None, overrides=()):
         self.stdin_text = stdin_text
+        self.overrides = overrides
+        self.applied: list = []  # overrides.Applied
         self.diagnostics: list[Diagnostic] = []
         self.sources: list[SourceFile] = []
         self.facilities: list[Facility] = []
@@ -177,12 +186,26 @@ class _Loader:
                 self.error(F205.facilities_entry.at(entry.span, found=entry.describe()))
 
     def facility(self, node: Node, source: SourceFile, operator: str | None, *, top_level: bool) -> None:
+        if self.overrides:
+            from .overrides import apply
+
+            id_node = node.get("id") if node.kind == "map" else None
+            node, applied = apply(node, id_node.text if id_node is not None else None, self.overrides)
+            self.applied.extend(applied)
         id_fact, facility = read_facility(node, source, operator, top_level=top_level, report=self.error)
         if id_fact is not None:
             self.ids.append((str(id_fact.value), id_fact.span))  # type: ignore[arg-type]
         if facility is not None:
             self.origin.append(self._current[-1])
             self.facilities.append(facility)
+
+    def check_overrides_used(self) -> None:
+        from .overrides import OverrideError
+
+        named = {o.facility for o in self.overrides if o.facility is not None}
+        missing = sorted(named - {f.id for f in self.facilities} - {fid for fid, _ in self.ids})
+        if missing:
+            raise OverrideError(f"--set names facility {', '.join(missing)}, which is not in the input")
 
     def check_unique_ids(self) -> None:
         first: dict[str, Span] = {}

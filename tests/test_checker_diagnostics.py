@@ -83,6 +83,7 @@ CASES = [
   ("E402-date-minus-number", rule("  until 2030-01-01 - 3\n  require true\n"), "E402", 4, 9),
   ("E403-fiscal-month-13", 'jurisdiction jp "Japan"\n  calendar fiscal-year from 13-01\n', "E403", 2, 12),
   ("E403-fiscal-feb-29", 'jurisdiction jp "Japan"\n  calendar fiscal-year from 02-29\n', "E403", 2, 12),
+  ("E404-territory-name", 'jurisdiction de "Germany"\n  territory "Germany"\n', "E404", 2, 3),
   ("E501-duplicate-rule", rule("  require true\n") + 'rule r "again"\n  cite "§2"\n  require true\n', "E501", 5, 6),
   ("E501-band-reuses-rule-id", rule("  require true\n") + 'band r "b"\n  cite "§2"\n  of 1\n  level "A" (-inf, inf)\n', "E501", 5, 6),
   ("E502-duplicate-definition", H + "define a = 1\ndefine a = 2\n" + 'rule r "t"\n  cite "§1"\n  require a <= 2\n', "E502", 3, 1),
@@ -293,6 +294,13 @@ EXACT = {
         '    2 |   calendar fiscal-year from 02-29\n'
         '      |            ^^^^^^^^^^^^^^^^^^^^^^\n'
         '  hint: choose a day that exists every year, e.g. 03-01'
+    ),
+    'E404-territory-name': (
+        'de.policy:2:3: E404 territory "Germany" is not an ISO 3166-1 country (DE), an ISO 3166-2 subdivision '
+        '(CN-SH) or EU\n'
+        '    2 |   territory "Germany"\n'
+        '      |   ^^^^^^^^^^^^^^^^^^^\n'
+        '  hint: write an ISO 3166-1 country code (DE), an ISO 3166-2 subdivision (CN-SH) for a regional rule, or EU'
     ),
     'E501-duplicate-rule': (
         'de.policy:5:6: E501 rule id "de.r" is already used on line 2\n'
