@@ -3,7 +3,9 @@
 A dimension is a vector of exponents over six base quantities. Every value is converted
 to a canonical unit per dimension when it is read, so evaluation works on plain floats:
 power kW, energy kWh, time h, length m (area m2, volume m3), data bytes, temperature degC,
-crude-oil equivalent kl (a Japanese energy measure, kept apart from water volumes).
+crude-oil equivalent kl (a Japanese energy measure, kept apart from water volumes), standard-coal
+equivalent tce (a Chinese energy measure, kept apart from energy: its electricity coefficient depends on
+the basis, 当量值 or 等价值, so no fixed factor converts kWh to tce; docs/facility.md).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import re
 
 import attrs
 
-BASE_NAMES = ("energy", "time", "length", "data", "temperature", "oil")
+BASE_NAMES = ("energy", "time", "length", "data", "temperature", "oil", "coal")
 
 
 @attrs.frozen
@@ -58,6 +60,7 @@ VOLUME = _dim(length=3)
 DATA = _dim(data=1)
 TEMPERATURE = _dim(temperature=1)
 OIL = _dim(oil=1)
+COAL = _dim(coal=1)  # tonnes of standard coal equivalent (吨标准煤, tce), China
 WATER_PER_ENERGY = VOLUME / ENERGY  # WUE
 OIL_PER_ENERGY = OIL / ENERGY  # crude-oil conversion factors
 
@@ -72,6 +75,7 @@ DIMENSION_NAMES = {
     DATA: "data size",
     TEMPERATURE: "temperature",
     OIL: "crude-oil equivalent",
+    COAL: "standard-coal equivalent",
     WATER_PER_ENERGY: "volume per energy",
     OIL_PER_ENERGY: "crude-oil equivalent per energy",
 }
@@ -86,6 +90,7 @@ CANONICAL_UNITS = {
     DATA: "B",
     TEMPERATURE: "degC",
     OIL: "kl",
+    COAL: "tce",
     WATER_PER_ENERGY: "m3/kWh",
     OIL_PER_ENERGY: "kl/kWh",
 }
@@ -113,6 +118,7 @@ def _table() -> dict[str, Unit]:
         ("B", DATA, 1.0), ("kB", DATA, 1e3), ("MB", DATA, 1e6), ("GB", DATA, 1e9),
         ("TB", DATA, 1e12), ("PB", DATA, 1e15), ("EB", DATA, 1e18),
         ("kl", OIL, 1.0), ("kL", OIL, 1.0),
+        ("kgce", COAL, 1e-3), ("tce", COAL, 1.0), ("ktce", COAL, 1e3), ("Mtce", COAL, 1e6),
         ("%", NUMBER, 0.01),
     ]
     return {s: Unit(s, d, f) for s, d, f in rows}
@@ -227,7 +233,7 @@ def _a(noun: str) -> str:
 
 _EXAMPLES = {
     POWER: "2.4 MW", ENERGY: "21.3 GWh", AREA: "4000 m2", VOLUME: "30000 m3",
-    TEMPERATURE: "27 degC", DATA: "12 PB", OIL: "1500 kl", TIME: "8760 h",
+    TEMPERATURE: "27 degC", DATA: "12 PB", OIL: "1500 kl", COAL: "14500 tce", TIME: "8760 h",
 }
 
 
