@@ -132,6 +132,28 @@ FACILITY_FIELDS: dict[str, FactType] = {
     "management_system.certified": _k("flag"),
     "erf_exemption": _e("no_fault", "heat_network_agreement", "offer_declined"),
     "heat_recovery_infeasible": _k("flag"),
+    # ---- Ireland (issue 13, policies/ie.policy): grid connection under CRU/2025/236; docs/facility.md
+    "grid.application": FactType("enum", values=("new_connection", "mic_increase", "none"), added=True,
+                                 meaning="IE: the connection application the facility made (none: it made none)"),
+    "grid.application_date": _k("date", "IE: day the connection application was received", added=True),
+    "grid.connection_date": _k("date", "IE: day the connection (or MIC increase) applied for is energised (before then: "
+                                                "the date the connection offer programmes)", added=True),
+    "grid.mic": _q(units.APPARENT_POWER, "IE: Maximum Import Capacity applied for (after an increase, the whole MIC)",
+                   added=True),
+    "grid.previous_mic": _q(units.APPARENT_POWER, "IE: MIC before the increase applied for; absent for a new "
+                                                  "connection", added=True),
+    "grid.project_mic": _q(units.APPARENT_POWER, "IE: MIC of the whole project when it is split across several "
+                                                 "applications (anti-splitting)", added=True),
+    "grid.power_factor": _k("ratio", "IE: power factor declared for the MIC (real power = MIC × power factor)",
+                            added=True),
+    "dispatchable.capacity_derated": _q(units.POWER, "IE: de-rated dispatchable on-site/proximate generation and "
+                                                     "storage", added=True),
+    "dispatchable.proximate": _k("flag", "IE: the dispatchable plant is on site or proximate (electrically close)",
+                                 added=True),
+    "dispatchable.sem": _k("flag", "IE: the dispatchable plant participates in the Single Electricity Market",
+                           added=True),
+    "dispatchable.separately_metered": _k("flag", "IE: the dispatchable plant is separately connected and metered",
+                                          added=True),
 }
 
 PERIOD_FIELDS: dict[str, FactType] = {
@@ -148,6 +170,9 @@ PERIOD_FIELDS: dict[str, FactType] = {
     "energy.grid_purchase": _q(units.ENERGY, "DE Anlage 3 2a", added=True),
     "energy.grid_feed_back": _q(units.ENERGY, "DE Anlage 3 2a", added=True),
     "energy.crude_oil_equivalent": _q(units.OIL, "JP crude-oil equivalent"),
+    # ---- Ireland (issue 13): additional renewable electricity generated in Ireland (CRU/2025/236 80 % rule)
+    "energy.renewable_additional_domestic": _q(units.ENERGY, "IE: additional (new) renewable electricity generated "
+                                                             "in Ireland, matched to the DC over the year", added=True),
     "water.input": _q(units.VOLUME),
     "water.potable": _q(units.VOLUME),
     "waste_heat.temperature": _q(units.TEMPERATURE),

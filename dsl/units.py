@@ -3,7 +3,8 @@
 A dimension is a vector of exponents over six base quantities. Every value is converted
 to a canonical unit per dimension when it is read, so evaluation works on plain floats:
 power kW, energy kWh, time h, length m (area m2, volume m3), data bytes, temperature degC,
-crude-oil equivalent kl (a Japanese energy measure, kept apart from water volumes).
+crude-oil equivalent kl (a Japanese energy measure, kept apart from water volumes), apparent power
+kVA (its own base: VA cannot become W without a power factor, which a policy must multiply in).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 
 import attrs
 
-BASE_NAMES = ("energy", "time", "length", "data", "temperature", "oil")
+BASE_NAMES = ("energy", "time", "length", "data", "temperature", "oil", "apparent_power")
 
 
 @attrs.frozen
@@ -60,6 +61,10 @@ TEMPERATURE = _dim(temperature=1)
 OIL = _dim(oil=1)
 WATER_PER_ENERGY = VOLUME / ENERGY  # WUE
 OIL_PER_ENERGY = OIL / ENERGY  # crude-oil conversion factors
+# Apparent power (VA): Ireland's Maximum Import Capacity is in MVA. Not convertible to W: a rule that
+# compares it with real power multiplies a declared power factor by `1 kW/kVA` in the open.
+APPARENT_POWER = _dim(apparent_power=1)
+POWER_PER_APPARENT_POWER = POWER / APPARENT_POWER
 
 DIMENSION_NAMES = {
     NUMBER: "number",
@@ -74,6 +79,8 @@ DIMENSION_NAMES = {
     OIL: "crude-oil equivalent",
     WATER_PER_ENERGY: "volume per energy",
     OIL_PER_ENERGY: "crude-oil equivalent per energy",
+    APPARENT_POWER: "apparent power",
+    POWER_PER_APPARENT_POWER: "power per apparent power",
 }
 CANONICAL_UNITS = {
     NUMBER: "",
@@ -88,6 +95,8 @@ CANONICAL_UNITS = {
     OIL: "kl",
     WATER_PER_ENERGY: "m3/kWh",
     OIL_PER_ENERGY: "kl/kWh",
+    APPARENT_POWER: "kVA",
+    POWER_PER_APPARENT_POWER: "kW/kVA",
 }
 
 
@@ -114,6 +123,8 @@ def _table() -> dict[str, Unit]:
         ("TB", DATA, 1e12), ("PB", DATA, 1e15), ("EB", DATA, 1e18),
         ("kl", OIL, 1.0), ("kL", OIL, 1.0),
         ("%", NUMBER, 0.01),
+        ("VA", APPARENT_POWER, 1e-3), ("kVA", APPARENT_POWER, 1.0), ("MVA", APPARENT_POWER, 1e3),
+        ("GVA", APPARENT_POWER, 1e6),
     ]
     return {s: Unit(s, d, f) for s, d, f in rows}
 
@@ -227,7 +238,7 @@ def _a(noun: str) -> str:
 
 _EXAMPLES = {
     POWER: "2.4 MW", ENERGY: "21.3 GWh", AREA: "4000 m2", VOLUME: "30000 m3",
-    TEMPERATURE: "27 degC", DATA: "12 PB", OIL: "1500 kl", TIME: "8760 h",
+    TEMPERATURE: "27 degC", DATA: "12 PB", OIL: "1500 kl", TIME: "8760 h", APPARENT_POWER: "40 MVA",
 }
 
 
@@ -243,6 +254,7 @@ def format_quantity(value: float, dimension: Dimension) -> str:
         return f"{format_number(value * 1000)} L/kWh"
     ladders = {
         POWER: [("GW", 1e6), ("MW", 1e3), ("kW", 1.0), ("W", 1e-3)],
+        APPARENT_POWER: [("GVA", 1e6), ("MVA", 1e3), ("kVA", 1.0), ("VA", 1e-3)],
         ENERGY: [("TWh", 1e9), ("GWh", 1e6), ("MWh", 1e3), ("kWh", 1.0), ("Wh", 1e-3)],
         DATA: [("EB", 1e18), ("PB", 1e15), ("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3), ("B", 1.0)],
     }
