@@ -15,7 +15,7 @@ import attrs
 
 from ..dsl.diagnostics import DiagnosticError
 
-MAIN_JURISDICTIONS = ("jp", "de", "cn", "eu", "ie")  # issue 13 adds its regimes here (-j all, home)
+MAIN_JURISDICTIONS = ("jp", "de", "cn", "eu", "ie", "sg")  # issue 13 adds its regimes here (-j all, home)
 FAIL_ON = ("mandatory", "unknown", "target", "proposed", "projection")
 
 

@@ -27,7 +27,10 @@ def _document(capsys, *args) -> dict:
 
 def test_the_coming_2030_limit_is_the_mandatory_gap_with_its_energy(capsys):
     document = _document(capsys, "--as-of", "2026-11-23", PORTFOLIO)
-    [gap] = document["by_size"]
+    # the draft Singapore Bill's licences (legal-status proposed) follow with no energy lever
+    gap, *proposed = document["by_size"]
+    assert [(g["facility"], g["rule"]) for g in proposed] == [
+        ("singapore-1", "sg.dib_dc_licence"), ("singapore-1", "sg.dib_fdi_licence")]
     assert gap["facility"] == "fra-3" and gap["rule"] == "de.pue_existing_2030"
     assert gap["deadline"] == "2030-07-01" and gap["in_force"] is False  # bites on 1 July 2030
     assert round(gap["energy_kwh"] / 1e6, 2) == 1.88
