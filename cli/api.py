@@ -46,7 +46,7 @@ class EvalRequest:
     inputs: tuple[str, ...]
     as_of: datetime.date
     # "de", "de,jp", "all", "home", "home,jp"; None: home when every facility has a location.country (all
-    # four main regimes otherwise), unless policy_files are given (docs/results.md, "Which regimes judge")
+    # main regimes otherwise), unless policy_files are given (docs/results.md, "Which regimes judge")
     jurisdictions: str | None = None
     policy_files: tuple[str, ...] = ()
     period: str | None = None
@@ -73,7 +73,7 @@ def display_path(path: Path) -> str:
 
 
 def resolve_policies(jurisdictions: str | None, policy_files) -> list[Path]:
-    """The policies to evaluate, each once: the shipped ones -j names (all four main ones when neither
+    """The policies to evaluate, each once: the shipped ones -j names (all the main ones when neither
     -j nor --policy is given), then the --policy files. -j and --policy together give both."""
     policy_files = list(policy_files)
     if jurisdictions is None:
@@ -99,7 +99,7 @@ def wants_home(jurisdictions: str | None, policy_files, loaded) -> bool:
 def choose(jurisdictions: str | None, policy_files, loaded) -> list[tuple[Path, bool | None]]:
     """The policies to evaluate with where each judges: (path, True) every facility, (path, False) only
     the facilities its territory contains (-j home), (path, None) a --policy file under -j home: at home
-    if it declares a territory (a regional rule, CN-SH), else everywhere. Home candidates are the four
+    if it declares a territory (a regional rule, CN-SH), else everywhere. Home candidates are the
     main regimes and the --policy files."""
     if not wants_home(jurisdictions, policy_files, loaded):
         return [(path, True) for path in resolve_policies(jurisdictions, policy_files)]
