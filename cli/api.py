@@ -15,7 +15,9 @@ import attrs
 
 from ..dsl.diagnostics import DiagnosticError
 
-MAIN_JURISDICTIONS = ("jp", "de", "cn", "eu")
+MAIN_JURISDICTIONS = ("jp", "de", "cn", "eu", "ie", "sg")  # -j all; -j home also takes every shipped regime but drafts
+# Drafts of a law judge only when named (-j de_draft_2026), never by -j home beside the law in force.
+DRAFT_JURISDICTIONS = ("de_draft_2026",)
 FAIL_ON = ("mandatory", "unknown", "target", "proposed", "projection")
 
 
@@ -45,10 +47,13 @@ class EvalRequest:
 
     inputs: tuple[str, ...]
     as_of: datetime.date
-    jurisdictions: str | None = None  # "de", "de,jp", "all"; None: the main four unless policy_files are given
+    # "de", "de,jp", "all", "home", "home,jp"; None: home when every facility has a location.country (all
+    # main regimes otherwise), unless policy_files are given (docs/results.md, "Which regimes judge")
+    jurisdictions: str | None = None
     policy_files: tuple[str, ...] = ()
     period: str | None = None
     fail_on: frozenset[str] = frozenset({"mandatory"})
+    overrides: tuple[str, ...] = ()  # what-if: "PATH=VALUE", applied as if the file said it (evaluator/overrides.py)
 
 
 # ---------------------------------------------------------------- policies
@@ -74,7 +79,7 @@ def display_path(path: Path) -> str:
 
 
 def resolve_policies(jurisdictions: str | None, policy_files) -> list[Path]:
-    """The policies to evaluate, each once: the shipped ones -j names (all four main ones when neither
+    """The policies to evaluate, each once: the shipped ones -j names (all the main ones when neither
     -j nor --policy is given), then the --policy files. -j and --policy together give both."""
     policy_files = list(policy_files)
     if jurisdictions is None:
@@ -87,24 +92,73 @@ def resolve_policies(jurisdictions: str | None, policy_files) -> list[Path]:
     return list(chosen.values())
 
 
+HOME = "home"
+
+
+def wants_home(jurisdictions: str | None, policy_files, loaded) -> bool:
+    """-j home (alone or with codes); or no -j and no --policy, and every facility says its country."""
+    if jurisdictions is None:
+        return not policy_files and all(f.facts.get("location.country") for f in loaded.facilities)
+    return HOME in {j.strip().lower() for j in jurisdictions.split(",")}
+
+
+def choose(jurisdictions: str | None, policy_files, loaded) -> list[tuple[Path, bool | None]]:
+    """The policies to evaluate with where each judges: (path, True) every facility, (path, False) only
+    the facilities its territory contains (-j home), (path, None) a --policy file under -j home: at home
+    if it declares a territory (a regional rule, CN-SH), else everywhere. Home candidates are the
+    shipped regimes except drafts (home_jurisdictions), and the --policy files."""
+    if not wants_home(jurisdictions, policy_files, loaded):
+        return [(path, True) for path in resolve_policies(jurisdictions, policy_files)]
+    if jurisdictions is not None:
+        nowhere = [f for f in loaded.facilities if not f.facts.get("location.country")]
+        if nowhere:
+            from . import site_words
+
+            raise UsageError(site_words.no_country(nowhere[0].id, nowhere[0].source.path))
+    named = _without_home(jurisdictions or "")
+    everywhere = resolve_policies(named, ()) if named else []
+    shipped = shipped_policies()
+    chosen: dict[Path, tuple[Path, bool | None]] = {
+        shipped[code].resolve(): (shipped[code], False) for code in home_jurisdictions()}
+    for path in everywhere:
+        chosen[path.resolve()] = (path, True)
+    for path in map(Path, policy_files):
+        chosen.setdefault(path.resolve(), (path, None))
+    return list(chosen.values())
+
+
+def home_jurisdictions() -> tuple[str, ...]:
+    """The regimes -j home chooses from by territory: the main four first, then the other shipped ones
+    (regional overlays such as cn_bj, issue 13's regimes), drafts left out."""
+    others = sorted(set(shipped_policies()) - set(MAIN_JURISDICTIONS) - set(DRAFT_JURISDICTIONS))
+    return MAIN_JURISDICTIONS + tuple(others)
+
+
+def _without_home(jurisdictions: str) -> str:
+    """The -j codes other than home, comma-separated ("" when home is all)."""
+    return ",".join(j.strip() for j in jurisdictions.split(",") if j.strip() and j.strip().lower() != HOME)
+
+
 def _shipped_named(jurisdictions: str) -> list[Path]:
     """-j: codes (de_draft_2026) or file stems (de-draft-2026), any case, comma-separated; "all"."""
     available = shipped_policies()
     names = [j.strip() for j in jurisdictions.split(",") if j.strip()]
     if not names:
-        raise UsageError(f'-j "{jurisdictions}" names no jurisdiction; write e.g. de, de,jp or all')
+        raise UsageError(f'-j "{jurisdictions}" names no jurisdiction; write e.g. de, de,jp, all or home')
     chosen = []
     for name in names:
         code = name.lower().replace("-", "_")
+        if code == HOME:
+            raise UsageError("-j home chooses regimes per facility, which this command cannot do; name the codes")
         if code == "all":
             chosen.extend(available[c] for c in MAIN_JURISDICTIONS)
         elif code in available:
             chosen.append(available[code])
         else:
             known = ", ".join(sorted(available)) or "none"
-            close = difflib.get_close_matches(code, [*available, "all"], n=1)
+            close = difflib.get_close_matches(code, [*available, "all", HOME], n=1)
             hint = f' (did you mean "{close[0]}"?)' if close else ""
-            raise UsageError(f'unknown jurisdiction "{name}"{hint}; available: {known}, or "all"')
+            raise UsageError(f'unknown jurisdiction "{name}"{hint}; available: {known}, "all" or "home"')
     return chosen
 
 
@@ -139,91 +193,84 @@ def compile_plans(paths) -> list:
 
 
 # ---------------------------------------------------------------- facilities and evaluation
-def load_facilities(inputs, stdin_text: str | None = None):
-    """Facility files, portfolio files, folders or "-" (stdin_text); InvalidInput with every error located."""
+def load_facilities(inputs, stdin_text: str | None = None, overrides=()):
+    """Facility files, portfolio files, folders or "-" (stdin_text); InvalidInput with every error located.
+    `overrides`: what-if "PATH=VALUE" texts, validated like the file (evaluator/overrides.py)."""
     from ..evaluator.inputs import load_inputs
+    from ..evaluator.overrides import OverrideError
 
     try:
-        return load_inputs(list(inputs), stdin_text)
+        return load_inputs(list(inputs), stdin_text, overrides=overrides)
     except DiagnosticError as err:
         raise InvalidInput(err) from None
+    except OverrideError as err:
+        raise UsageError(str(err)) from None
 
 
 def evaluate_plans(plans, loaded, as_of: datetime.date, period: str | None = None, fail_on=frozenset(),
-                   provenance: bool = True):
-    """The Run of these plans over these facilities; statuses also count what fail_on opts in. Without
-    `provenance`, traces leave out where facts came from (only a full trace shows it)."""
-    from ..evaluator.engine import evaluate
+                   where=None, provenance: bool = True):
+    """The Run of these plans over these facilities; statuses also count what fail_on opts in.
+    `where`: one flag per plan, True to judge every facility, False only those its territory contains.
+    Without `provenance`, traces leave out where facts came from (only a full trace shows it)."""
+    from ..evaluator.home import Chosen, evaluate_chosen, unjudged
     from ..evaluator.status import counting_also
 
-    return counting_also(evaluate(plans, loaded, as_of, period, provenance), fail_on)
+    chosen = [Chosen(plan, True if where is None else flag) for plan, flag in zip(plans, where or plans)]
+    run = evaluate_chosen(chosen, loaded, as_of, period, provenance)
+    missing = tuple(f.id for f in unjudged(chosen, loaded))
+    if missing or loaded.overrides:
+        run = attrs.evolve(run, unjudged=missing, overrides=loaded.overrides)
+    return counting_also(run, fail_on)
 
 
 def evaluate(request: EvalRequest, stdin_text: str | None = None):
     """All of `policy eval`: resolve and compile the policies, load the facilities, evaluate."""
-    plans = compile_plans(resolve_policies(request.jurisdictions, request.policy_files))
-    loaded = load_facilities(request.inputs, stdin_text)
+    return evaluate_all(request, stdin_text).run
+
+
+@attrs.frozen
+class Evaluated:
+    """A Run with the plans and the input it came from (the operator views read themes and sources)."""
+
+    run: object  # results.Run
+    plans: tuple  # plan.Plan, in the Run's jurisdiction order
+    loaded: object  # facts.LoadedInput
+    where: tuple[bool, ...] = ()  # per plan: judges every facility (True) or those of its territory
+
+    def at(self, as_of: datetime.date, period: str | None = None, fail_on=frozenset()):
+        """The Run of the same plans over the same input at another date (timelines)."""
+        return evaluate_plans(list(self.plans), self.loaded, as_of, period, fail_on, where=list(self.where))
+
+
+def evaluate_all(request: EvalRequest, stdin_text: str | None = None) -> Evaluated:
+    """As evaluate, keeping the plans and the loaded input beside the Run."""
+    if request.jurisdictions is not None:  # an unknown code is reported before the input is read
+        named = _without_home(request.jurisdictions)
+        if named or not wants_home(request.jurisdictions, (), None):
+            _shipped_named(named or request.jurisdictions)
+    loaded = load_facilities(request.inputs, stdin_text, request.overrides)
     if not loaded.facilities:
         raise UsageError("no facilities in the input")
+    chosen = choose(request.jurisdictions, request.policy_files, loaded)
+    plans = compile_plans([path for path, _ in chosen])
     check_period(request.period, plans, loaded)
-    return evaluate_plans(plans, loaded, request.as_of, request.period, request.fail_on)
+    where = tuple(plan.territory is None if everywhere is None else everywhere
+                  for plan, (_, everywhere) in zip(plans, chosen))
+    run = evaluate_plans(plans, loaded, request.as_of, request.period, request.fail_on, where=list(where))
+    return Evaluated(run, tuple(plans), loaded, where)
 
 
 STREAM_BATCH = 500  # facilities per streamed batch (more when an operator's facilities run past it)
 
 
 def evaluate_stream(request: EvalRequest, emit, stdin_text: str | None = None, batch_size: int = STREAM_BATCH,
-                    jobs: int = 1, render=None, provenance: bool = True) -> int:
-    """`policy eval`, streamed: facilities are read, evaluated and handed to `emit(render(run))` batch by
-    batch (evaluator/batches.py: each operator's facilities in one batch, input order kept), so memory
-    stays flat; with `jobs` > 1, batches are evaluated and rendered in that many worker processes and
-    emitted in input order (cli/workers.py). Returns how many facilities were evaluated. InvalidInput
-    and UsageError (an operator split across the input, a --period no facility has) can come after
-    some batches were emitted."""
-    from .workers import runner
-    from ..evaluator.batches import Batches, OperatorSplit
-    from ..evaluator.facts import LoadedInput
-    from ..evaluator.inputs import StreamOrderError, load_inputs
+                    jobs: int = 1, render=None, provenance: bool = True, unjudged: list | None = None) -> int:
+    """`policy eval`, streamed (cli/stream.py): facilities read, evaluated and handed to `emit(render(run))`
+    batch by batch, memory flat; with `jobs` > 1 in worker processes, emitted in input order. Returns how
+    many facilities were evaluated; `unjudged` gains the ids no chosen regime governs (-j home)."""
+    from .stream import evaluate_stream as stream
 
-    plans = compile_plans(resolve_policies(request.jurisdictions, request.policy_files))
-    batches = Batches(batch_size)
-    witnesses: dict = {}  # one facility per distinct set of periods, for the --period check at the end
-    count = 0
-
-    def judge(facilities):
-        run = evaluate_plans(plans, LoadedInput(tuple(facilities), ()), request.as_of, request.period,
-                             request.fail_on, provenance)
-        return render(run) if render is not None else run
-
-    batches_out = runner(jobs, judge, emit)
-
-    def take(facility) -> None:
-        nonlocal count
-        count += 1
-        witnesses.setdefault(tuple((p.label, p.kind, p.start, p.end) for p in facility.periods), facility)
-        batch = batches.add(facility)
-        if batch:
-            batches_out.submit(batch)
-
-    try:
-        try:
-            load_inputs(list(request.inputs), stdin_text, sink=take)
-        except DiagnosticError as err:
-            batches_out.finish()  # what was read before the first error is written, whatever the jobs
-            raise InvalidInput(err) from None
-        except (OperatorSplit, StreamOrderError) as err:
-            batches_out.finish()
-            raise UsageError(str(err)) from None
-        rest = batches.finish()
-        if rest:
-            batches_out.submit(rest)
-        batches_out.finish()
-    finally:
-        batches_out.close()
-    if not count:
-        raise UsageError("no facilities in the input")
-    check_period(request.period, plans, LoadedInput(tuple(witnesses.values()), ()))
-    return count
+    return stream(request, emit, stdin_text, batch_size, jobs, render, provenance, unjudged)
 
 
 def check_period(label: str | None, plans, loaded) -> None:

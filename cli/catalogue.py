@@ -39,7 +39,8 @@ def run_list(args) -> int:
     for index, plan in enumerate(plans):
         if detailed and index:
             print()
-        print(f"{plan.code:<15} {plan.name}  [{plan.legal_status or 'in-force'}]  "
+        territory = f"  territory {plan.territory}" if plan.territory else ""  # dsl/territory.py; -j home
+        print(f"{plan.code:<15} {plan.name}  [{plan.legal_status or 'in-force'}]{territory}  "
               f"{len(plan.rules)} rule{'s' * (len(plan.rules) != 1)}  {plan.file}")
         if plan.law:
             print(f"{'':<15} {plan.law}")
@@ -57,6 +58,7 @@ def run_list(args) -> int:
 def _regime_json(plan) -> dict:
     return {
         "code": plan.code, "name": plan.name, "law": plan.law, "legal_status": plan.legal_status or "in-force",
+        "territory": plan.territory,
         "file": plan.file,
         "rules": [{"id": r.rule_id, "kind": r.kind, "title": r.title, "severity": r.severity,
                    "legal_status": r.legal_status or plan.legal_status or "in-force", "citation": r.citation,

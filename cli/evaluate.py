@@ -53,16 +53,27 @@ def request_from(args) -> EvalRequest:
     trace_mode(args)
     return EvalRequest(inputs=tuple(args.inputs), as_of=parse_as_of(args.as_of), jurisdictions=args.jurisdiction,
                        policy_files=tuple(args.policy or ()), period=args.period,
-                       fail_on=parse_fail_on(args.fail_on))
+                       fail_on=parse_fail_on(args.fail_on), overrides=tuple(getattr(args, "overrides", ()) or ()))
 
 
 def run(args) -> int:
     from .api import evaluate
 
+    if args.format == "html":  # the report's matrices and explanations: it needs the plans beside the Run
+        from .report import page  # (it explains every failing or unknown rule, with or without --explain)
+        from .views import run_view
+
+        return run_view(args, "eval", lambda evaluated, request, _: page(
+            evaluated, request, ("matrix", "obligations", "explained", "audit")))
+
     try:
         request = request_from(args)
         stdin_text = sys.stdin.read() if "-" in request.inputs else None
         if args.format == "jsonl":
+            if request.overrides:  # refused before the header is written
+                from .stream import SET_WITH_JSONL
+
+                raise UsageError(SET_WITH_JSONL)
             return _stream(request, stdin_text, trace_mode(args), parse_jobs(getattr(args, "jobs", None)))
         result = evaluate(request, stdin_text)
     except UsageError as err:
@@ -78,6 +89,11 @@ def run(args) -> int:
         done = "only what came before the first error was evaluated" if args.format == "jsonl" else "nothing was evaluated"
         print(f"policy eval: {count} input error{'s' * (count != 1)}; {done}", file=sys.stderr)
         return exits.USAGE
+    if result.unjudged:
+        from .api import home_jurisdictions
+        from .site_words import unjudged
+
+        print(unjudged(result.unjudged, home_jurisdictions()), file=sys.stderr)
     _render(result, args)
     return exits.for_run(result, request.fail_on)
 
@@ -100,11 +116,17 @@ def _stream(request, stdin_text, trace: str, jobs: int) -> int:
         codes.append(code)
         progress.advance(facilities)
 
+    unjudged: list[str] = []  # -j home: facilities no chosen regime governs
     try:
         api.evaluate_stream(request, emit, stdin_text, batch_size=api.STREAM_BATCH, jobs=jobs,
-                            render=functools.partial(_jsonl_batch, trace, request.fail_on), provenance=trace == "full")
+                            render=functools.partial(_jsonl_batch, trace, request.fail_on), provenance=trace == "full",
+                            unjudged=unjudged)
     finally:
         progress.stop()
+    if unjudged:
+        from .site_words import unjudged as unjudged_note
+
+        print(unjudged_note(unjudged, api.home_jurisdictions()), file=sys.stderr)
     return max(codes)
 
 
@@ -158,6 +180,11 @@ def _render(result, args) -> None:
     from . import render
     from .ci_formats import CI_FORMATS
 
+    if result.overrides and args.format in ("table", "summary", "markdown"):
+        from .site_words import what_if_lines
+
+        prefix = "> " if args.format == "markdown" else ""
+        sys.stdout.write("".join(f"{prefix}{line}\n" for line in what_if_lines(result.overrides)) + "\n")
     if args.format in CI_FORMATS:
         from .ci_formats import write
         from .ci_model import from_run
@@ -166,7 +193,12 @@ def _render(result, args) -> None:
     elif args.format == "json":
         from .jsonl import json_document
 
-        sys.stdout.writelines(json_document(result, trace_mode(args)))
+        pieces = json_document(result, trace_mode(args))
+        if result.overrides:  # what-if: the document gains the facts --set replaced
+            from .views import with_overrides
+
+            pieces = [with_overrides("".join(pieces), result.overrides, "json")]
+        sys.stdout.writelines(pieces)
     elif args.format == "summary":
         sys.stdout.write(render.to_summary(result))
     elif args.format == "markdown":
@@ -179,5 +211,7 @@ def _render(result, args) -> None:
                 self.quiet = True
                 raise BrokenPipeError  # main.console() ends quietly, like every other command
 
-        console = _Console(width=None if sys.stdout.isatty() else 160, soft_wrap=False)
+        from .table_layout import table_width
+
+        console = _Console(width=table_width(), soft_wrap=False)  # COLUMNS honoured when piped too
         render.to_table(result, args.explain, console)

@@ -70,6 +70,36 @@ HELP: dict[str, tuple[str, tuple[str, ...], tuple[tuple[int, str], ...]]] = {
                     'eval "$(policy completion zsh)"       # in ~/.zshrc',
                     "policy completion fish > ~/.config/fish/completions/policy.fish"),
                    ((0, "printed"), (2, "an unknown shell"), _INTERNAL)),
+    # the operator views (issue 10; docs/operator-views.md): they exit like policy eval at --as-of
+    "compare": ("Regimes side by side. One facility: its obligations by theme (PUE limit, waste heat and reuse, "
+                "renewable energy, reporting, management system) × regimes, each cell the verdict with figure and "
+                "limit. A portfolio: sites × regimes, each cell the status, with totals. Each site under its own "
+                "law by default (-j home); -j home,jp adds Japan for every site.",
+                ("policy compare examples/portfolio.yaml", "policy compare -j home,jp examples/fra-3.yaml",
+                 "policy compare --format html -o compare.html examples/portfolio.yaml"),
+                ((0, "no counted mandatory rule fails"), (1, "a counted mandatory rule fails"),
+                 (2, "bad input or usage"), (3, "a policy file is invalid"), _INTERNAL)),
+    "timeline": ("Year by year (each judged as of 31 December): the obligations in force per regime, the "
+                 "figures against them, the first year each would be missed on the latest figures, and a chart "
+                 "of each regime's PUE limit with the facility's PUE (--format svg draws it).",
+                 ("policy timeline --from 2026 --to 2033 examples/fra-3.yaml",
+                  "policy timeline --format svg -o pue.svg examples/fra-3.yaml"),
+                 ((0, "no counted mandatory rule fails at --as-of"), (1, "a counted mandatory rule fails at --as-of"),
+                  (2, "bad input or usage (e.g. --to before --from)"), (3, "a policy file is invalid"), _INTERNAL)),
+    "priorities": ("What to fix first: the mandatory gaps over the coming years ranked by the energy that closes "
+                   "them and by deadline, targets apart, and the deadlines of the next months (reports due, rules "
+                   "coming into force); --ics writes them for a calendar.",
+                   ("policy priorities examples/portfolio.yaml",
+                    "policy priorities --months 6 --ics deadlines.ics examples/portfolio.yaml"),
+                   ((0, "no counted mandatory rule fails at --as-of"), (1, "a counted mandatory rule fails at --as-of"),
+                    (2, "bad input or usage (e.g. --months 0)"), (3, "a policy file is invalid"), _INTERNAL)),
+    "report": ("One self-contained HTML page to hand on: the matrix, each site's obligations, the timeline chart, "
+               "what to fix first, every failing or unknown rule explained with its law text and YAML positions, "
+               "and the audit block (version, as-of, sha256 of every input and policy).",
+               ("policy report -o report.html examples/portfolio.yaml",
+                'policy report --set period.energy.it="22.9 GWh" -o what-if.html examples/fra-3.yaml'),
+               ((0, "no counted mandatory rule fails"), (1, "a counted mandatory rule fails"),
+                (2, "bad input or usage"), (3, "a policy file is invalid"), _INTERNAL)),
 }
 
 

@@ -37,8 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("inputs", nargs="+", metavar="FACILITY",
                           help="facility or portfolio YAML files, folders of them, or - for stdin")
     evaluate.add_argument("-j", "--jurisdiction", metavar="CODES",
-                          help='one code (de), several (de,jp) or "all"; a shipped file stem (de-draft-2026) works '
-                               "too, in any case (default: all of jp, de, cn, eu, unless --policy is given)")
+                          help='one code (de), several (de,jp), "all" (jp, de, cn, eu for every facility) or "home" '
+                               "(each facility under the regimes whose territory contains its location; home,jp adds "
+                               "jp for all); a shipped file stem (de-draft-2026) works too, in any case (default: "
+                               "home when every facility has location.country, else all; unless --policy is given)")
     evaluate.add_argument("--policy", action="append", metavar="FILE",
                           help="evaluate against this policy file (repeatable); with -j, against both")
     evaluate.add_argument("--as-of", metavar="YYYY-MM-DD", help="evaluation date (default: today)")
@@ -46,10 +48,16 @@ def build_parser() -> argparse.ArgumentParser:
                           "(default: the latest that ends on or before --as-of)")
     evaluate.add_argument("--explain", action="store_true",
                           help="show the tree of steps of every rule (table, markdown and json formats)")
-    evaluate.add_argument("--format", choices=("table", "summary", "json", "jsonl", "markdown", *CI_FORMATS),
+    evaluate.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", dest="overrides",
+                          help='what-if: override a fact as if the file said it, e.g. --set period.energy.total="27 '
+                               'GWh" (repeatable; period.x is the latest period, period[2024].x a named one, '
+                               "ID:PATH=VALUE one facility); the results list what was overridden")
+    evaluate.add_argument("--format", choices=("table", "summary", "json", "jsonl", "markdown", "html", *CI_FORMATS),
                           default="table",
                           help="table (default), summary, json, jsonl (one evaluation per line, written as produced, "
-                               "memory flat: registers), markdown, or a CI format: junit, sarif, github (workflow "
+                               "memory flat: registers), markdown, html (a self-contained page: the matrix, "
+                               "every failing or unknown rule explained, the audit block; policy report adds the "
+                               "timeline and priorities), or a CI format: junit, sarif, github (workflow "
                                "annotations), tap")
     evaluate.add_argument("--trace", choices=("none", "reasons", "full"),
                           help="json/jsonl traces: none, reasons (one step per clause; default) or full (--explain)")
@@ -96,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     completion = commands.add_parser("completion", help="print a shell completion script (bash, zsh, fish)")
     completion.add_argument("shell", nargs="?", choices=("bash", "zsh", "fish"))
     completion.add_argument("--values", choices=("jurisdictions", "rules"), help=argparse.SUPPRESS)
+    _add_operator_views(commands)
     from .help_text import apply
 
     apply(commands)
@@ -131,6 +140,26 @@ def _add_discovery(commands) -> None:
     schema.add_argument("--format", choices=("text", "json"), default="text")
     init = commands.add_parser("init", help="print a commented template facility file with the facts a regime reads")
     regime_options(init)
+
+
+
+# The operator views (issue 10): each module has add_arguments(parser) and run(args); help in the table.
+OPERATOR_VIEWS = {
+    "compare": "regimes side by side: one facility's obligations by theme, or a portfolio's sites × regimes",
+    "timeline": "year by year: the obligations in force per regime, the figures against them, the first year "
+                "each would be missed, and a chart of the PUE limits",
+    "priorities": "what to fix first: mandatory gaps by size and by deadline, coming deadlines, an iCalendar export",
+    "report": "one self-contained HTML report: the matrix, the timeline chart, what to fix first, every failing or "
+              "unknown rule explained, and the audit block",
+}
+
+
+def _add_operator_views(commands) -> None:
+    import importlib
+
+    for name, help_text in OPERATOR_VIEWS.items():
+        module = importlib.import_module(f".{name}", __package__)
+        module.add_arguments(commands.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:]))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -192,6 +221,10 @@ def _dispatch(args) -> int:
         from . import template
 
         return template.run_schema(args) if args.command == "schema" else template.run_init(args)
+    if args.command in OPERATOR_VIEWS:
+        import importlib
+
+        return importlib.import_module(f".{args.command}", __package__).run(args)
     return 2
 
 

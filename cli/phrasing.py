@@ -173,6 +173,17 @@ def comparison_text(comparison: Comparison) -> str:
     return f"{name} {shown_value} {_FAILS[comparison.operator]} {shown_limit}"
 
 
+def comparison_figures(comparison: Comparison) -> tuple[str, str, str]:
+    """(metric, value, limit) as a comparison shows them, e.g. ("PUE", "1.388", "1.5"), for compact views."""
+    value, limit = comparison.left.value, comparison.right.value
+    left, right = comparison.left.node, comparison.right.node
+    percent = "%" in right.text
+    if isinstance(value, Bounds):
+        return metric_name(left.text), show_bounds(value, left), _display(limit, right, percent)
+    decimals = _decimals_to_tell_apart(value, limit)
+    return metric_name(left.text), _display(value, left, percent, decimals), _display(limit, right, percent, decimals)
+
+
 # ---------------------------------------------------------------- gaps
 def gap_text(gap: Gap) -> str:
     """"PUE must fall by 0.088 — about 1.88 GWh less period.energy.total at the same period.energy.it"."""

@@ -142,7 +142,16 @@ def to_table(run: Run, explain: bool, console) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from .grid import wrap
+    from .table_layout import explanation_lines, for_width, narrow_table, reason_lines
+
+    layout = for_width(console.width)
+
     def table_for(results):
+        if layout is not None:  # narrower than 140 columns: the columns that fit (cli/table_layout.py)
+            return narrow_table(layout, [(Text(verdict_label(r), style=STYLES.get(r.verdict, "")), r.severity, r.rule,
+                                          r.title, r.citation or "", *_value_text(r)) for r in results],
+                                console.width)
         table = Table(show_header=True, header_style="bold", expand=False, pad_edge=False)
         for column in ("verdict", "severity", "rule", "title", "citation", "value", "limit"):
             table.add_column(column, overflow="fold")
@@ -154,14 +163,18 @@ def to_table(run: Run, explain: bool, console) -> None:
         return table
 
     def section(head: str, results, evaluation, subtitle: str | None = None) -> None:
-        console.print(head, style="bold", highlight=False, markup=False)
+        for part in wrap(head, console.width, "  "):  # a headline longer than the width: under its words
+            console.print(part, style="bold", highlight=False, markup=False, soft_wrap=True)
         if subtitle:
             console.print(subtitle, highlight=False, markup=False)
         console.print(table_for(results))
-        _reasons(results, console)
+        _reasons(results, console, reason_lines)
         if explain:
             for r in results:
-                console.print("\n".join(explain_lines(r, evaluation, run.as_of)), highlight=False, markup=False)
+                lines = explain_lines(r, evaluation, run.as_of)
+                # past the width, wrap under the text rather than at the left edge
+                lines = [part for line in lines for part in explanation_lines(line, console.width)]
+                console.print("\n".join(lines), highlight=False, markup=False)
                 console.print()
 
     for e in run.evaluations:
@@ -173,13 +186,16 @@ def to_table(run: Run, explain: bool, console) -> None:
         console.print("* projection: the figures used predate the rule's in-force date", highlight=False)
 
 
-def _reasons(results, console) -> None:
+def _reasons(results, console, wrapped=None) -> None:
+    """Each failing, unknown or exempt rule's reason (and gap); `wrapped` wraps a line to the width."""
     for r in results:
         if r.verdict in ("fail", "unknown", "exempt"):
-            console.print(f"  {verdict_label(r, severity=True):<8} {r.rule}: {reason(r)}", highlight=False, markup=False,
-                          soft_wrap=True)
+            lines = [f"  {verdict_label(r, severity=True):<8} {r.rule}: {reason(r)}"]
             if r.gap:
-                console.print(f"           gap: {gap_text(r.gap)}", highlight=False, markup=False, soft_wrap=True)
+                lines.append(f"           gap: {gap_text(r.gap)}")
+            for line in lines:
+                for part in (wrapped(line, console.width) if wrapped else [line]):
+                    console.print(part, highlight=False, markup=False, soft_wrap=True)
     console.print()
 
 

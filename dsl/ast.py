@@ -154,7 +154,7 @@ class Calendar:
 class HeaderClause:
     """One header clause as written, e.g. ``law "EnEfG"``; its value is also in the Header's fields."""
 
-    keyword: str  # law | source | legal-status | calendar | note
+    keyword: str  # law | source | territory | legal-status | calendar | note
     value: Union[str, Calendar]
     span: Span = _span
 
@@ -165,10 +165,12 @@ class Header:
     name: str
     law: str | None
     source: str | None
-    legal_status: str | None  # in-force | proposed
+    legal_status: str | None  # in-force | adopted | proposed
     calendar: Calendar | None
     notes: tuple[str, ...]
     span: Span = _span
+    # ISO 3166-1 alpha-2 (DE), ISO 3166-2 (CN-SH) or EU (ISO's exceptional reservation: the member states)
+    territory: str | None = None
     # The clauses in the order written, for their positions. Excluded from equality like spans: the
     # meaning is in the fields above, and the formatter writes the clauses in a canonical order.
     clauses: tuple[HeaderClause, ...] = attrs.field(default=(), eq=False, repr=False)

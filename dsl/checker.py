@@ -15,8 +15,9 @@ from . import types as T
 from .bands import BandLevel
 from .builtins import CLAUSES, RULE_TARGETS, SEVERITIES
 from .diagnostics import Diagnostic, DiagnosticError
-from .messages import (E204, E301, E302, E403, E501, E504, E505, E506, E508, E509, E510, E511, E512, E513, E514,
+from .messages import (E204, E301, E302, E403, E404, E501, E504, E505, E506, E508, E509, E510, E511, E512, E513, E514,
                        E515, E516)
+from .territory import why_not_a_territory
 from .typecheck import ExprContext, Typer, closest
 from .types import Type
 
@@ -95,7 +96,10 @@ class Checker:
 
     # ------------------------------------------------------------ header
     def _check_header(self) -> tuple[int, int]:
-        calendar = self.policy.header.calendar
+        header = self.policy.header
+        if header.territory is not None and (reason := why_not_a_territory(header.territory)) is not None:
+            self._error(E404.at(header.clause_spans("territory")[0], text=header.territory, reason=reason))
+        calendar = header.calendar
         if calendar is None or calendar.kind == "calendar-year":
             return (1, 1)
         month, day = (int(p) for p in calendar.start.split("-"))

@@ -120,6 +120,8 @@ class F202(Message):
     energy_as_power = Wording(template, '{path} is an energy over the period: write e.g. "{number} {symbol}h"')
     water_as_oil = Wording(template, '{path} is a water volume: write it in m3 or L (1 kl of water = "1 m3")')
     oil_as_water = Wording(template, '{path} is a crude-oil equivalent: write it in kl, e.g. "{example}"')
+    energy_as_coal = Wording(template, '{path} is in tonnes of standard coal equivalent on the basis its name says '
+                                       '(当量值 or 等价值): convert with that basis and write e.g. "{example}"')
 
 
 class F203(Message):
@@ -165,6 +167,8 @@ class F205(Message):
                            'did you mean "{code}"? country codes are two capital letters')
     country_name = Wording('{path} "{text}" is not a two-letter country code',
                            'did you mean "{code}"? write the two-letter ISO code')
+    subdivision = Wording('{path} "{text}" is not an ISO 3166-2 subdivision code',
+                          "write the country code, a hyphen and the region's code in capitals, e.g. CN-SH, DE-HE")
     enum = Wording('{path} "{text}" is not one of its values', "{suggestion}allowed: {values}")
     group = Wording("{path} must be a mapping of {names}; found {found}",
                     "write the fields on their own lines, indented under `{path}:`, or as `{path}.{first}: ...`")
@@ -200,6 +204,8 @@ class F206(Message):
                         "renewable energy is the part of energy.total from renewable sources; check the figures")
     potable = Wording("water.potable ({potable}) exceeds water.input ({input}, line {line})",
                       "potable water is part of the total water input; check both figures")
+    subdivision = Wording("location.subdivision {subdivision} is not in location.country {country} (line {line})",
+                          "an ISO 3166-2 code starts with its country's code; check both")
     part_of = Wording("{part} ({value}) exceeds {whole} ({whole_value}, line {line})",
                       "{part} is part of {whole} (dsl/shares.py PARTS_OF); check both figures and their units")
 

@@ -3,7 +3,7 @@
 ``format_policy(policy, source)`` prints a parsed policy in the canonical layout:
 
 * the header's clauses indented 2, keywords aligned, in the order law, source,
-  legal-status, calendar, notes;
+  territory, legal-status, calendar, notes;
 * declarations separated by one blank line (consecutive definitions stay together unless
   the source separated them with a blank line);
 * clauses indented 2 with aligned keywords, the clauses of an exempt/exclude block indented 4;
@@ -222,6 +222,8 @@ def _header(header: ast.Header) -> list[_Line]:
         clauses.append(("law", quote(header.law)))
     if header.source is not None:
         clauses.append(("source", quote(header.source)))
+    if header.territory is not None:
+        clauses.append(("territory", quote(header.territory)))
     if header.legal_status is not None:
         clauses.append(("legal-status", header.legal_status))
     if header.calendar is not None:

@@ -143,6 +143,8 @@ class E301(Message):
     ordering = Wording('"{op}" does not order {kind}; use == or !=')
     operands = Wording('"{op}" cannot combine {left} and {right}')
     negation = Wording('"-" needs a number, but this is {kind}')
+    negated_fahrenheit = Wording('"-" cannot be put before a °F temperature', "°F is read on a scale that does "
+                                 "not start at 0 °C; write a temperature below 0 °F in degC, e.g. -40 degC")
     fractional_duration = Wording("a duration must be a whole number of years, months or days",
                                   "write e.g. 18 months instead of 1.5 years")
     offset_root = Wording("only period facts can be read from earlier periods",
@@ -205,6 +207,12 @@ class E403(Message):
     february_29 = Wording("a fiscal year cannot start on 29 February", "choose a day that exists every year, e.g. 03-01")
 
 
+class E404(Message):
+    title = "invalid territory"
+    template = 'territory "{text}" is {reason}'
+    hint = 'write an ISO 3166-1 country code (DE), an ISO 3166-2 subdivision (CN-SH) for a regional rule, or EU'
+
+
 # ---------------------------------------------------------------- E5xx structure
 class E501(Message):
     title = "duplicate rule id"
@@ -259,7 +267,7 @@ class E508(Message):
     template = '"{keyword}" appears twice in {declaration} (first on line {line})'
     hint = "keep one; combine conditions with and / or"
     header = Wording('the header says "{keyword}" twice',
-                     "keep one; the header takes each of law, source, legal-status and calendar once")
+                     "keep one; the header takes each of law, source, territory, legal-status and calendar once")
 
 
 class E509(Message):

@@ -56,7 +56,7 @@ class ToAst:
 
     def header(self, meta, children):
         _kw, code, name, *clauses = children
-        fields: dict = {"law": None, "source": None, "legal_status": None, "calendar": None}
+        fields: dict = {"law": None, "source": None, "territory": None, "legal_status": None, "calendar": None}
         notes = []
         for clause in clauses:
             key = clause.keyword.replace("-", "_")
@@ -74,6 +74,9 @@ class ToAst:
 
     def source(self, meta, c):
         return ast.HeaderClause("source", _unquote(c[1]), self._s(meta))
+
+    def territory(self, meta, c):
+        return ast.HeaderClause("territory", _unquote(c[1]), self._s(meta))
 
     def header_note(self, meta, c):
         return ast.HeaderClause("note", _unquote(c[1]), self._s(meta))

@@ -152,6 +152,7 @@ def read_facility(node: Node, source: SourceFile, portfolio_operator: str | None
                          rule=" (lowercase letters, digits, '.', '_', '-')" if field == "id" else ""))
     _fill_defaults(facts, FACILITY_FIELDS)
     invariants.check_racks(facts, note)
+    invariants.check_location(facts, note)
     periods = _periods(periods_node, note) if periods_node is not None else []
     id_fact = facts.get("id")
     if problems:
@@ -327,12 +328,13 @@ class _FieldReader:
         level = _children(self.table, extra, prefix)
         hint: str | None = None
         near = closest(name, level)
-        if near is not None:
+        other_root, other = (("period", PERIOD_FIELDS) if self.root == "facility" else ("facility", FACILITY_FIELDS))
+        other_groups = PERIOD_GROUPS if self.root == "facility" else FACILITY_GROUPS
+        # a field of the other level is misplaced, not misspelt ("energy" beside "design_energy")
+        if near is not None and not (path in other or path in other_groups):
             full = prefix + near
             hint = f'did you mean "{near}"' + (f" ({full})" if prefix else "") + "?"
         else:
-            other_root, other = (("period", PERIOD_FIELDS) if self.root == "facility" else ("facility", FACILITY_FIELDS))
-            other_groups = PERIOD_GROUPS if self.root == "facility" else FACILITY_GROUPS
             if path in other or path in other_groups:
                 hint = (f"{path} is a period figure: put it inside an entry of `periods`"
                         if other_root == "period" else

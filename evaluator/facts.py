@@ -49,6 +49,7 @@ class Facility:
 class LoadedInput:
     facilities: tuple[Facility, ...]
     sources: tuple[SourceFile, ...]
+    overrides: tuple = ()  # what-if: overrides.Applied, the facts --set replaced
 
 
 # ---------------------------------------------------------------- plain form, for worker processes

@@ -15,6 +15,7 @@ from typing import Callable
 from ..dsl import units
 from ..dsl.dates import parse_date, why_not_a_date
 from ..dsl.diagnostics import Diagnostic
+from ..dsl.territory import SUBDIVISION
 from ..dsl.facility_messages import F107, F201, F202, F203, F204, F205, F206, F209
 from ..dsl.schema import FactType
 
@@ -127,6 +128,8 @@ def _wrong_dimension(path: str, dim: units.Dimension, node: Node, number: str, u
         wording = F202.water_as_oil
     elif dim == units.OIL and unit.dimension == units.VOLUME:
         wording = F202.oil_as_water
+    elif dim == units.COAL and unit.dimension == units.ENERGY:
+        wording = F202.energy_as_coal
     article = "an" if got[0] in "aeiou" else "a"
     return wording.at(node.span, path=path, dimension=dim.name, unit=dim.canonical_unit, value=str(node.value).strip(),
                       article=article, got=got, example=units.example_for(dim), units=_units_for(dim), number=number,
@@ -233,6 +236,14 @@ def _country(path: str, ftype: FactType, node: Node, report: Report):
     return None
 
 
+def _subdivision(path: str, ftype: FactType, node: Node, report: Report):
+    text = str(node.text).strip()
+    if SUBDIVISION.fullmatch(text):
+        return text
+    report(F205.subdivision.at(node.span, path=path, text=text))
+    return None
+
+
 def _enum(path: str, ftype: FactType, node: Node, report: Report):
     text = str(node.text).strip()
     if text in ftype.values:
@@ -247,6 +258,7 @@ def _enum(path: str, ftype: FactType, node: Node, report: Report):
 _CONVERTERS = {
     "quantity": _quantity, "ratio": _ratio, "number": _number, "integer": _integer, "flag": _flag,
     "date": _date, "text": _text, "slug": _slug, "country": _country, "enum": _enum,
+    "subdivision": _subdivision,
 }
 
 _COUNTRY_NAMES = {

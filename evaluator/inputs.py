@@ -28,21 +28,27 @@ STDIN = "-"
 STDIN_NAME = "<stdin>"
 
 
-def load_inputs(paths: list[str], stdin_text: str | None = None, sink=None) -> LoadedInput:
+def load_inputs(paths: list[str], stdin_text: str | None = None, sink=None, overrides=()) -> LoadedInput:
     """Load facility files, portfolio files, directories (``*.yaml``/``*.yml`` sorted by name)
-    and ``"-"`` (``stdin_text``, shown as ``<stdin>``).
+    and ``"-"`` (``stdin_text``, shown as ``<stdin>``); ``overrides`` are what-if ``--set`` texts
+    (evaluator/overrides.py), written into each facility before it is converted.
 
     With ``sink``, every facility is handed to ``sink(facility)`` as soon as it is read and settled
     (a portfolio's entries one by one, a folder's files one by one) while no problem has been found,
     and not kept: the LoadedInput returned has no facilities. A portfolio whose last key is its
     `facilities` list is then read entry by entry (evaluator/yaml_stream.py), so memory stays flat.
 
-    Raises DiagnosticError(diagnostics, sources={path: text}) listing every problem found.
+    Raises DiagnosticError(diagnostics, sources={path: text}) listing every problem found, and
+    OverrideError for an override that cannot be read or concerns no facility.
     """
-    loader = _Loader(stdin_text, sink)
+    from .overrides import SOURCE, parse_overrides
+
+    parsed, override_text = parse_overrides(overrides) if overrides else ((), "")
+    loader = _Loader(stdin_text, sink, parsed)
     for path in paths:
         loader.argument(path)
         loader.flush()
+    loader.check_overrides_used()
     if loader.diagnostics:
         order = {s.path: i for i, s in enumerate(loader.sources)}
 
@@ -52,8 +58,9 @@ def load_inputs(paths: list[str], stdin_text: str | None = None, sink=None) -> L
             return (order.get(d.span.file, len(order)), d.span.line, d.span.column)
 
         diagnostics = sorted(loader.diagnostics, key=key)
-        raise DiagnosticError(diagnostics, sources={s.path: s.text for s in loader.sources})
-    return LoadedInput(tuple(loader.facilities), tuple(loader.sources))
+        texts = {s.path: s.text for s in loader.sources}
+        raise DiagnosticError(diagnostics, sources={SOURCE: override_text, **texts} if parsed else texts)
+    return LoadedInput(tuple(loader.facilities), tuple(loader.sources), tuple(loader.applied))
 
 
 def load_facility_nodes(nodes, path: str, text: str) -> LoadedInput:
@@ -78,9 +85,11 @@ class StreamOrderError(Exception):
 class _Loader:
     """The files read so far, the facilities found in them and every problem reported."""
 
-    def __init__(self, stdin_text: str | None, sink=None):
+    def __init__(self, stdin_text: str | None, sink=None, overrides=()):
         self.stdin_text = stdin_text
         self.sink = sink
+        self.overrides = overrides
+        self.applied: list = []  # overrides.Applied
         self.diagnostics: list[Diagnostic] = []
         self.sources: list[SourceFile] = []
         self.facilities: list[Facility] = []  # with a sink: the facilities read but not yet handed on
@@ -239,6 +248,12 @@ class _Loader:
             self.error(F205.facilities_entry.at(entry.span, found=entry.describe()))
 
     def facility(self, node: Node, source: SourceFile, operator: str | None, *, top_level: bool) -> None:
+        if self.overrides:
+            from .overrides import apply
+
+            id_node = node.get("id") if node.kind == "map" else None
+            node, applied = apply(node, id_node.text if id_node is not None else None, self.overrides)
+            self.applied.extend(applied)
         id_fact, facility = read_facility(node, source, operator, top_level=top_level, report=self.error)
         if id_fact is not None:
             fid, span = str(id_fact.value), id_fact.span
@@ -260,3 +275,12 @@ class _Loader:
                 self.sink(facility)
         self.facilities.clear()
         self.origin.clear()
+
+    def check_overrides_used(self) -> None:
+        from .overrides import OverrideError
+
+        # Every id read counts, also one handed on to a sink or whose facility had problems.
+        named = {o.facility for o in self.overrides if o.facility is not None}
+        missing = sorted(named - self.first_ids.keys())
+        if missing:
+            raise OverrideError(f"--set names facility {', '.join(missing)}, which is not in the input")

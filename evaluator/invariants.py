@@ -26,6 +26,15 @@ def check_racks(facts: dict[str, Fact], report: Report) -> None:
             report(F206.racks.at(occ.span, occupied=occ.value, installed=inst.value, line=inst.span.line))
 
 
+def check_location(facts: dict[str, Fact], report: Report) -> None:
+    """An ISO 3166-2 subdivision lies in its country: CN-SH in CN."""
+    if "location.subdivision" in facts and "location.country" in facts:
+        subdivision, country = facts["location.subdivision"], facts["location.country"]
+        if not str(subdivision.value).startswith(f"{country.value}-"):
+            report(F206.subdivision.at(subdivision.span, subdivision=subdivision.value, country=country.value,
+                                       line=country.span.line))
+
+
 def check_period(facts: dict[str, Fact], report: Report) -> None:
     """Check a period's figures against each other and add the facts derived from them.
 

@@ -112,3 +112,4 @@ class Plan:
     file: str
     sha256: str
     source: str = attrs.field(default="", eq=False, repr=False)  # the generated Python, as compiled
+    territory: str | None = None  # the header's territory (dsl/territory.py): DE, CN-SH, EU

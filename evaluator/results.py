@@ -204,6 +204,8 @@ class Run:
     evaluations: tuple[Evaluation, ...]
     operators: tuple[OperatorEvaluation, ...]
     counting: tuple[str, ...] = ()  # the SET_ASIDE reasons the statuses count too (--fail-on)
+    unjudged: tuple[str, ...] = ()  # -j home: facilities whose location no chosen regime's territory contains
+    overrides: tuple = ()  # what-if (--set): evaluator.overrides.Applied, the facts overridden
 
     def every_result(self) -> list[RuleResult]:
         return [r for e in self.evaluations for r in e.results] + [r for o in self.operators for r in o.results]

@@ -23,6 +23,12 @@ REGENERATE_VARIABLE = "DCPOLICY_REGENERATE"
 os.environ["DCPOLICY_CACHE_DIR"] = "off"
 
 
+@pytest.fixture(autouse=True)
+def _no_columns_from_the_shell(monkeypatch):
+    """Output widths follow COLUMNS (cli/table_layout.py, cli/width.py); a test sets it when it means to."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+
+
 @pytest.fixture
 def regenerate() -> bool:
     """True when the expected outputs are to be rewritten from what the code prints now."""

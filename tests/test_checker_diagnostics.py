@@ -66,11 +66,14 @@ CASES = [
   ("E204-for", rule("  for site\n  require true\n"), "E204", 4, 3),
   ("E205-unit", rule("  require facility.power.it_installed >= 300 kWW\n"), "E205", 4, 42),
   ("E205-duration", rule("  from facility.started + 2 yeers\n  require true\n"), "E205", 4, 27),
+  ("E205-fahrenheit-in-a-compound", rule("  require period.temperature_set_point > 4 degF/h\n"), "E205", 4, 42),
   ("E206-fact-in-operator-rule", rule("  for operator\n  require facility.power.it_installed >= 300 kW\n"), "E206", 5, 11),
   ("E206-definition-in-operator-rule", H + PUE + 'rule r "t"\n  cite "§1"\n  for operator\n  require pue <= 1.3\n', "E206", 6, 11),
   ("E301-date-vs-number", rule("  require facility.started <= 2026\n"), "E301", 4, 11),
   ("E301-text-ordering", rule('  require facility.name < "b"\n'), "E301", 4, 11),
   ("E301-fractional-duration", rule("  from facility.started + 1.5 years\n  require true\n"), "E301", 4, 27),
+  ("E301-negated-fahrenheit", rule("  require period.temperature_set_point > -40 degF\n"), "E301", 4, 42),
+  ("E302-kwh-vs-tce", rule("  require period.energy.tce_calorific >= 2000 kWh\n"), "E302", 4, 11),
   ("E302-kw-vs-kwh", rule("  require facility.power.it_installed <= 300 kWh\n"), "E302", 4, 11),
   ("E302-add-power-to-energy", rule("  require period.energy.total + 1 kW > 0 kWh\n"), "E302", 4, 11),
   ("E302-band-bound-unit", H + 'band b "t"\n  cite "§1"\n  of facility.design_pue\n  level "A" (-inf, 1 kW)\n  level "B" [1, inf)\n', "E302", 5, 20),
@@ -83,6 +86,7 @@ CASES = [
   ("E402-date-minus-number", rule("  until 2030-01-01 - 3\n  require true\n"), "E402", 4, 9),
   ("E403-fiscal-month-13", 'jurisdiction jp "Japan"\n  calendar fiscal-year from 13-01\n', "E403", 2, 12),
   ("E403-fiscal-feb-29", 'jurisdiction jp "Japan"\n  calendar fiscal-year from 02-29\n', "E403", 2, 12),
+  ("E404-territory-name", 'jurisdiction de "Germany"\n  territory "Germany"\n', "E404", 2, 3),
   ("E501-duplicate-rule", rule("  require true\n") + 'rule r "again"\n  cite "§2"\n  require true\n', "E501", 5, 6),
   ("E501-band-reuses-rule-id", rule("  require true\n") + 'band r "b"\n  cite "§2"\n  of 1\n  level "A" (-inf, inf)\n', "E501", 5, 6),
   ("E502-duplicate-definition", H + "define a = 1\ndefine a = 2\n" + 'rule r "t"\n  cite "§1"\n  require a <= 2\n', "E502", 3, 1),
@@ -293,6 +297,13 @@ EXACT = {
         '    2 |   calendar fiscal-year from 02-29\n'
         '      |            ^^^^^^^^^^^^^^^^^^^^^^\n'
         '  hint: choose a day that exists every year, e.g. 03-01'
+    ),
+    'E404-territory-name': (
+        'de.policy:2:3: E404 territory "Germany" is not an ISO 3166-1 country (DE), an ISO 3166-2 subdivision '
+        '(CN-SH) or EU\n'
+        '    2 |   territory "Germany"\n'
+        '      |   ^^^^^^^^^^^^^^^^^^^\n'
+        '  hint: write an ISO 3166-1 country code (DE), an ISO 3166-2 subdivision (CN-SH) for a regional rule, or EU'
     ),
     'E501-duplicate-rule': (
         'de.policy:5:6: E501 rule id "de.r" is already used on line 2\n'

@@ -40,7 +40,8 @@ def test_list_names_every_shipped_regime_with_status_and_rule_count(capsys):
     out = capsys.readouterr().out
     for code in ("cn", "de", "de_draft_2026", "eu", "jp"):
         assert any(line.startswith(code + " ") for line in out.splitlines()), code
-    assert "Germany  [in-force]  10 rules  policies/de.policy" in out
+    assert "Germany  [in-force]  territory DE  10 rules  policies/de.policy" in out
+    assert "European Union  [in-force]  territory EU  10 rules" in out  # the territory -j home reads
     assert "[proposed]" in out
 
 

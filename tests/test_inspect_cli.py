@@ -52,9 +52,9 @@ def test_ast_shows_nodes_with_positions(capsys):
     lines = out.splitlines()
     assert lines[0].startswith("Policy  policies/de.policy:")
     assert "    code: 'de'" in lines
-    definition = lines.index("    - Definition  policies/de.policy:19:1")
+    definition = lines.index("    - Definition  policies/de.policy:20:1")
     assert lines[definition + 1:definition + 4] == ["      name: 'pue'",
-                                                    "      expr: Arith  policies/de.policy:19:14",
+                                                    "      expr: Arith  policies/de.policy:20:14",
                                                     "        op: '/'"]
     assert "::" not in out  # types are the checked stage's
 
@@ -74,8 +74,8 @@ def test_checked_shows_types_dimensions_literals_and_the_definition_order(capsys
     order = re.findall(r"^#   \d+\. (\w+)", out, flags=re.M)
     assert order.index("electricity_consumption") < order.index("renewable_share")  # a dependency comes first
     assert "#   1. pue  (reads one facility's facts)" in out  # in file order, each after those it uses
-    assert "expr: Arith  policies/de.policy:19:14  :: number (plain)" in out
-    assert "left: Ref  policies/de.policy:19:14  :: number (energy, kWh)" in out
+    assert "expr: Arith  policies/de.policy:20:14  :: number (plain)" in out
+    assert "left: Ref  policies/de.policy:20:14  :: number (energy, kWh)" in out
     assert re.search(r"Quantity  policies/de\.policy:\d+:\d+  :: number \(power, kW\) = 300\.0", out)
     assert '#   "< 500 kW": x < 500 kW' in out
 

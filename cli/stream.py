@@ -1,0 +1,110 @@
+"""`policy eval --format jsonl`: facilities read, judged and handed on batch by batch, so memory stays flat.
+
+The façade's `evaluate_stream` (cli/api.py) calls this. Batches keep each operator's facilities together
+(evaluator/batches.py); with `jobs` > 1 they are judged in worker processes and emitted in input order
+(cli/workers.py). The regimes are chosen before any facility is read: -j home judges each facility under
+the regimes whose territory contains it, as `policy eval` does; without -j and --policy the stream cannot
+first see whether every facility gives its country, so it judges at home and stops, as a usage error, at a
+facility without one (docs/results.md, "Streamed output").
+"""
+
+from __future__ import annotations
+
+from ..dsl.diagnostics import DiagnosticError
+from .api import (HOME, InvalidInput, UsageError, check_period, choose, compile_plans, evaluate_plans,
+                  resolve_policies, wants_home)
+
+SET_WITH_JSONL = ("--set (what-if) cannot go with --format jsonl, which streams registers; "
+                  "use --format json, table, summary or markdown")
+
+
+def evaluate_stream(request, emit, stdin_text, batch_size: int, jobs: int, render, provenance: bool,
+                    unjudged: list | None) -> int:
+    """Returns how many facilities were evaluated. InvalidInput and UsageError (an operator split across
+    the input, a facility without a country under -j home, a --period no facility has) can come after
+    some batches were emitted."""
+    from ..evaluator.batches import Batches, OperatorSplit
+    from ..evaluator.facts import LoadedInput
+    from ..evaluator.home import Chosen, judges
+    from ..evaluator.inputs import StreamOrderError, load_inputs
+    from .workers import runner
+
+    if request.overrides:
+        raise UsageError(SET_WITH_JSONL)
+    plans, where, home = _chosen(request)
+    chosen = [Chosen(plan, flag) for plan, flag in zip(plans, where)]
+    batches = Batches(batch_size)
+    witnesses: dict = {}  # one facility per distinct set of periods, for the --period check at the end
+    count = 0
+
+    def judge(facilities):
+        run = evaluate_plans(plans, LoadedInput(tuple(facilities), ()), request.as_of, request.period,
+                             request.fail_on, where=list(where), provenance=provenance)
+        return render(run) if render is not None else run
+
+    batches_out = runner(jobs, judge, emit)
+
+    def take(facility) -> None:
+        nonlocal count
+        if home:
+            _check_country(facility, request.jurisdictions is None)
+            if unjudged is not None and not any(judges(c, facility) for c in chosen):
+                unjudged.append(facility.id)
+        count += 1
+        witnesses.setdefault(tuple((p.label, p.kind, p.start, p.end) for p in facility.periods), facility)
+        batch = batches.add(facility)
+        if batch:
+            batches_out.submit(batch)
+
+    try:
+        try:
+            load_inputs(list(request.inputs), stdin_text, sink=take)
+        except DiagnosticError as err:
+            batches_out.finish()  # what was read before the first error is written, whatever the jobs
+            raise InvalidInput(err) from None
+        except (OperatorSplit, StreamOrderError) as err:
+            batches_out.finish()
+            raise UsageError(str(err)) from None
+        except UsageError:
+            batches_out.finish()
+            raise
+        rest = batches.finish()
+        if rest:
+            batches_out.submit(rest)
+        batches_out.finish()
+    finally:
+        batches_out.close()
+    if not count:
+        raise UsageError("no facilities in the input")
+    check_period(request.period, plans, LoadedInput(tuple(witnesses.values()), ()))
+    return count
+
+
+def _chosen(request) -> tuple[list, tuple[bool, ...], bool]:
+    """The compiled plans, where each judges (True: every facility; False: those its territory contains)
+    and whether the choice is by territory (-j home, or the default without -j and --policy)."""
+    by_default = request.jurisdictions is None and not request.policy_files
+    if not by_default and not wants_home(request.jurisdictions, request.policy_files, None):
+        plans = compile_plans(resolve_policies(request.jurisdictions, request.policy_files))
+        return plans, tuple(True for _ in plans), False
+    from ..evaluator.facts import LoadedInput
+
+    # With -j given, choose checks every facility has a country; none is read yet: take() does it.
+    picked = choose(request.jurisdictions or HOME, request.policy_files, LoadedInput((), ()))
+    plans = compile_plans([path for path, _ in picked])
+    where = tuple(plan.territory is None if everywhere is None else everywhere
+                  for plan, (_, everywhere) in zip(plans, picked))
+    return plans, where, True
+
+
+def _check_country(facility, by_default: bool) -> None:
+    if facility.facts.get("location.country"):
+        return
+    from . import site_words
+
+    if not by_default:
+        raise UsageError(site_words.no_country(facility.id, facility.source.path))
+    raise UsageError(f"--format jsonl streams, so without -j it cannot first see whether every facility gives its "
+                     f"country and judges each under the law of its location; {facility.id} "
+                     f"({facility.source.path}) has no location.country: add it (ISO 3166-1, e.g. DE), or name "
+                     f"the regimes with -j (e.g. -j all)")
