@@ -15,7 +15,7 @@ import attrs
 
 from ..dsl.diagnostics import DiagnosticError
 
-MAIN_JURISDICTIONS = ("jp", "de", "cn", "eu")
+MAIN_JURISDICTIONS = ("jp", "de", "cn", "eu", "fr")
 FAIL_ON = ("mandatory", "unknown", "target", "proposed", "projection")
 
 

@@ -17,7 +17,7 @@ from .units import Dimension
 
 @attrs.frozen
 class FactType:
-    kind: str  # quantity | ratio | number | integer | flag | date | text | enum | slug | country | subdivision
+    kind: str  # quantity | ratio | number | integer | flag | date | text | enum | slug | country | subdivision | siret
     dimension: Dimension = units.NUMBER
     values: tuple[str, ...] = ()
     meaning: str = ""
@@ -55,6 +55,7 @@ class FactType:
             "slug": "identifier [a-z0-9][a-z0-9._-]*",
             "country": "ISO 3166-1 alpha-2 country code",
             "subdivision": "ISO 3166-2 subdivision code (e.g. CN-SH)",
+            "siret": "SIRET number: 14 digits (spaces allowed)",
         }[self.kind]
 
 
@@ -132,6 +133,19 @@ FACILITY_FIELDS: dict[str, FactType] = {
     "management_system.certified": _k("flag"),
     "erf_exemption": _e("no_fault", "heat_network_agreement", "offer_declined"),
     "heat_recovery_infeasible": _k("flag"),
+    # ---- issue 13, France (fr) and the Netherlands (nl): docs/facility.md "France and the Netherlands"
+    "siret": _k("siret", "FR establishment number (14 digits); D. 236-1 II assesses 500 kW per SIRET", added=True),
+    "vital_importance_operator": _k("flag", "FR: the operator is an operator of vital importance designated under "
+                                            "code de la défense R. 1332-4 / R. 1332-22 (L. 236-1 II 1°)", added=True),
+    "power.server_rooms_installed": _q(units.POWER, "FR L. 236-1 II: installed power of this facility's server rooms "
+                                                    "and IT operation centres", added=True),
+    "power.siret_server_rooms_installed": _q(units.POWER, "FR D. 236-1 II: the same power summed over every facility "
+                                                          "of the facility's SIRET establishment", added=True),
+    "best_practice_programme": FactType("enum", values=("eu_coc", "other_recognised", "none"), added=True,
+                                        meaning="FR CIBS L. 312-70 5°: the operator's recognised best-practice "
+                                                "programme"),
+    "filings.fr_declaration": _k("date", "FR D. 236-2: date the declaration was sent to the energy minister",
+                                 added=True),
 }
 
 PERIOD_FIELDS: dict[str, FactType] = {
@@ -163,6 +177,17 @@ PERIOD_FIELDS: dict[str, FactType] = {
     "low_utilisation_cause": _k("flag"),
     "rack_utilisation": _k("ratio"),
     "intensity": _k("number"),
+    # ---- issue 13, France (fr) and the Netherlands (nl): docs/facility.md "France and the Netherlands"
+    "energy.electricity": _q(units.ENERGY, "electricity consumed in the period (fuels excluded)", added=True),
+    "waste_heat.offtake": FactType("enum", values=("heat_or_cold_network", "on_site", "other", "none"), added=True,
+                                   meaning="where the waste heat went in the period (FR CIBS L. 312-70 6°)"),
+    "excise.fr_efficiency_indicator": FactType("enum", values=("met", "not_met"), added=True,
+                                               meaning="FR CIBS L. 312-70 6°: the decree's multi-year "
+                                                       "power-efficiency indicator"),
+    "filings.fr_annual_transmitted": _k("date", "FR D. 236-3 I: date this period's information was transmitted",
+                                        added=True),
+    "filings.fr_annual_published": _k("date", "FR D. 236-3 I: date this period's information was made public",
+                                      added=True),
 }
 
 # Facts every period has, derived from its label rather than read from YAML.

@@ -59,12 +59,13 @@ def test_portfolio_sites_by_regimes_with_totals(capsys):
     assert code == 1  # Shanghai fails the EU report under -j all
     lines = out.splitlines()
     assert lines[2].split("│")[0].strip() == "site" and [c.strip() for c in lines[2].split("│")[1:]] == [
-        "jp", "de", "cn", "eu"]  # at 80 columns the overall column moves below the table
+        "jp", "de", "cn", "eu", "fr"]  # at 80 columns the overall column moves below the table
     assert all(len(line) <= 80 for line in lines if "│" in line)
     assert "✗ shanghai-2 × eu: report: report 2025 due 2026-05-15, 16 items missing" in out
     total = out[out.index("total"):]
-    assert "4 compliant" in total and "1 NON-COMPLIANT" in total
-    assert "overall: tokyo-1 incomplete, fra-3 compliant, shanghai-2 NON-COMPLIANT, dublin-1\n    incomplete;" in out
+    assert "5 compliant" in total and "1 NON-COMPLIANT" in total
+    assert ("overall: tokyo-1 incomplete, fra-3 incomplete, shanghai-2 NON-COMPLIANT,\n    dublin-1 incomplete, "
+            "paris-2 incomplete;") in out  # fra-3 lacks the French server-room power under -j all
 
 
 def test_a_wide_terminal_shows_names_and_the_overall_column(capsys):
@@ -77,10 +78,11 @@ def test_portfolio_at_home_marks_foreign_law_as_not_judged(capsys):
     assert code == 0
     sites = {s["facility"]: s["statuses"] for s in json.loads(out)["sites"]}
     assert sites == {"tokyo-1": {"jp": "compliant"}, "fra-3": {"de": "compliant", "eu": "compliant"},
-                     "shanghai-2": {"cn": "compliant"}, "dublin-1": {"eu": "compliant"}}
+                     "shanghai-2": {"cn": "compliant"}, "dublin-1": {"eu": "compliant"},
+                     "paris-2": {"eu": "compliant", "fr": "compliant"}}
     text = _compare(capsys, "--as-of", "2026-06-01", "--width", "120", PORTFOLIO)[1]
     tokyo = next(line for line in text.splitlines() if line.startswith("tokyo-1"))
-    assert [c.strip() for c in tokyo.split("│")] == ["tokyo-1", "compliant", "—", "—", "—", "compliant"]
+    assert [c.strip() for c in tokyo.split("│")] == ["tokyo-1", "compliant", "—", "—", "—", "—", "compliant"]
 
 
 def test_markdown_compare_is_a_table(capsys):
