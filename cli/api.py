@@ -15,7 +15,7 @@ import attrs
 
 from ..dsl.diagnostics import DiagnosticError
 
-MAIN_JURISDICTIONS = ("jp", "de", "cn", "eu", "fr")
+MAIN_JURISDICTIONS = ("jp", "de", "cn", "eu", "fr", "nl")
 FAIL_ON = ("mandatory", "unknown", "target", "proposed", "projection")
 
 

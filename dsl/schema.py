@@ -146,6 +146,14 @@ FACILITY_FIELDS: dict[str, FactType] = {
                                                 "programme"),
     "filings.fr_declaration": _k("date", "FR D. 236-2: date the declaration was sent to the energy minister",
                                  added=True),
+    "energy_saving.measures_5y": FactType("enum", values=("all_taken", "some_missing"), added=True,
+                                          meaning="NL: every energy-saving measure with a payback of five years or "
+                                                  "less taken (Bal §5.4.1; Activiteitenbesluit 2.15(1))"),
+    "filings.nl_information": _k("date", "NL information duty: date the report on measures taken was filed",
+                                 added=True),
+    "filings.nl_research": _k("date", "NL research duty: date the research report was filed", added=True),
+    "filings.nl_implementation_plan": _k("date", "NL research duty: date the implementation plan was filed",
+                                         added=True),
 }
 
 PERIOD_FIELDS: dict[str, FactType] = {
@@ -188,6 +196,9 @@ PERIOD_FIELDS: dict[str, FactType] = {
                                         added=True),
     "filings.fr_annual_published": _k("date", "FR D. 236-3 I: date this period's information was made public",
                                       added=True),
+    "gas.natural_gas_equivalent": _q(units.VOLUME, "NL: natural gas (equivalent) used in the period, m3", added=True),
+    "filings.nl_dc_disclosure": _k("date", "NL Bal §5.4.1a: date this period's data-centre data were reported",
+                                   added=True),
 }
 
 # Facts every period has, derived from its label rather than read from YAML.

@@ -1,4 +1,4 @@
-"""Facts added for France (issue 13): the SIRET kind, dated filings and the excise facts load, convert and are refused with located errors."""
+"""Facts added for France and the Netherlands (issue 13): the SIRET kind, dated filings and the regimes' facts load and convert."""
 
 from __future__ import annotations
 
@@ -86,9 +86,12 @@ def test_an_offtake_that_is_not_one_of_its_values_is_f205_with_a_suggestion(tmp_
 def test_the_added_facts_are_marked_added_and_documented_in_facility_md():
     text = (ROOT / "docs" / "facility.md").read_text(encoding="utf-8")
     added = ["siret", "vital_importance_operator", "power.server_rooms_installed",
-             "power.siret_server_rooms_installed", "best_practice_programme", "filings.fr_declaration"]
+             "power.siret_server_rooms_installed", "best_practice_programme", "filings.fr_declaration",
+             "energy_saving.measures_5y", "filings.nl_information", "filings.nl_research",
+             "filings.nl_implementation_plan"]
     period = ["energy.electricity", "waste_heat.offtake", "excise.fr_efficiency_indicator",
-              "filings.fr_annual_transmitted", "filings.fr_annual_published"]
+              "filings.fr_annual_transmitted", "filings.fr_annual_published", "gas.natural_gas_equivalent",
+              "filings.nl_dc_disclosure"]
     for path in added:
         assert schema.FACILITY_FIELDS[path].added and f"| `{path}` |" in text
     for path in period:
@@ -107,3 +110,26 @@ def test_the_example_paris_site_is_judged_under_fr_and_eu_at_home(capsys):
     assert verdicts == {"fr.declaration_new": "not_applicable", "fr.declaration_content": "pass",
                         "fr.annual_information": "pass", "fr.excise_energy_management": "pass",
                         "fr.excise_programme": "pass", "fr.excise_waste_heat": "pass"}
+
+
+def test_the_example_amsterdam_site_is_judged_under_nl_and_eu_at_home(capsys):
+    import json
+    code = main(["eval", "--as-of", "2026-11-23", "--format", "json", str(ROOT / "examples" / "amsterdam-4.yaml")])
+    run = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert sorted(e["jurisdiction"] for e in run["evaluations"]) == ["eu", "nl"]
+    nl = next(e for e in run["evaluations"] if e["jurisdiction"] == "nl")
+    assert {r["rule"]: r["verdict"] for r in nl["results"]} == {
+        "nl.energy_saving": "pass", "nl.information_duty": "pass", "nl.research_duty": "pass",
+        "nl.dc_disclosure": "pass"}
+
+
+def test_gas_is_a_volume_and_an_energy_is_refused_for_it(tmp_path):
+    diagnostics = _errors(tmp_path, """\
+        id: a
+        name: A
+        periods:
+          - period: 2025
+            gas: {natural_gas_equivalent: "25 MWh"}
+        """)
+    assert [d.code for d in diagnostics] == ["F202"]
