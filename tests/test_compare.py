@@ -31,6 +31,8 @@ def test_themes_follow_from_the_facts_a_rule_reads():
     assert themes["de.erf_new"] == themes["eu.waste_heat"] == "waste heat and reuse"
     assert themes["de.renewable_50"] == themes["cn.green_power_hub_new"] == "renewable energy"
     assert themes["de.register"] == themes["eu.report"] == themes["jp.periodic_report"] == "reporting"
+    # a rule comparing a filing's date with its deadline is reporting too
+    assert themes["fr.annual_information"] == themes["fr.declaration_new"] == themes["nl.dc_disclosure"] == "reporting"
     assert themes["de.ems"] == themes["de.ems_certified"] == "management system"
     assert themes["cn.rack_utilisation_60"] == themes["eu.kpi_plausibility"] == "other"
 
