@@ -15,7 +15,9 @@ import attrs
 
 from ..dsl.diagnostics import DiagnosticError
 
-MAIN_JURISDICTIONS = ("jp", "de", "cn", "eu", "fr", "nl")
+MAIN_JURISDICTIONS = ("jp", "de", "cn", "eu")
+# Drafts of a law judge only when named (-j de_draft_2026), never by -j home beside the law in force.
+DRAFT_JURISDICTIONS = ("de_draft_2026",)
 FAIL_ON = ("mandatory", "unknown", "target", "proposed", "projection")
 
 
@@ -99,8 +101,8 @@ def wants_home(jurisdictions: str | None, policy_files, loaded) -> bool:
 def choose(jurisdictions: str | None, policy_files, loaded) -> list[tuple[Path, bool | None]]:
     """The policies to evaluate with where each judges: (path, True) every facility, (path, False) only
     the facilities its territory contains (-j home), (path, None) a --policy file under -j home: at home
-    if it declares a territory (a regional rule, CN-SH), else everywhere. Home candidates are the four
-    main regimes and the --policy files."""
+    if it declares a territory (a regional rule, CN-SH), else everywhere. Home candidates are the
+    shipped regimes except drafts (home_jurisdictions), and the --policy files."""
     if not wants_home(jurisdictions, policy_files, loaded):
         return [(path, True) for path in resolve_policies(jurisdictions, policy_files)]
     if jurisdictions is not None:
@@ -113,12 +115,19 @@ def choose(jurisdictions: str | None, policy_files, loaded) -> list[tuple[Path, 
     everywhere = resolve_policies(named, ()) if named else []
     shipped = shipped_policies()
     chosen: dict[Path, tuple[Path, bool | None]] = {
-        shipped[code].resolve(): (shipped[code], False) for code in MAIN_JURISDICTIONS}
+        shipped[code].resolve(): (shipped[code], False) for code in home_jurisdictions()}
     for path in everywhere:
         chosen[path.resolve()] = (path, True)
     for path in map(Path, policy_files):
         chosen.setdefault(path.resolve(), (path, None))
     return list(chosen.values())
+
+
+def home_jurisdictions() -> tuple[str, ...]:
+    """The regimes -j home chooses from by territory: the main four first, then the other shipped ones
+    (regional overlays such as cn_bj, issue 13's regimes), drafts left out."""
+    others = sorted(set(shipped_policies()) - set(MAIN_JURISDICTIONS) - set(DRAFT_JURISDICTIONS))
+    return MAIN_JURISDICTIONS + tuple(others)
 
 
 def _without_home(jurisdictions: str) -> str:

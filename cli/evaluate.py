@@ -71,10 +71,10 @@ def run(args) -> int:
         print(f"policy eval: {count} input error{'s' * (count != 1)}; nothing was evaluated", file=sys.stderr)
         return exits.USAGE
     if result.unjudged:
-        from .api import MAIN_JURISDICTIONS
+        from .api import home_jurisdictions
         from .site_words import unjudged
 
-        print(unjudged(result.unjudged, MAIN_JURISDICTIONS), file=sys.stderr)
+        print(unjudged(result.unjudged, home_jurisdictions()), file=sys.stderr)
     _render(result, args)
     return exits.for_run(result, request.fail_on)
 

@@ -117,6 +117,8 @@ class F202(Message):
     energy_as_power = Wording(template, '{path} is an energy over the period: write e.g. "{number} {symbol}h"')
     water_as_oil = Wording(template, '{path} is a water volume: write it in m3 or L (1 kl of water = "1 m3")')
     oil_as_water = Wording(template, '{path} is a crude-oil equivalent: write it in kl, e.g. "{example}"')
+    energy_as_coal = Wording(template, '{path} is in tonnes of standard coal equivalent on the basis its name says '
+                                       '(当量值 or 等价值): convert with that basis and write e.g. "{example}"')
 
 
 class F203(Message):

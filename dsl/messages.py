@@ -143,6 +143,8 @@ class E301(Message):
     ordering = Wording('"{op}" does not order {kind}; use == or !=')
     operands = Wording('"{op}" cannot combine {left} and {right}')
     negation = Wording('"-" needs a number, but this is {kind}')
+    negated_fahrenheit = Wording('"-" cannot be put before a °F temperature', "°F is read on a scale that does "
+                                 "not start at 0 °C; write a temperature below 0 °F in degC, e.g. -40 degC")
     fractional_duration = Wording("a duration must be a whole number of years, months or days",
                                   "write e.g. 18 months instead of 1.5 years")
     offset_root = Wording("only period facts can be read from earlier periods",

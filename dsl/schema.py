@@ -133,6 +133,13 @@ FACILITY_FIELDS: dict[str, FactType] = {
     "management_system.certified": _k("flag"),
     "erf_exemption": _e("no_fault", "heat_network_agreement", "offer_declined"),
     "heat_recovery_infeasible": _k("flag"),
+    # issue 13, Beijing (cn_bj): the planned annual energy of a new or expanded project at its energy review
+    # (节能审查). tce figures name their basis for electricity: 当量值 (calorific) or 等价值 (equivalent).
+    "design_energy.electricity": _q(units.ENERGY, "CN-BJ: planned annual electricity (年电力消费量)", added=True),
+    "design_energy.tce_calorific": _q(units.COAL, "CN-BJ: planned annual energy in tce, electricity at 当量值",
+                                      added=True),
+    "design_energy.tce_equivalent": _q(units.COAL, "CN-BJ: planned annual energy in tce, electricity at 等价值",
+                                       added=True),
     # ---- issue 13, France (fr) and the Netherlands (nl): docs/facility.md "France and the Netherlands"
     "siret": _k("siret", "FR establishment number (14 digits); D. 236-1 II assesses 500 kW per SIRET", added=True),
     "vital_importance_operator": _k("flag", "FR: the operator is an operator of vital importance designated under "
@@ -170,6 +177,10 @@ PERIOD_FIELDS: dict[str, FactType] = {
     "energy.grid_purchase": _q(units.ENERGY, "DE Anlage 3 2a", added=True),
     "energy.grid_feed_back": _q(units.ENERGY, "DE Anlage 3 2a", added=True),
     "energy.crude_oil_equivalent": _q(units.OIL, "JP crude-oil equivalent"),
+    # issue 13, Beijing (cn_bj): electricity alone (the 5 GWh tests) and energy in tce on each basis
+    "energy.electricity": _q(units.ENERGY, "CN-BJ: electricity consumed (全年电力能源消耗量)", added=True),
+    "energy.tce_calorific": _q(units.COAL, "CN-BJ: energy in tce, electricity at 当量值 (calorific)", added=True),
+    "energy.tce_equivalent": _q(units.COAL, "CN-BJ: energy in tce, electricity at 等价值 (equivalent)", added=True),
     "water.input": _q(units.VOLUME),
     "water.potable": _q(units.VOLUME),
     "waste_heat.temperature": _q(units.TEMPERATURE),
@@ -186,7 +197,7 @@ PERIOD_FIELDS: dict[str, FactType] = {
     "rack_utilisation": _k("ratio"),
     "intensity": _k("number"),
     # ---- issue 13, France (fr) and the Netherlands (nl): docs/facility.md "France and the Netherlands"
-    "energy.electricity": _q(units.ENERGY, "electricity consumed in the period (fuels excluded)", added=True),
+    # energy.electricity (added for cn_bj above) is read by fr and nl too
     "waste_heat.offtake": FactType("enum", values=("heat_or_cold_network", "on_site", "other", "none"), added=True,
                                    meaning="where the waste heat went in the period (FR CIBS L. 312-70 6°)"),
     "excise.fr_efficiency_indicator": FactType("enum", values=("met", "not_met"), added=True,

@@ -161,10 +161,11 @@ class Typer:
             case ast.Ref():
                 return self._reference(expr, context)
             case ast.Neg():
-                inner = self.expr(expr.operand, context)
-                if inner.is_error or inner.kind in ("number", "duration"):
+                inner = self.expr(expr.operand, context)  # -(40 °F) read as °C would be -4.4 °C, not -40 °F:
+                fahrenheit = isinstance(expr.operand, ast.Quantity) and units.reads_with_offset(expr.operand.unit)
+                if (inner.is_error or inner.kind in ("number", "duration")) and not fahrenheit:
                     return inner
-                return self._error(E301.negation.at(expr.span, kind=inner))
+                return self._error((E301.negated_fahrenheit if fahrenheit else E301.negation).at(expr.span, kind=inner))
             case ast.Not():
                 inner = self.expr(expr.operand, context)
                 self.expect(inner, T.BOOL, expr.operand, '"not"')
@@ -201,7 +202,7 @@ class Typer:
             duration = difflib.get_close_matches(expr.unit, list(T.DURATION_UNITS), n=1, cutoff=0.7)
             suggestion = duration[0] if duration else exc.suggestion
             return self._error(E205.at(expr.span, unit=exc.symbol, did_you_mean=suggestion))
-        self.literals[id(expr)] = expr.number * unit.factor
+        self.literals[id(expr)] = unit.to_canonical(expr.number)
         return T.quantity(unit.dimension)
 
     def _reference(self, expr: ast.Ref, context: ExprContext) -> Type:

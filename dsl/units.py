@@ -3,7 +3,11 @@
 A dimension is a vector of exponents over six base quantities. Every value is converted
 to a canonical unit per dimension when it is read, so evaluation works on plain floats:
 power kW, energy kWh, time h, length m (area m2, volume m3), data bytes, temperature degC,
-crude-oil equivalent kl (a Japanese energy measure, kept apart from water volumes).
+crude-oil equivalent kl (a Japanese energy measure, kept apart from water volumes), standard-coal
+equivalent tce (a Chinese energy measure, kept apart from energy: its electricity coefficient depends on
+the basis, 当量值 or 等价值, so no fixed factor converts kWh to tce; docs/facility.md). US units (issue 13,
+California): ft and ft² convert by factor, °F by factor and offset (°C = (°F − 32) × 5/9), so °F is a
+temperature only and never part of a compound unit.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import re
 
 import attrs
 
-BASE_NAMES = ("energy", "time", "length", "data", "temperature", "oil")
+BASE_NAMES = ("energy", "time", "length", "data", "temperature", "oil", "coal")
 
 
 @attrs.frozen
@@ -58,8 +62,10 @@ VOLUME = _dim(length=3)
 DATA = _dim(data=1)
 TEMPERATURE = _dim(temperature=1)
 OIL = _dim(oil=1)
+COAL = _dim(coal=1)  # tonnes of standard coal equivalent (吨标准煤, tce), China
 WATER_PER_ENERGY = VOLUME / ENERGY  # WUE
 OIL_PER_ENERGY = OIL / ENERGY  # crude-oil conversion factors
+POWER_DENSITY = POWER / AREA  # California computer rooms: W/ft²
 
 DIMENSION_NAMES = {
     NUMBER: "number",
@@ -72,8 +78,10 @@ DIMENSION_NAMES = {
     DATA: "data size",
     TEMPERATURE: "temperature",
     OIL: "crude-oil equivalent",
+    COAL: "standard-coal equivalent",
     WATER_PER_ENERGY: "volume per energy",
     OIL_PER_ENERGY: "crude-oil equivalent per energy",
+    POWER_DENSITY: "power density",
 }
 CANONICAL_UNITS = {
     NUMBER: "",
@@ -86,8 +94,10 @@ CANONICAL_UNITS = {
     DATA: "B",
     TEMPERATURE: "degC",
     OIL: "kl",
+    COAL: "tce",
     WATER_PER_ENERGY: "m3/kWh",
     OIL_PER_ENERGY: "kl/kWh",
+    POWER_DENSITY: "kW/m2",
 }
 
 
@@ -96,10 +106,11 @@ class Unit:
     symbol: str
     dimension: Dimension
     factor: float  # multiply a value in this unit by factor to get the canonical unit
+    offset: float = 0.0  # then add offset: only °F has one (°C = °F × 5/9 − 160/9)
 
 
 def _table() -> dict[str, Unit]:
-    rows: list[tuple[str, Dimension, float]] = [
+    rows: list[tuple] = [
         ("W", POWER, 1e-3), ("kW", POWER, 1.0), ("MW", POWER, 1e3), ("GW", POWER, 1e6),
         ("Wh", ENERGY, 1e-3), ("kWh", ENERGY, 1.0), ("MWh", ENERGY, 1e3),
         ("GWh", ENERGY, 1e6), ("TWh", ENERGY, 1e9),
@@ -110,12 +121,15 @@ def _table() -> dict[str, Unit]:
         ("m2", AREA, 1.0), ("m²", AREA, 1.0),
         ("m3", VOLUME, 1.0), ("m³", VOLUME, 1.0), ("L", VOLUME, 1e-3), ("l", VOLUME, 1e-3),
         ("degC", TEMPERATURE, 1.0), ("°C", TEMPERATURE, 1.0),
+        ("degF", TEMPERATURE, 5 / 9, -32 * 5 / 9), ("°F", TEMPERATURE, 5 / 9, -32 * 5 / 9),
+        ("ft", LENGTH, 0.3048), ("ft2", AREA, 0.09290304), ("ft²", AREA, 0.09290304),
         ("B", DATA, 1.0), ("kB", DATA, 1e3), ("MB", DATA, 1e6), ("GB", DATA, 1e9),
         ("TB", DATA, 1e12), ("PB", DATA, 1e15), ("EB", DATA, 1e18),
         ("kl", OIL, 1.0), ("kL", OIL, 1.0),
+        ("kgce", COAL, 1e-3), ("tce", COAL, 1.0), ("ktce", COAL, 1e3), ("Mtce", COAL, 1e6),
         ("%", NUMBER, 0.01),
     ]
-    return {s: Unit(s, d, f) for s, d, f in rows}
+    return {row[0]: Unit(*row) for row in rows}
 
 
 UNITS: dict[str, Unit] = _table()
@@ -128,6 +142,10 @@ class UnitExpr:
     text: str
     dimension: Dimension
     factor: float
+    offset: float = 0.0  # °F only; a compound unit never has one
+
+    def to_canonical(self, number: float) -> float:
+        return number * self.factor + self.offset
 
 
 class UnknownUnit(ValueError):
@@ -148,18 +166,26 @@ def suggest_unit(symbol: str) -> str | None:
 def parse_unit(text: str) -> UnitExpr:
     """Resolve ``kW``, ``MJ/kWh`` or ``kl/GJ``; raise UnknownUnit naming the bad symbol."""
     numerator, _, denominator = text.partition("/")
-    dimension, factor = _lookup(numerator)
-    if denominator:
-        d2, f2 = _lookup(denominator)
-        dimension, factor = dimension / d2, factor / f2
-    return UnitExpr(text, dimension, factor)
+    top = _lookup(numerator)
+    if not denominator:
+        return UnitExpr(text, top.dimension, top.factor, top.offset)
+    bottom = _lookup(denominator)
+    if top.offset or bottom.offset:  # °F is a point on a scale, not an amount: °F/h has no single factor
+        raise UnknownUnit(text, None)
+    return UnitExpr(text, top.dimension / bottom.dimension, top.factor / bottom.factor)
 
 
-def _lookup(symbol: str) -> tuple[Dimension, float]:
+def reads_with_offset(symbol: str | None) -> bool:
+    """Whether a unit is read with an offset (°F): negating its canonical value would negate the wrong number."""
+    unit = UNITS.get(symbol or "")
+    return unit is not None and unit.offset != 0.0
+
+
+def _lookup(symbol: str) -> Unit:
     unit = UNITS.get(symbol)
     if unit is None:
         raise UnknownUnit(symbol, suggest_unit(symbol))
-    return unit.dimension, unit.factor
+    return unit
 
 
 _QUANTITY = re.compile(
@@ -215,7 +241,7 @@ def parse_quantity(text: str, expected: Dimension) -> ParsedQuantity:
     if unit.dimension != expected:
         raise WrongDimension(f'"{text}" is {_a(unit.dimension.name)}, but {_a(expected.name)} is expected '
                              f'(e.g. "{example_for(expected)}")', match["num"], unit)
-    magnitude = float(match["num"]) * unit.factor
+    magnitude = unit.to_canonical(float(match["num"]))
     if not math.isfinite(magnitude):
         raise QuantityOverflow(f'"{text}" is too large')
     return ParsedQuantity(magnitude, unit.dimension, text)
@@ -227,7 +253,7 @@ def _a(noun: str) -> str:
 
 _EXAMPLES = {
     POWER: "2.4 MW", ENERGY: "21.3 GWh", AREA: "4000 m2", VOLUME: "30000 m3",
-    TEMPERATURE: "27 degC", DATA: "12 PB", OIL: "1500 kl", TIME: "8760 h",
+    POWER_DENSITY: "20 W/ft2", TEMPERATURE: "27 degC", DATA: "12 PB", OIL: "1500 kl", COAL: "14500 tce", TIME: "8760 h",
 }
 
 

@@ -330,11 +330,8 @@ class _FieldReader:
         near = closest(name, level)
         other_root, other = (("period", PERIOD_FIELDS) if self.root == "facility" else ("facility", FACILITY_FIELDS))
         other_groups = PERIOD_GROUPS if self.root == "facility" else FACILITY_GROUPS
-        # a key that is exactly a field or group of the other level was misplaced, not misspelt (`energy` at the
-        # facility level is a period figure even though the facility has `energy_saving`)
-        if near is not None and near != name and (path in other or path in other_groups):
-            near = None
-        if near is not None:
+        # a field of the other level is misplaced, not misspelt ("energy" beside "design_energy")
+        if near is not None and not (path in other or path in other_groups):
             full = prefix + near
             hint = f'did you mean "{near}"' + (f" ({full})" if prefix else "") + "?"
         else:

@@ -128,6 +128,8 @@ def _wrong_dimension(path: str, dim: units.Dimension, node: Node, number: str, u
         wording = F202.water_as_oil
     elif dim == units.OIL and unit.dimension == units.VOLUME:
         wording = F202.oil_as_water
+    elif dim == units.COAL and unit.dimension == units.ENERGY:
+        wording = F202.energy_as_coal
     article = "an" if got[0] in "aeiou" else "a"
     return wording.at(node.span, path=path, dimension=dim.name, unit=dim.canonical_unit, value=str(node.value).strip(),
                       article=article, got=got, example=units.example_for(dim), units=_units_for(dim), number=number,

@@ -31,8 +31,6 @@ def test_themes_follow_from_the_facts_a_rule_reads():
     assert themes["de.erf_new"] == themes["eu.waste_heat"] == "waste heat and reuse"
     assert themes["de.renewable_50"] == themes["cn.green_power_hub_new"] == "renewable energy"
     assert themes["de.register"] == themes["eu.report"] == themes["jp.periodic_report"] == "reporting"
-    # a rule comparing a filing's date with its deadline is reporting too
-    assert themes["fr.annual_information"] == themes["fr.declaration_new"] == themes["nl.dc_disclosure"] == "reporting"
     assert themes["de.ems"] == themes["de.ems_certified"] == "management system"
     assert themes["cn.rack_utilisation_60"] == themes["eu.kpi_plausibility"] == "other"
 
@@ -57,23 +55,21 @@ def test_explicit_regime_asks_whether_a_german_site_meets_japans_rules(capsys):
 
 
 def test_portfolio_sites_by_regimes_with_totals(capsys):
-    # six regimes need 88 columns without breaking a word ("incomplete"): the narrow case is 90 wide
-    code, out, _ = _compare(capsys, "-j", "all", "--as-of", "2026-06-01", "--width", "90", PORTFOLIO)
+    code, out, _ = _compare(capsys, "-j", "all", "--as-of", "2026-06-01", "--width", "80", PORTFOLIO)
     assert code == 1  # Shanghai fails the EU report under -j all
     lines = out.splitlines()
     assert lines[2].split("│")[0].strip() == "site" and [c.strip() for c in lines[2].split("│")[1:]] == [
-        "jp", "de", "cn", "eu", "fr", "nl"]  # at 90 columns the overall column moves below the table
-    assert all(len(line) <= 90 for line in lines if "│" in line)
+        "jp", "de", "cn", "eu"]  # at 80 columns the overall column moves below the table
+    assert all(len(line) <= 80 for line in lines if "│" in line)
     assert "✗ shanghai-2 × eu: report: report 2025 due 2026-05-15, 16 items missing" in out
     total = out[out.index("total"):]
-    assert [c.strip() for c in total.splitlines()[0].split("│")] == ["total", "6", "5", "1", "1 NON-COMP", "5", "5"]
-    assert [c.strip() for c in total.splitlines()[1].split("│")][1:3] == ["compliant", "incomplete"]
-    assert ("overall: tokyo-1 incomplete, fra-3 incomplete, shanghai-2 NON-COMPLIANT, dublin-1\n    incomplete, "
-            "paris-2 incomplete, amsterdam-4 incomplete;") in out  # fra-3 lacks the French server-room power under -j all
+    assert "7 compliant" in total and "2 NON-COMPLIANT" in total  # beijing-1 fails the EU report too
+    assert ("overall: tokyo-1 incomplete, fra-3 compliant, shanghai-2 NON-COMPLIANT, dublin-1\n    incomplete, "
+            "beijing-1 NON-COMPLIANT, paris-2 incomplete, amsterdam-4\n    incomplete;") in out
 
 
 def test_a_wide_terminal_shows_names_and_the_overall_column(capsys):
-    out = _compare(capsys, "-j", "all", "--as-of", "2026-06-01", "--width", "150", PORTFOLIO)[1]
+    out = _compare(capsys, "-j", "all", "--as-of", "2026-06-01", "--width", "140", PORTFOLIO)[1]
     assert "│ overall" in out.splitlines()[2] and "FRA-3 Frankfurt Ostend" in out and "overall:" not in out
 
 
@@ -83,11 +79,13 @@ def test_portfolio_at_home_marks_foreign_law_as_not_judged(capsys):
     sites = {s["facility"]: s["statuses"] for s in json.loads(out)["sites"]}
     assert sites == {"tokyo-1": {"jp": "compliant"}, "fra-3": {"de": "compliant", "eu": "compliant"},
                      "shanghai-2": {"cn": "compliant"}, "dublin-1": {"eu": "compliant"},
+                     "beijing-1": {"cn": "out_of_scope", "cn_bj": "compliant"},
                      "paris-2": {"eu": "compliant", "fr": "compliant"},
-                     "amsterdam-4": {"eu": "compliant", "nl": "compliant"}}
-    text = _compare(capsys, "--as-of", "2026-06-01", "--width", "120", PORTFOLIO)[1]
+                     "amsterdam-4": {"eu": "compliant", "nl": "compliant"}}  # national rules + Beijing overlay
+    # seven regimes at home: 140 columns keep the overall column beside the table
+    text = _compare(capsys, "--as-of", "2026-06-01", "--width", "140", PORTFOLIO)[1]
     tokyo = next(line for line in text.splitlines() if line.startswith("tokyo-1"))
-    assert [c.strip() for c in tokyo.split("│")] == ["tokyo-1", "compliant", "—", "—", "—", "—", "—", "compliant"]
+    assert [c.strip() for c in tokyo.split("│")] == ["tokyo-1", "compliant", "—", "—", "—", "—", "—", "—", "compliant"]
 
 
 def test_markdown_compare_is_a_table(capsys):

@@ -27,7 +27,8 @@ def _document(capsys, *args) -> dict:
 
 def test_the_coming_2030_limit_is_the_mandatory_gap_with_its_energy(capsys):
     document = _document(capsys, "--as-of", "2026-11-23", PORTFOLIO)
-    [gap] = document["by_size"]
+    gap, beijing = document["by_size"]  # 1.88 GWh before Beijing-1's differential price, 1.55 GWh
+    assert (beijing["facility"], beijing["rule"]) == ("beijing-1", "cn_bj.differential_price")
     assert gap["facility"] == "fra-3" and gap["rule"] == "de.pue_existing_2030"
     assert gap["deadline"] == "2030-07-01" and gap["in_force"] is False  # bites on 1 July 2030
     assert round(gap["energy_kwh"] / 1e6, 2) == 1.88
@@ -37,7 +38,8 @@ def test_the_coming_2030_limit_is_the_mandatory_gap_with_its_energy(capsys):
 def test_targets_are_ranked_apart_by_energy(capsys):
     document = _document(capsys, "--as-of", "2026-11-23", PORTFOLIO)
     assert [(t["facility"], t["rule"]) for t in document["targets"]] == [
-        ("shanghai-2", "cn.green_power_hub_new"), ("shanghai-2", "cn.pue_hub_node")]  # 6.3 GWh before 1.04 GWh
+        ("shanghai-2", "cn.green_power_hub_new"), ("beijing-1", "cn_bj.pue_2027"),
+        ("shanghai-2", "cn.pue_hub_node")]  # 6.3 GWh before 1.55 GWh before 1.04 GWh
     assert document["targets"][0]["in_force"] is True
 
 
