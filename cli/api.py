@@ -15,7 +15,7 @@ import attrs
 
 from ..dsl.diagnostics import DiagnosticError
 
-MAIN_JURISDICTIONS = ("jp", "de", "cn", "eu")
+MAIN_JURISDICTIONS = ("jp", "de", "cn", "eu", "ie", "sg", "fr", "nl")  # -j all; -j home also takes every shipped regime but drafts
 # Drafts of a law judge only when named (-j de_draft_2026), never by -j home beside the law in force.
 DRAFT_JURISDICTIONS = ("de_draft_2026",)
 FAIL_ON = ("mandatory", "unknown", "target", "proposed", "projection")
@@ -48,7 +48,7 @@ class EvalRequest:
     inputs: tuple[str, ...]
     as_of: datetime.date
     # "de", "de,jp", "all", "home", "home,jp"; None: home when every facility has a location.country (all
-    # four main regimes otherwise), unless policy_files are given (docs/results.md, "Which regimes judge")
+    # main regimes otherwise), unless policy_files are given (docs/results.md, "Which regimes judge")
     jurisdictions: str | None = None
     policy_files: tuple[str, ...] = ()
     period: str | None = None
@@ -75,7 +75,7 @@ def display_path(path: Path) -> str:
 
 
 def resolve_policies(jurisdictions: str | None, policy_files) -> list[Path]:
-    """The policies to evaluate, each once: the shipped ones -j names (all four main ones when neither
+    """The policies to evaluate, each once: the shipped ones -j names (all the main ones when neither
     -j nor --policy is given), then the --policy files. -j and --policy together give both."""
     policy_files = list(policy_files)
     if jurisdictions is None:

@@ -120,7 +120,9 @@ def failing_line(site: str, regime: str, results) -> str:
         marks = [m for m in (result.severity if result.severity != "mandatory" else None,
                              "proposed" if result.legal_status == "proposed" else None,
                              "projection" if result.projection else None) if m]
-        shown.append(result.rule.split(".", 1)[1] + f": {figures(result)}" + (f" ({', '.join(marks)})" if marks else ""))
+        shown_figures = figures(result)  # a failing flag (a licence not held) has no figures to show
+        shown.append(result.rule.split(".", 1)[1] + (f": {shown_figures}" if shown_figures else "")
+                     + (f" ({', '.join(marks)})" if marks else ""))
     return f"✗ {site} × {regime}: " + "; ".join(shown)
 
 

@@ -165,7 +165,7 @@ class Header:
     name: str
     law: str | None
     source: str | None
-    legal_status: str | None  # in-force | proposed
+    legal_status: str | None  # in-force | adopted | proposed
     calendar: Calendar | None
     notes: tuple[str, ...]
     span: Span = _span

@@ -14,7 +14,7 @@ import attrs
 # ---------------------------------------------------------------- keywords, by where they appear
 HEADER_KEYWORDS = ("jurisdiction", "law", "source", "territory", "legal-status", "calendar", "note")
 CALENDARS = ("calendar-year", "fiscal-year")  # the values of the header's `calendar` clause
-LEGAL_STATUSES = ("in-force", "proposed")  # the values of a `legal-status` clause
+LEGAL_STATUSES = ("in-force", "adopted", "proposed")  # the values of a `legal-status` clause (docs/language.md)
 DECLARATION_KEYWORDS = ("define", "scope", "rule", "band", "report")  # what starts a top-level element
 DECLARATION_KINDS = ("scope", "rule", "band", "report")  # the declarations that carry clauses
 BLOCK_KEYWORDS = ("exempt", "exclude")  # a relief, an exclusion

@@ -140,6 +140,52 @@ FACILITY_FIELDS: dict[str, FactType] = {
                                       added=True),
     "design_energy.tce_equivalent": _q(units.COAL, "CN-BJ: planned annual energy in tce, electricity at 等价值",
                                        added=True),
+    # ---- Ireland (issue 13, policies/ie.policy): grid connection under CRU/2025/236; docs/facility.md
+    "grid.application": FactType("enum", values=("new_connection", "mic_increase", "none"), added=True,
+                                 meaning="IE: the connection application the facility made (none: it made none)"),
+    "grid.application_date": _k("date", "IE: day the connection application was received", added=True),
+    "grid.connection_date": _k("date", "IE: day the connection (or MIC increase) applied for is energised (before then: "
+                                                "the date the connection offer programmes)", added=True),
+    "grid.mic": _q(units.APPARENT_POWER, "IE: Maximum Import Capacity applied for (after an increase, the whole MIC)",
+                   added=True),
+    "grid.previous_mic": _q(units.APPARENT_POWER, "IE: MIC before the increase applied for; absent for a new "
+                                                  "connection", added=True),
+    "grid.project_mic": _q(units.APPARENT_POWER, "IE: MIC of the whole project when it is split across several "
+                                                 "applications (anti-splitting)", added=True),
+    "grid.power_factor": _k("ratio", "IE: power factor declared for the MIC (real power = MIC × power factor)",
+                            added=True),
+    "dispatchable.capacity_derated": _q(units.POWER, "IE: de-rated dispatchable on-site/proximate generation and "
+                                                     "storage", added=True),
+    "dispatchable.proximate": _k("flag", "IE: the dispatchable plant is on site or proximate (electrically close)",
+                                 added=True),
+    "dispatchable.sem": _k("flag", "IE: the dispatchable plant participates in the Single Electricity Market",
+                           added=True),
+    "dispatchable.separately_metered": _k("flag", "IE: the dispatchable plant is separately connected and metered",
+                                          added=True),
+    # ---- Singapore (issue 13, policies/sg.policy): allocation conditions, certifications, water; docs/facility.md
+    "allocation.scheme": FactType("enum", values=("sg-dc-cfa-pilot", "sg-dc-cfa2", "none"), added=True,
+                                  meaning="SG: the capacity-allocation call whose conditions bind the facility"),
+    "allocation.awarded": _k("date", "SG: day the capacity was allocated", added=True),
+    "pue_at_full_it_load": _k("number", "SG: PUE at 100 % IT load (design/commissioning point, not annual)",
+                              added=True, minimum=1.0),
+    "pue_at_quarter_it_load": _k("number", "SG: PUE at 25 % IT load (Green Mark 2024 measure)", added=True,
+                                 minimum=1.0),
+    "certification.green_mark_dc.version": _k("text", "SG: version of the BCA-IMDA Green Mark for Data Centres "
+                                                      "criteria, e.g. 2024", added=True),
+    "certification.green_mark_dc.level": FactType("enum", values=("certified", "gold", "goldplus", "platinum"),
+                                                  added=True, meaning="SG: Green Mark for Data Centres rating"),
+    "certification.green_mark_dc.valid_until": _k("date", "SG: last day the Green Mark certificate is valid",
+                                                  added=True),
+    "standards.ss_715_2025": _k("flag", "SG: IT equipment complies with SS 715:2025", added=True),
+    "water_efficiency.records_submitted": _k("flag", "SG PUB: records of water supplied in the previous year "
+                                                     "submitted", added=True),
+    "water_efficiency.plan_submitted": _k("flag", "SG PUB: Water Efficiency Management Plan submitted", added=True),
+    "water_efficiency.meters_installed": _k("flag", "SG PUB: private water meters at key usage areas", added=True),
+    "water_efficiency.manager_appointed": _k("flag", "SG PUB: at least one Water Efficiency Manager appointed",
+                                             added=True),
+    "power.critical_it_load": _q(units.POWER, "SG draft DIB: critical (IT) load", added=True),
+    "licences.sg_dc_licence": _k("flag", "SG draft DIB: holds a data-centre licence", added=True),
+    "licences.sg_major_fdi_licence": _k("flag", "SG draft DIB: holds a major FDI licence", added=True),
     # ---- issue 13, France (fr) and the Netherlands (nl): docs/facility.md "France and the Netherlands"
     "siret": _k("siret", "FR establishment number (14 digits); D. 236-1 II assesses 500 kW per SIRET", added=True),
     "vital_importance_operator": _k("flag", "FR: the operator is an operator of vital importance designated under "
@@ -181,6 +227,11 @@ PERIOD_FIELDS: dict[str, FactType] = {
     "energy.electricity": _q(units.ENERGY, "CN-BJ: electricity consumed (全年电力能源消耗量)", added=True),
     "energy.tce_calorific": _q(units.COAL, "CN-BJ: energy in tce, electricity at 当量值 (calorific)", added=True),
     "energy.tce_equivalent": _q(units.COAL, "CN-BJ: energy in tce, electricity at 等价值 (equivalent)", added=True),
+    # ---- Ireland (issue 13): additional renewable electricity generated in Ireland (CRU/2025/236 80 % rule)
+    "energy.renewable_additional_domestic": _q(units.ENERGY, "IE: additional (new) renewable electricity generated "
+                                                             "in Ireland, matched to the DC over the year", added=True),
+    # ---- Singapore (issue 13): energy from eligible green pathways (DC-CFA2 50 % condition)
+    "energy.green_pathway": _q(units.ENERGY, "SG: energy from eligible green pathways (DC-CFA2)", added=True),
     "water.input": _q(units.VOLUME),
     "water.potable": _q(units.VOLUME),
     "waste_heat.temperature": _q(units.TEMPERATURE),

@@ -7,7 +7,8 @@ crude-oil equivalent kl (a Japanese energy measure, kept apart from water volume
 equivalent tce (a Chinese energy measure, kept apart from energy: its electricity coefficient depends on
 the basis, 当量值 or 等价值, so no fixed factor converts kWh to tce; docs/facility.md). US units (issue 13,
 California): ft and ft² convert by factor, °F by factor and offset (°C = (°F − 32) × 5/9), so °F is a
-temperature only and never part of a compound unit.
+temperature only and never part of a compound unit. Apparent power
+kVA (its own base: VA cannot become W without a power factor, which a policy must multiply in).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import re
 
 import attrs
 
-BASE_NAMES = ("energy", "time", "length", "data", "temperature", "oil", "coal")
+BASE_NAMES = ("energy", "time", "length", "data", "temperature", "oil", "coal", "apparent_power")
 
 
 @attrs.frozen
@@ -66,6 +67,10 @@ COAL = _dim(coal=1)  # tonnes of standard coal equivalent (吨标准煤, tce), C
 WATER_PER_ENERGY = VOLUME / ENERGY  # WUE
 OIL_PER_ENERGY = OIL / ENERGY  # crude-oil conversion factors
 POWER_DENSITY = POWER / AREA  # California computer rooms: W/ft²
+# Apparent power (VA): Ireland's Maximum Import Capacity is in MVA. Not convertible to W: a rule that
+# compares it with real power multiplies a declared power factor by `1 kW/kVA` in the open.
+APPARENT_POWER = _dim(apparent_power=1)
+POWER_PER_APPARENT_POWER = POWER / APPARENT_POWER
 
 DIMENSION_NAMES = {
     NUMBER: "number",
@@ -82,6 +87,8 @@ DIMENSION_NAMES = {
     WATER_PER_ENERGY: "volume per energy",
     OIL_PER_ENERGY: "crude-oil equivalent per energy",
     POWER_DENSITY: "power density",
+    APPARENT_POWER: "apparent power",
+    POWER_PER_APPARENT_POWER: "power per apparent power",
 }
 CANONICAL_UNITS = {
     NUMBER: "",
@@ -98,6 +105,8 @@ CANONICAL_UNITS = {
     WATER_PER_ENERGY: "m3/kWh",
     OIL_PER_ENERGY: "kl/kWh",
     POWER_DENSITY: "kW/m2",
+    APPARENT_POWER: "kVA",
+    POWER_PER_APPARENT_POWER: "kW/kVA",
 }
 
 
@@ -128,6 +137,8 @@ def _table() -> dict[str, Unit]:
         ("kl", OIL, 1.0), ("kL", OIL, 1.0),
         ("kgce", COAL, 1e-3), ("tce", COAL, 1.0), ("ktce", COAL, 1e3), ("Mtce", COAL, 1e6),
         ("%", NUMBER, 0.01),
+        ("VA", APPARENT_POWER, 1e-3), ("kVA", APPARENT_POWER, 1.0), ("MVA", APPARENT_POWER, 1e3),
+        ("GVA", APPARENT_POWER, 1e6),
     ]
     return {row[0]: Unit(*row) for row in rows}
 
@@ -254,6 +265,7 @@ def _a(noun: str) -> str:
 _EXAMPLES = {
     POWER: "2.4 MW", ENERGY: "21.3 GWh", AREA: "4000 m2", VOLUME: "30000 m3",
     POWER_DENSITY: "20 W/ft2", TEMPERATURE: "27 degC", DATA: "12 PB", OIL: "1500 kl", COAL: "14500 tce", TIME: "8760 h",
+    APPARENT_POWER: "40 MVA",
 }
 
 
@@ -269,6 +281,7 @@ def format_quantity(value: float, dimension: Dimension) -> str:
         return f"{format_number(value * 1000)} L/kWh"
     ladders = {
         POWER: [("GW", 1e6), ("MW", 1e3), ("kW", 1.0), ("W", 1e-3)],
+        APPARENT_POWER: [("GVA", 1e6), ("MVA", 1e3), ("kVA", 1.0), ("VA", 1e-3)],
         ENERGY: [("TWh", 1e9), ("GWh", 1e6), ("MWh", 1e3), ("kWh", 1.0), ("Wh", 1e-3)],
         DATA: [("EB", 1e18), ("PB", 1e15), ("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3), ("B", 1.0)],
     }

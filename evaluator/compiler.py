@@ -18,7 +18,7 @@ from ..dsl import ast, schema
 from ..dsl.builtins import FUNCTIONS, ROOTS
 from ..dsl.checker import CheckedPolicy
 from ..dsl.diagnostics import Span, source_lines
-from ..dsl.units import Dimension
+from ..dsl.units import NUMBER
 
 from . import runtime
 from .plan import CompiledBlock, CompiledExpr, CompiledItem, CompiledRule, NodeInfo, Plan
@@ -108,7 +108,7 @@ class _Generator:
             kind_type = self.checked.types.get(id(node))
             self.nodes[slot] = NodeInfo(
                 text=self.text_of(node.span), span=node.span, kind=kind, path=path,
-                dimension=kind_type.dimension if kind_type else Dimension((0,) * 6),
+                dimension=kind_type.dimension if kind_type else NUMBER,
                 type_kind=kind_type.kind if kind_type else "number",
                 children=tuple(children),
                 op=_operator(node),

@@ -67,7 +67,7 @@ def test_the_matrix_marks_foreign_law_and_the_explanations_carry_law_text_and_ya
     assert "shanghai-2 × eu.report" in text  # a failing rule, explained
     assert "law says" in text
     assert re.search(r"examples/shanghai-2\.yaml:\d+:\d+", text)  # facts located in the YAML
-    assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 2  # fra-3, shanghai-2; no PUE limit: tokyo, dublin
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 3  # fra-3, shanghai-2, ennis-1 (a cn PUE limit under -j all); none: tokyo, dublin
     assert "✗ eu.report" in text
 
 
