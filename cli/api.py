@@ -15,7 +15,7 @@ import attrs
 
 from ..dsl.diagnostics import DiagnosticError
 
-MAIN_JURISDICTIONS = ("jp", "de", "cn", "eu", "ie", "sg")  # -j all; -j home also takes every shipped regime but drafts
+MAIN_JURISDICTIONS = ("jp", "de", "cn", "eu", "ie", "sg", "fr", "nl")  # -j all; -j home also takes every shipped regime but drafts
 # Drafts of a law judge only when named (-j de_draft_2026), never by -j home beside the law in force.
 DRAFT_JURISDICTIONS = ("de_draft_2026",)
 FAIL_ON = ("mandatory", "unknown", "target", "proposed", "projection")

@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("inputs", nargs="+", metavar="FACILITY",
                           help="facility or portfolio YAML files, folders of them, or - for stdin")
     evaluate.add_argument("-j", "--jurisdiction", metavar="CODES",
-                          help='one code (de), several (de,jp), "all" (jp, de, cn, eu for every facility) or "home" '
+                          help='one code (de), several (de,jp), "all" (jp, de, cn, eu, ie, sg, fr, nl for every facility) or "home" '
                                "(each facility under the regimes whose territory contains its location; home,jp adds "
                                "jp for all); a shipped file stem (de-draft-2026) works too, in any case (default: "
                                "home when every facility has location.country, else all; unless --policy is given)")

@@ -135,4 +135,5 @@ def _example(fact_type) -> str:
     if fact_type.kind == "enum":
         return json.dumps(fact_type.values[0]) if " " in fact_type.values[0] else fact_type.values[0]
     return {"ratio": "55%", "number": "1.4", "integer": "100", "flag": "false", "date": "2020-01-01",
-            "text": '"…"', "slug": "my-operator", "country": "DE", "subdivision": "DE-HE"}[fact_type.kind]
+            "text": '"…"', "slug": "my-operator", "country": "DE", "subdivision": "DE-HE",
+            "siret": '"12345678900021"'}[fact_type.kind]

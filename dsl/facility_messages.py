@@ -169,6 +169,8 @@ class F205(Message):
                            'did you mean "{code}"? write the two-letter ISO code')
     subdivision = Wording('{path} "{text}" is not an ISO 3166-2 subdivision code',
                           "write the country code, a hyphen and the region's code in capitals, e.g. CN-SH, DE-HE")
+    siret = Wording('{path} "{text}" is not a SIRET number',
+                    'write the 14 digits of the establishment number (SIREN + NIC) in quotes, e.g. "73282932000074"')
     enum = Wording('{path} "{text}" is not one of its values', "{suggestion}allowed: {values}")
     group = Wording("{path} must be a mapping of {names}; found {found}",
                     "write the fields on their own lines, indented under `{path}:`, or as `{path}.{first}: ...`")

@@ -17,7 +17,7 @@ from .units import Dimension
 
 @attrs.frozen
 class FactType:
-    kind: str  # quantity | ratio | number | integer | flag | date | text | enum | slug | country | subdivision
+    kind: str  # quantity | ratio | number | integer | flag | date | text | enum | slug | country | subdivision | siret
     dimension: Dimension = units.NUMBER
     values: tuple[str, ...] = ()
     meaning: str = ""
@@ -55,6 +55,7 @@ class FactType:
             "slug": "identifier [a-z0-9][a-z0-9._-]*",
             "country": "ISO 3166-1 alpha-2 country code",
             "subdivision": "ISO 3166-2 subdivision code (e.g. CN-SH)",
+            "siret": "SIRET number: 14 digits (spaces allowed)",
         }[self.kind]
 
 
@@ -185,6 +186,27 @@ FACILITY_FIELDS: dict[str, FactType] = {
     "power.critical_it_load": _q(units.POWER, "SG draft DIB: critical (IT) load", added=True),
     "licences.sg_dc_licence": _k("flag", "SG draft DIB: holds a data-centre licence", added=True),
     "licences.sg_major_fdi_licence": _k("flag", "SG draft DIB: holds a major FDI licence", added=True),
+    # ---- issue 13, France (fr) and the Netherlands (nl): docs/facility.md "France and the Netherlands"
+    "siret": _k("siret", "FR establishment number (14 digits); D. 236-1 II assesses 500 kW per SIRET", added=True),
+    "vital_importance_operator": _k("flag", "FR: the operator is an operator of vital importance designated under "
+                                            "code de la défense R. 1332-4 / R. 1332-22 (L. 236-1 II 1°)", added=True),
+    "power.server_rooms_installed": _q(units.POWER, "FR L. 236-1 II: installed power of this facility's server rooms "
+                                                    "and IT operation centres", added=True),
+    "power.siret_server_rooms_installed": _q(units.POWER, "FR D. 236-1 II: the same power summed over every facility "
+                                                          "of the facility's SIRET establishment", added=True),
+    "best_practice_programme": FactType("enum", values=("eu_coc", "other_recognised", "none"), added=True,
+                                        meaning="FR CIBS L. 312-70 5°: the operator's recognised best-practice "
+                                                "programme"),
+    "filings.fr_declaration": _k("date", "FR D. 236-2: date the declaration was sent to the energy minister",
+                                 added=True),
+    "energy_saving.measures_5y": FactType("enum", values=("all_taken", "some_missing"), added=True,
+                                          meaning="NL: every energy-saving measure with a payback of five years or "
+                                                  "less taken (Bal §5.4.1; Activiteitenbesluit 2.15(1))"),
+    "filings.nl_information": _k("date", "NL information duty: date the report on measures taken was filed",
+                                 added=True),
+    "filings.nl_research": _k("date", "NL research duty: date the research report was filed", added=True),
+    "filings.nl_implementation_plan": _k("date", "NL research duty: date the implementation plan was filed",
+                                         added=True),
 }
 
 PERIOD_FIELDS: dict[str, FactType] = {
@@ -225,6 +247,20 @@ PERIOD_FIELDS: dict[str, FactType] = {
     "low_utilisation_cause": _k("flag"),
     "rack_utilisation": _k("ratio"),
     "intensity": _k("number"),
+    # ---- issue 13, France (fr) and the Netherlands (nl): docs/facility.md "France and the Netherlands"
+    # energy.electricity (added for cn_bj above) is read by fr and nl too
+    "waste_heat.offtake": FactType("enum", values=("heat_or_cold_network", "on_site", "other", "none"), added=True,
+                                   meaning="where the waste heat went in the period (FR CIBS L. 312-70 6°)"),
+    "excise.fr_efficiency_indicator": FactType("enum", values=("met", "not_met"), added=True,
+                                               meaning="FR CIBS L. 312-70 6°: the decree's multi-year "
+                                                       "power-efficiency indicator"),
+    "filings.fr_annual_transmitted": _k("date", "FR D. 236-3 I: date this period's information was transmitted",
+                                        added=True),
+    "filings.fr_annual_published": _k("date", "FR D. 236-3 I: date this period's information was made public",
+                                      added=True),
+    "gas.natural_gas_equivalent": _q(units.VOLUME, "NL: natural gas (equivalent) used in the period, m3", added=True),
+    "filings.nl_dc_disclosure": _k("date", "NL Bal §5.4.1a: date this period's data-centre data were reported",
+                                   added=True),
 }
 
 # Facts every period has, derived from its label rather than read from YAML.

@@ -255,10 +255,19 @@ def _enum(path: str, ftype: FactType, node: Node, report: Report):
     return None
 
 
+def _siret(path: str, ftype: FactType, node: Node, report: Report):
+    """A French SIRET: 14 digits; spaces between groups are allowed and dropped (YAML may read it as a number)."""
+    text = re.sub(r"\s+", "", str(node.text))
+    if re.fullmatch(r"\d{14}", text):
+        return text
+    report(F205.siret.at(node.span, path=path, text=node.text))
+    return None
+
+
 _CONVERTERS = {
     "quantity": _quantity, "ratio": _ratio, "number": _number, "integer": _integer, "flag": _flag,
     "date": _date, "text": _text, "slug": _slug, "country": _country, "enum": _enum,
-    "subdivision": _subdivision,
+    "subdivision": _subdivision, "siret": _siret,
 }
 
 _COUNTRY_NAMES = {

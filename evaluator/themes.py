@@ -19,6 +19,8 @@ _SIGNATURES = (
     ("renewable energy", ("period.energy.renewable", "period.green_power")),
     ("management system", ("facility.management_system",)),
     ("PUE limit", ("period.energy.it",)),
+    # a rule that compares the date of a filing with its deadline (fr, nl) is about reporting, like a report
+    ("reporting", ("facility.filings", "period.filings")),
 )
 _OTHER_MARKS = ("period.water", "facility.racks", "period.intensity")  # WUE, rack use, intensity: other
 

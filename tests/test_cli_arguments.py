@@ -48,7 +48,7 @@ def test_jurisdiction_by_file_stem_or_code(capsys, name):
 
 def test_repeated_jurisdiction_is_evaluated_once(capsys):
     assert _jurisdictions(capsys, "-j", "de,DE,de-draft-2026,de,de_draft_2026", FRA) == ["de", "de_draft_2026"]
-    assert _jurisdictions(capsys, "-j", "ALL,de", FRA) == ["jp", "de", "cn", "eu", "ie", "sg"]
+    assert _jurisdictions(capsys, "-j", "ALL,de", FRA) == ["jp", "de", "cn", "eu", "ie", "sg", "fr", "nl"]
 
 
 @pytest.mark.parametrize(("name", "suggestion"), [("dee", "de"), ("jpn", "jp"), ("de-draft", "de_draft_2026"),
@@ -91,7 +91,7 @@ def test_period_naming_no_period_lists_the_periods(capsys):
     code, out, err = _eval(capsys, "--period", "2031", "--as-of", "2031-02-01", PORTFOLIO)
     assert code == 2 and out == ""
     assert ('--period "2031" names no period of the input; its periods are: FY2021, FY2022, FY2023, FY2024, '
-            'FY2025 (jp: fiscal years from 04-01); 2024, 2025 (de, cn, eu, ie, sg, cn_bj: calendar years)') in err
+            'FY2025 (jp: fiscal years from 04-01); 2023, 2024, 2025 (de, cn, eu, ie, sg, fr, nl, cn_bj: calendar years)') in err
 
 
 def test_period_of_another_calendar_is_explained(capsys):

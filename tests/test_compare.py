@@ -55,25 +55,27 @@ def test_explicit_regime_asks_whether_a_german_site_meets_japans_rules(capsys):
 
 
 def test_portfolio_sites_by_regimes_with_totals(capsys):
-    # six regimes need 89 columns at the narrowest ("incomplete" per cell): 100 columns here
-    code, out, _ = _compare(capsys, "-j", "all", "--as-of", "2026-06-01", "--width", "100", PORTFOLIO)
+    # eight regimes need about 115 columns at the narrowest ("incomplete" per cell): 120 columns here
+    code, out, _ = _compare(capsys, "-j", "all", "--as-of", "2026-06-01", "--width", "120", PORTFOLIO)
     assert code == 1  # Shanghai fails the EU report under -j all
     lines = out.splitlines()
     assert lines[2].split("│")[0].strip() == "site" and [c.strip() for c in lines[2].split("│")[1:]] == [
-        "jp", "de", "cn", "eu", "ie", "sg"]  # at 100 columns the overall column moves below the table
-    assert all(len(line) <= 100 for line in lines if "│" in line)
+        "jp", "de", "cn", "eu", "ie", "sg", "fr", "nl"]  # at 120 columns the overall column moves below the table
+    assert all(len(line) <= 120 for line in lines if "│" in line)
     assert "✗ shanghai-2 × eu: report: report 2025 due 2026-05-15, 16 items missing" in out
     total = out[out.index("total"):]
     # jp: every site compliant (no enacted rule); eu: shanghai-2, beijing-1 and singapore-1 miss the report
-    assert "7 compliant" in total and "3 NON-COMPLIANT" in total
+    assert [c.strip() for c in total.splitlines()[0].split("│")] == ["total", "9", "8", "2 compliant", "3 NON-COMPL",
+                                                                     "7", "8", "8", "8"]
     assert "✗ beijing-1 × eu: report: report 2025 due 2026-05-15, 16 items missing" in out
     # fra-3 is incomplete only under Irish law: whether it applied for an Irish grid connection is not stated
-    assert ("overall: tokyo-1 incomplete, fra-3 incomplete, shanghai-2 NON-COMPLIANT, dublin-1 incomplete,\n"
-            "    beijing-1 NON-COMPLIANT, ennis-1 incomplete, singapore-1 NON-COMPLIANT;") in out
+    assert ("overall: tokyo-1 incomplete, fra-3 incomplete, shanghai-2 NON-COMPLIANT, dublin-1 incomplete, beijing-1 "
+            "NON-COMPLIANT,\n    ennis-1 incomplete, singapore-1 NON-COMPLIANT, paris-2 incomplete, amsterdam-4 "
+            "incomplete;") in out
 
 
 def test_a_wide_terminal_shows_names_and_the_overall_column(capsys):
-    out = _compare(capsys, "-j", "all", "--as-of", "2026-06-01", "--width", "160", PORTFOLIO)[1]
+    out = _compare(capsys, "-j", "all", "--as-of", "2026-06-01", "--width", "200", PORTFOLIO)[1]
     assert "│ overall" in out.splitlines()[2] and "FRA-3 Frankfurt Ostend" in out and "overall:" not in out
 
 
@@ -84,10 +86,12 @@ def test_portfolio_at_home_marks_foreign_law_as_not_judged(capsys):
     assert sites == {"tokyo-1": {"jp": "compliant"}, "fra-3": {"de": "compliant", "eu": "compliant"},
                      "shanghai-2": {"cn": "compliant"}, "dublin-1": {"eu": "compliant", "ie": "out_of_scope"},
                      "beijing-1": {"cn": "out_of_scope", "cn_bj": "compliant"},  # national rules + Beijing overlay
+                     "paris-2": {"eu": "compliant", "fr": "compliant"},
+                     "amsterdam-4": {"eu": "compliant", "nl": "compliant"},
                      "ennis-1": {"eu": "compliant", "ie": "compliant"}, "singapore-1": {"sg": "compliant"}}
     text = _compare(capsys, "--as-of", "2026-06-01", "--width", "120", PORTFOLIO)[1]
     tokyo = next(line for line in text.splitlines() if line.startswith("tokyo-1"))
-    assert [c.strip() for c in tokyo.split("│")] == ["tokyo-1", "compliant", "—", "—", "—", "—", "—", "—"]
+    assert [c.strip() for c in tokyo.split("│")] == ["tokyo-1", "compliant"] + ["—"] * 8
 
 
 def test_markdown_compare_is_a_table(capsys):

@@ -24,7 +24,7 @@ cn.pue_large_new cn.pue_hub_node cn.gb40879_limit cn.gb40879_grade
 eu.report eu.code_of_conduct eu.waste_heat
 """.split()
 
-CITES = re.compile(r"§|Art\.|Annex|Anlage|METI|GB 40879|EED|DR 2024|digest|[a-z]{2}\.md|行动计划|专项|方案|第.条|DB11", re.I)
+CITES = re.compile(r"§|Art\.|Annex|Anlage|METI|GB 40879|EED|DR 2024|digest|[a-z]{2}\.md|行动计划|专项|方案|第.条|DB11|\b[LDR]\. \d{3}|Bijlage", re.I)
 
 
 def _rule_ids() -> list[str]:

@@ -68,13 +68,15 @@ def test_coming_deadlines_in_the_next_months(capsys):
     assert seen == [
         ("2027-01-01", "fra-3", "de.renewable_100", "in force"),
         ("2027-03-31", "fra-3", "de.register", "due"),  # "bis zum 31. März des Folgejahres"
+        ("2027-05-15", "amsterdam-4", "eu.report", "due"),
         ("2027-05-15", "dublin-1", "eu.report", "due"),
         ("2027-05-15", "ennis-1", "eu.report", "due"),
         ("2027-05-15", "fra-3", "eu.report", "due"),
+        ("2027-05-15", "paris-2", "eu.report", "due"),
         ("2027-07-01", "fra-3", "de.pue_existing_2027", "in force"),
         ("2027-07-31", "tokyo-1", "jp.periodic_report", "due"),
     ]
-    assert document["deadlines"][6]["detail"] == "report for FY2026: figures still to come (proposed rule)"
+    assert document["deadlines"][8]["detail"] == "report for FY2026: figures still to come (proposed rule)"
     fewer = _document(capsys, "--as-of", "2026-11-23", "--months", "3", PORTFOLIO)
     assert [d["date"] for d in fewer["deadlines"]] == ["2027-01-01"]
 
@@ -94,7 +96,7 @@ def test_ics_export_is_rfc5545(tmp_path, capsys):
     text = data.decode("utf-8")
     assert text.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:")
     assert text.endswith("END:VCALENDAR\r\n")
-    assert text.count("BEGIN:VEVENT") == 7
+    assert text.count("BEGIN:VEVENT") == 9
     assert "DTSTART;VALUE=DATE:20270331\r\nDTEND;VALUE=DATE:20270401\r\n" in text
     assert all(len(line.encode("utf-8")) <= 75 for line in text.split("\r\n"))
     assert "\n" not in text.replace("\r\n", "")  # only CRLF line ends

@@ -110,4 +110,5 @@ def test_year_range_is_checked(capsys):
 def test_portfolio_timeline_has_one_section_per_site(capsys):
     out = _timeline(capsys, "--as-of", "2026-06-01", "--width", "100", PORTFOLIO)[1]
     assert [line.split(" ")[0] for line in out.splitlines() if "obligations year by year" in line] == [
-        "tokyo-1", "fra-3", "shanghai-2", "dublin-1", "beijing-1", "ennis-1", "singapore-1"]
+        "tokyo-1", "fra-3", "shanghai-2", "dublin-1", "beijing-1", "ennis-1", "singapore-1", "paris-2",
+        "amsterdam-4"]
