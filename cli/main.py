@@ -184,48 +184,22 @@ def _internal_error(err: Exception) -> int:
     return EXIT_INTERNAL_ERROR
 
 
+# subcommand -> (module of cli/, function): imported only when its command runs, to keep start-up light
+_COMMANDS = {
+    "check": ("check", "run"), "eval": ("evaluate", "run"), "fmt": ("fmt", "run"), "test": ("policytest", "run"),
+    "inspect": ("inspect", "run"), "list": ("catalogue", "run_list"), "explain": ("catalogue", "run_explain"),
+    "completion": ("completion", "run"), "lsp": ("lsp", "run"), "schema": ("template", "run_schema"),
+    "init": ("template", "run_init"),
+}
+
+
 def _dispatch(args) -> int:
-    if args.command == "check":
-        from . import check
+    import importlib
 
-        return check.run(args)
-    if args.command == "eval":
-        from . import evaluate
-
-        return evaluate.run(args)
-    if args.command == "fmt":
-        from . import fmt
-
-        return fmt.run(args)
-    if args.command == "test":
-        from . import policytest
-
-        return policytest.run(args)
-    if args.command == "inspect":
-        from . import inspect
-
-        return inspect.run(args)
-    if args.command in ("list", "explain"):
-        from . import catalogue
-
-        return catalogue.run_list(args) if args.command == "list" else catalogue.run_explain(args)
-    if args.command == "completion":
-        from . import completion
-
-        return completion.run(args)
-    if args.command == "lsp":
-        from . import lsp
-
-        return lsp.run(args)
-    if args.command in ("schema", "init"):
-        from . import template
-
-        return template.run_schema(args) if args.command == "schema" else template.run_init(args)
-    if args.command in OPERATOR_VIEWS:
-        import importlib
-
-        return importlib.import_module(f".{args.command}", __package__).run(args)
-    return 2
+    module, function = _COMMANDS.get(args.command) or (args.command, "run")  # the operator views: module = command
+    if args.command not in _COMMANDS and args.command not in OPERATOR_VIEWS:
+        return 2
+    return getattr(importlib.import_module(f".{module}", __package__), function)(args)
 
 
 def console() -> None:

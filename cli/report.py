@@ -89,7 +89,7 @@ def _subtitle(evaluated, request) -> str:
 
 
 def _site_matrix(evaluated, facility_ids) -> str:
-    from .compare import cell_text, failing, site_matrix
+    from .compare import failing, site_matrix
 
     matrix = site_matrix(evaluated.run, facility_ids, evaluated.plans)
     rows = []

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from . import schema
+
+if TYPE_CHECKING:
+    from . import ast
 
 # `ast` is imported where it is used: the facility loader reads PARTS_OF, and a run whose plans come
 # from the cache should not pay for the AST's classes.

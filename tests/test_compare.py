@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 
 from dcpolicy.cli.api import compile_plans, shipped_policies
 from dcpolicy.cli.grid import grid, wrap

@@ -117,7 +117,7 @@ def test_at_the_limit_every_stage_works(label, tmp_path, capsys):
     path.write_text(source, encoding="utf-8")
     (plan,) = compile_plans([path])
     if label not in ("sum", "minus"):
-        assert f"__part" in plan.source  # parts deeper than SPLIT_DEPTH are functions of their own
+        assert "__part" in plan.source  # parts deeper than SPLIT_DEPTH are functions of their own
     assert _paren_depth(plan.source) < 100  # Python's parser stops at 200
     run = evaluate_plans([plan], load_facilities([str(FRA)]), __import__("datetime").date(2026, 1, 1))
     (result,) = run.every_result()
