@@ -18,6 +18,13 @@ from .values import interval as _interval
 _INF = math.inf
 
 
+def _finite(result):
+    """A figure too large for a float (1e308 and beyond) is no figure at all: unknown, never a verdict."""
+    if type(result) is float and (result - result) != 0.0:  # inf - inf and nan - nan are nan
+        return U
+    return result
+
+
 def _either_bounded(a, b) -> bool:
     return type(a) is Bounds or type(b) is Bounds
 
@@ -34,7 +41,7 @@ def add(a, b):
             return a.add_to(b)
     except (ValueError, OverflowError):  # a date beyond year 9999: no such day to compare with
         return U
-    return a + b
+    return _finite(a + b)
 
 
 def sub(a, b):
@@ -47,7 +54,7 @@ def sub(a, b):
             return b.add_to(a, -1)
         except (ValueError, OverflowError):
             return U
-    return a - b
+    return _finite(a - b)
 
 
 def _times(x, y):
@@ -72,7 +79,7 @@ def mul(a, b):
         return U
     if _either_bounded(a, b):
         return _combine(a, b, _product)
-    return a * b
+    return _finite(a * b)
 
 
 def div(a, b):
@@ -84,7 +91,7 @@ def div(a, b):
             return U
         inverse = (1 / right[1], 1 / right[0])
         return _combine(a, Bounds(*inverse), _product)
-    return a / b
+    return _finite(a / b)
 
 
 def power(a, b):

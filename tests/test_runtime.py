@@ -241,3 +241,11 @@ def test_durations_add_subtract_and_negate_as_the_checker_allows():
 ])
 def test_round_is_half_away_from_zero_on_the_decimal_value(value, digits, expected):
     assert rt.round_(value, digits) == expected
+
+
+def test_arithmetic_that_overflows_is_unknown_not_infinite():
+    assert rt.mul(1e200, 1e200) is rt.UNKNOWN
+    assert rt.add(1.7e308, 1.7e308) is rt.UNKNOWN
+    assert rt.div(1e300, 1e-300) is rt.UNKNOWN
+    assert rt.le(rt.mul(1e200, 1e200), 1.3) is rt.UNKNOWN  # never a pass on an infinite PUE
+    assert rt.mul(2.0, 3.0) == 6.0
