@@ -66,9 +66,13 @@ def case_files(paths: list[str]) -> list[Path]:
 
 def load_cases(path: Path) -> list[Case]:
     from ..dsl.diagnostics import utf8_error_position
+    from ..dsl.files import read_input
     from ..evaluator.yaml_nodes import load_yaml
 
-    raw_bytes = path.read_bytes()
+    try:
+        raw_bytes = read_input(path)
+    except OSError as exc:
+        raise CaseFileError(f"{path}:1:1: cannot read this case file: {exc.strerror or exc}") from None
     try:
         text = raw_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -37,6 +37,47 @@ def check_explain(explain: bool, output_format: str) -> None:
                          f"use --format {', '.join(EXPLAINED_FORMATS[:-1])} or {EXPLAINED_FORMATS[-1]}")
 
 
+def read_options(args):
+    """--max-input-size and --allow-outside as dsl/files.py ReadOptions."""
+    from ..dsl.files import DEFAULT_MAX_BYTES, ReadOptions, parse_size
+
+    text = getattr(args, "max_input_size", None)
+    try:
+        max_bytes = DEFAULT_MAX_BYTES if text is None else parse_size(text)
+    except ValueError as err:
+        raise UsageError(f"--max-input-size {err}") from None
+    return ReadOptions(max_bytes, bool(getattr(args, "allow_outside", False)))
+
+
+def stdin_input(request) -> str | None:
+    """Standard input as text when "-" is among the inputs: at most the size limit, UTF-8 (else InvalidInput, located)."""
+    if "-" not in request.inputs:
+        return None
+    from ..dsl.diagnostics import DiagnosticError, Span, utf8_error_position
+    from ..dsl.facility_messages import F101
+    from ..dsl.files import STDIN, TooLarge, read_stdin
+
+    limit = request.reading.max_bytes
+    buffer = getattr(sys.stdin, "buffer", None)
+    try:
+        if buffer is None:  # a text stream put in its place (tests)
+            text = sys.stdin.read(limit + 1)
+            data = text.encode("utf-8", "surrogateescape")
+            if len(text) > limit:
+                raise TooLarge(0, f"it is more than {limit:,} characters, over the input size limit", STDIN)
+        else:
+            data = read_stdin(buffer, limit)
+    except TooLarge as err:
+        raise InvalidInput(DiagnosticError([F101.too_large.at(Span.point(STDIN, 1, 1), file=STDIN,
+                                                              reason=err.strerror)])) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, column = utf8_error_position(data, exc)
+        raise InvalidInput(DiagnosticError([F101.input_not_utf8.at(Span.point(STDIN, line, column), file=STDIN,
+                                                                   byte=data[exc.start])])) from None
+
+
 def trace_mode(args) -> str:
     """--trace for json and jsonl: "reasons" (one step per clause) by default, "full" with --explain."""
     chosen = getattr(args, "trace", None)
@@ -53,7 +94,8 @@ def request_from(args) -> EvalRequest:
     trace_mode(args)
     return EvalRequest(inputs=tuple(args.inputs), as_of=parse_as_of(args.as_of), jurisdictions=args.jurisdiction,
                        policy_files=tuple(args.policy or ()), period=args.period,
-                       fail_on=parse_fail_on(args.fail_on), overrides=tuple(getattr(args, "overrides", ()) or ()))
+                       fail_on=parse_fail_on(args.fail_on), overrides=tuple(getattr(args, "overrides", ()) or ()),
+                       reading=read_options(args))
 
 
 def run(args) -> int:
@@ -68,7 +110,7 @@ def run(args) -> int:
 
     try:
         request = request_from(args)
-        stdin_text = sys.stdin.read() if "-" in request.inputs else None
+        stdin_text = stdin_input(request)
         if args.format == "jsonl":
             if request.overrides:  # refused before the header is written
                 from .stream import SET_WITH_JSONL

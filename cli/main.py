@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--as-of", metavar="YYYY-MM-DD", help="evaluation date (default: today)")
     evaluate.add_argument("--period", metavar="LABEL", help="reporting period to judge, e.g. 2030 or FY2030 "
                           "(default: the latest that ends on or before --as-of)")
+    add_input_limits(evaluate)
     evaluate.add_argument("--explain", action="store_true",
                           help="show the tree of steps of every rule (table, markdown and json formats)")
     evaluate.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", dest="overrides",
@@ -109,6 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     apply(commands)
     return parser
+
+
+def add_input_limits(parser) -> None:
+    """--max-input-size and --allow-outside, for every command that reads facility input."""
+    parser.add_argument("--max-input-size", metavar="SIZE", help="the largest input file read, e.g. 512M or 1G "
+                        "(default: 256M; docs/facility.md, Limits)")
+    parser.add_argument("--allow-outside", action="store_true", help="let a portfolio list files outside its own "
+                        "folder (refused by default, symbolic links leading out too)")
 
 
 def _percent(text: str) -> float:

@@ -26,26 +26,30 @@ def add_options(parser, formats=VIEW_FORMATS) -> None:
                         help='what-if: override a fact as if the file said it, e.g. --set period.energy.total="27 '
                              'GWh" (repeatable; period facts change the latest period)')
     parser.add_argument("--format", choices=formats, default="text")
+    from .main import add_input_limits
+
+    add_input_limits(parser)
     parser.add_argument("--width", type=int, metavar="N", help="text width (default: the terminal's, or COLUMNS)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
 
 
 def request_from(args) -> EvalRequest:
-    from .evaluate import parse_as_of, parse_fail_on
+    from .evaluate import parse_as_of, parse_fail_on, read_options
 
     return EvalRequest(inputs=tuple(args.inputs), as_of=parse_as_of(args.as_of), jurisdictions=args.jurisdiction,
                        policy_files=tuple(args.policy or ()), period=args.period,
                        fail_on=parse_fail_on(getattr(args, "fail_on", "mandatory")),
-                       overrides=tuple(getattr(args, "overrides", ()) or ()))
+                       overrides=tuple(getattr(args, "overrides", ()) or ()), reading=read_options(args))
 
 
 def run_view(args, command: str, build) -> int:
     """Evaluate as args ask, then `build(evaluated, args)` returns the text to write; the exit code is eval's."""
     from .api import evaluate_all
+    from .evaluate import stdin_input
 
     try:
         request = request_from(args)
-        stdin_text = sys.stdin.read() if "-" in request.inputs else None
+        stdin_text = stdin_input(request)
         evaluated = evaluate_all(request, stdin_text)
         text = build(evaluated, request, args)
     except UsageError as err:

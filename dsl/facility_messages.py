@@ -24,7 +24,11 @@ class F101(Message):
     no_such_listed_file = Wording("cannot read {file}: no such file",
                                   "check the path; paths in a portfolio are relative to the portfolio file's folder")
     directory = Wording("cannot read {file}: it is a directory", "list facility files, not folders, in a portfolio")
-    not_utf8 = Wording("cannot read {file}: not UTF-8 text (byte 0x{byte:02x})", "save the file as UTF-8")
+    input_not_utf8 = Wording("cannot read {file}: not UTF-8 text (byte 0x{byte:02x})", "save the file as UTF-8")
+    not_regular = Wording("cannot read {file}: {reason}",
+                          "give a regular file; to read from a pipe, give - (standard input)")
+    too_large = Wording("cannot read {file}: {reason}",
+                        "split the input into several files, or give --max-input-size with a larger limit")
     empty_directory = Wording("directory {path} holds no *.yaml or *.yml files",
                               "give a facility or portfolio file, or a folder of them")
     policy_file = Wording("cannot read policy file: {reason}")
@@ -102,6 +106,22 @@ class F108(Message):
     title = "duplicate facility id"
     template = 'facility id "{id}" is used twice; first at {first}'
     hint = "give every facility its own id (ids are unique across all input)"
+
+
+class F109(Message):
+    title = "file outside the portfolio's folder"
+    template = "{file} lies outside the folder of the portfolio that lists it ({folder})"
+    hint = ("keep the facility files in the portfolio's folder or below it, or give --allow-outside "
+            "if this portfolio comes from a source you trust")
+    symlink = Wording("{file} is a symbolic link to {target}, outside the folder of the portfolio that lists it "
+                      "({folder})", "copy the file into the portfolio's folder, or give --allow-outside if this "
+                      "portfolio comes from a source you trust")
+
+
+class F110(Message):
+    title = "portfolio lists itself"
+    template = "this portfolio lists its own file, {file}"
+    hint = "list the facility files, not the portfolio; remove this entry"
 
 
 # ---------------------------------------------------------------- F2xx values
@@ -208,6 +228,10 @@ class F206(Message):
                       "potable water is part of the total water input; check both figures")
     subdivision = Wording("location.subdivision {subdivision} is not in location.country {country} (line {line})",
                           "an ISO 3166-2 code starts with its country's code; check both")
+    absolute_zero = Wording("{path} is {value}, below absolute zero (-273.15 °C)",
+                            "check the sign and the unit (degC, °F); no temperature is below -273.15 °C")
+    heat_network = Wording("energy.reused_via_heat_network ({part}) exceeds energy.reused ({reused}, line {line})",
+                           "the energy a heat network takes up is part of the reused energy; check both figures")
     part_of = Wording("{part} ({value}) exceeds {whole} ({whole_value}, line {line})",
                       "{part} is part of {whole} (dsl/shares.py PARTS_OF); check both figures and their units")
 
