@@ -226,12 +226,14 @@ def console() -> None:
 
 def _replace_unencodable_output() -> None:
     """A terminal or pipe that is not UTF-8 (cp1252, ascii, the C locale) gets '?' for what it cannot
-    show, not a crash. (Python's defaults: strict, or surrogateescape in the C locale; stderr already
+    show, not a crash; a UTF-8 one gets U+FFFD for a lone surrogate, so the output is always valid UTF-8. (Python's defaults: strict, or surrogateescape in the C locale; stderr already
     uses backslashreplace.)"""
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None and stream.errors in ("strict", "surrogateescape"):
-            reconfigure(errors="replace")
+            from .escape import UTF8_ERRORS  # a lone surrogate (a file name not in UTF-8) as U+FFFD
+
+            reconfigure(errors=UTF8_ERRORS)
 
 
 if __name__ == "__main__":

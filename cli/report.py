@@ -9,9 +9,8 @@ is escaped. `policy report`, and `--format html` of eval, compare and timeline.
 
 from __future__ import annotations
 
-from html import escape
-
 from . import site_words as words
+from .escape import html as html_text
 
 SECTIONS = ("matrix", "obligations", "timeline", "priorities", "explained", "audit")
 STATUS_CLASS = {"compliant": "ok", "non_compliant": "bad", "incomplete": "warn", "out_of_scope": "muted"}
@@ -48,7 +47,7 @@ SCRIPT = ("document.documentElement.dataset.ready = 'yes';"
 
 
 def e(value) -> str:
-    return escape(str(value), quote=True)
+    return html_text(value)  # cli/escape.py: quotes too, and control characters shown as escapes
 
 
 def page(evaluated, request, sections=SECTIONS, timelines=None, priorities=None) -> str:

@@ -189,7 +189,7 @@ def timeline_json(timelines, as_of) -> str:
          "pue_limits": [{"regime": s.regime, "severity": s.severity, "limits": list(s.limits),
                          "rules": list(s.rules)} for s in t.series]}
         for t in timelines]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 # ---------------------------------------------------------------- the command

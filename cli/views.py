@@ -71,6 +71,10 @@ def run_view(args, command: str, build) -> int:
         print(unjudged(evaluated.run.unjudged, MAIN_JURISDICTIONS), file=sys.stderr)
     if evaluated.run.overrides:
         text = with_overrides(text, evaluated.run.overrides, args.format)
+    if args.format in ("text", "markdown"):  # no control character from an input reaches a terminal
+        from .escape import lines
+
+        text = lines(text)
     _write(text, getattr(args, "output", None))
     return exits.for_run(evaluated.run, request.fail_on)
 
@@ -84,7 +88,7 @@ def with_overrides(text: str, overrides, output_format: str) -> str:
 
         document = json.loads(text)
         document["overrides"] = overrides_json(overrides)
-        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if output_format in ("text", "markdown", "table", "summary"):
         prefix = "> " if output_format == "markdown" else ""
         return "".join(f"{prefix}{line}\n" for line in what_if_lines(overrides)) + "\n" + text
@@ -95,5 +99,7 @@ def _write(text: str, output: str | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    with open(output, "w", encoding="utf-8", newline="\n") as handle:
+    from .escape import UTF8_ERRORS
+
+    with open(output, "w", encoding="utf-8", errors=UTF8_ERRORS, newline="\n") as handle:  # always valid UTF-8
         handle.write(text)
