@@ -4,21 +4,44 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 import sys
 
-from . import exits
+from ..dsl.dates import why_not_a_date
+
+from . import escape, exits
 from .api import FAIL_ON, EvalRequest, InvalidInput, InvalidPolicy, UsageError
 
 EXPLAINED_FORMATS = ("table", "json", "markdown")  # --format summary has one line per evaluation: no room
 
 
+# The dates the tool judges at (--as-of, timeline years; docs/facility.md, "Limits"). Wide enough for any
+# law and any plan, narrow enough that every date computed from them (a period a year on, a timeline 61
+# years on, a deadline some months on) stays inside the calendar Python can hold (years 1 to 9999).
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2199, 12, 31)
+_ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # [0-9]: no full-width or other script's digits
+
+
 def parse_as_of(text: str | None) -> datetime.date:
+    """--as-of: exactly YYYY-MM-DD (not 20310101, not 2031-W01), a day that exists, from EARLIEST to LATEST."""
     if text is None:
         return datetime.date.today()
+    if not _ISO_DAY.match(text):
+        raise UsageError(f'--as-of "{escape.field(text)}" is not a date; write YYYY-MM-DD, e.g. 2031-04-01')
     try:
-        return datetime.date.fromisoformat(text)
+        day = datetime.date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f'--as-of "{text}" is not a date; write YYYY-MM-DD, e.g. 2031-04-01') from None
+        raise UsageError(f'--as-of "{text}" is not a date that exists; {why_not_a_date(text)}') from None
+    if not EARLIEST <= day <= LATEST:
+        raise UsageError(f"--as-of {text} is outside the dates dcpolicy judges at, {EARLIEST} to {LATEST}")
+    return day
+
+
+def check_year(option: str, year: int | None) -> None:
+    """A year option (timeline --from, --to) within the years of EARLIEST and LATEST."""
+    if year is not None and not EARLIEST.year <= year <= LATEST.year:
+        raise UsageError(f"{option} {year} is outside the years dcpolicy judges, {EARLIEST.year} to {LATEST.year}")
 
 
 def parse_fail_on(text: str) -> frozenset[str]:

@@ -237,10 +237,11 @@ def add_arguments(parser) -> None:
 
 def full_report(evaluated, request, args) -> str:
     from .priorities import add_months, deadlines, gaps
-    from .timeline import timelines_of
+    from .timeline import check_years, timelines_of
 
     as_of = request.as_of
     through = add_months(as_of, getattr(args, "months", 12))
+    check_years(args)
     timelines = timelines_of(evaluated, request, getattr(args, "first_year", None), getattr(args, "last_year", None))
     ahead = timelines_of(evaluated, request, as_of.year, max(as_of.year + 7, through.year))
     priorities = (gaps(ahead, as_of), gaps(ahead, as_of, ("target",)), deadlines(evaluated, ahead, as_of, through),
