@@ -258,3 +258,52 @@ class F209(Message):
     template = "{path} is {written}, outside [0, 1]"
     hint = _RATIO
     percent = Wording("{path} is {written}, outside [0, 1]", 'for {written} percent write "{written}%" or {fraction:g}')
+
+
+# ---------------------------------------------------------------- F3xx policy test case files
+# `policy test` case files (docs/analyst-guide.md, "Test cases"); added by issue 12 so that a malformed
+# case file is reported like any other input: file, line, column, a code and a hint (exit 2).
+_KEYS = "correct the spelling; docs/analyst-guide.md, \"Test cases\", lists every key"
+_CASE = "write each case as `- name: …` with `as_of: YYYY-MM-DD` and `expect: {{rule id: verdict}}`"
+
+
+class F301(Message):
+    title = "case file cannot be read"
+    template = "cannot read this case file: {reason}"
+    hint = "give a test case file (YAML) that exists, is a regular file and is readable"
+    not_utf8 = Wording("this case file is not UTF-8: byte 0x{byte:02x} does not belong to a UTF-8 character",
+                       "save it as UTF-8")
+
+
+class F302(Message):
+    title = "malformed case file"
+    template = "a case file is a mapping with `policy:` and `cases:`"
+    hint = "start with `policy: CODE` (or a .policy file) and `cases:`, a list of cases; " + _CASE
+    base = Wording("`base:` is a facility mapping", "write the base facility's fields indented under `base:`")
+    cases = Wording("`cases:` is a list of cases, each starting with `- name:`", _CASE)
+    unknown_key = Wording("unknown key {key!r} in a case file{suggestion}; known: {known}", _KEYS)
+
+
+class F303(Message):
+    title = "malformed test case"
+    template = "case {number} needs `name:` and `expect:`"
+    hint = _CASE
+    as_of_missing = Wording("case {number} ({name}) needs `as_of: YYYY-MM-DD`", "add the day to judge at, e.g. "
+                            "`as_of: 2031-04-01`")
+    as_of_kind = Wording("case {number} ({name}) needs `as_of: YYYY-MM-DD`, not {found}",
+                         "write the day alone, e.g. `as_of: 2031-04-01` (no time, no other layout)")
+    as_of_day = Wording("as_of {written!r} is not a date that exists; write YYYY-MM-DD", "{reason}")
+    as_of_range = Wording("case {number} ({name}): as_of {day} is outside the dates dcpolicy judges at, "
+                          "{earliest} to {latest}", "judge at a day in that range")
+    expect = Wording("`expect:` maps rule ids to verdicts, e.g. `de.pue_new: pass`", _CASE)
+    facility = Wording("`facility:` is a mapping merged onto the base", "write the fields indented under `facility:`")
+    facilities = Wording("`facilities:` is a list of mappings, each merged onto the base",
+                         "write one facility per entry, each starting with '- id:'")
+    unknown_key = Wording("unknown key {key!r} in a case{suggestion}; known: {known}", _KEYS)
+    field = Wording("{rule}: unknown expectation field {field!r}{suggestion}; known: {known}", _KEYS)
+    verdict = Wording("{rule}: unknown verdict {verdict!r}{suggestion}; write one of {verdicts}",
+                      "n/a, as the headline prints it, is not_applicable")
+    field_type = Wording("{rule}: `{field}` must be {expected}, found {found}", "see docs/analyst-guide.md, Test cases")
+    policy = Wording("`policy:` must name a policy, found {found}",
+                     "write a jurisdiction code (de) or the path of a .policy file relative to this case file")
+

@@ -58,7 +58,7 @@ def test_a_named_pipe_listed_in_a_portfolio_is_located_at_its_entry(tmp_path, ca
     (["eval", "/dev/zero"], 2, "/dev/zero:1:1: F101 cannot read /dev/zero: it is a character device, not a regular file"),
     (["eval", "--policy", "/dev/zero", str(FRA)], 3, "/dev/zero:1:1: F101 cannot read policy file: it is a character device"),
     (["check", "/dev/zero"], 3, "/dev/zero:1:1: F101 cannot read policy file: it is a character device"),
-    (["test", "/dev/zero"], 2, "policy test: error: /dev/zero:1:1: cannot read this case file: it is a character device"),
+    (["test", "/dev/zero"], 2, "policy test: error: /dev/zero:1:1: F301 cannot read this case file: it is a character device"),
     (["fmt", "/dev/zero"], 2, "policy fmt: error: /dev/zero: cannot read: it is a character device"),
     (["inspect", "--stage", "ast", "/dev/zero"], 3, "F101 cannot read policy file: it is a character device"),
 ])
