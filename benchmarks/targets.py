@@ -2,6 +2,8 @@
 
     .venv/bin/python benchmarks/targets.py            # 10,000 and 100,000 facilities: about 15 minutes
     .venv/bin/python benchmarks/targets.py --quick    # 1,000 and 3,000: a minute, for trying changes
+    .venv/bin/python benchmarks/targets.py --only scale --large 2000 --huge 20000 --baseline ''
+                                                      # one group of figures (evaluation, start, scale)
 
 Each command runs as a separate process (`python -c` calling the `policy` entry point, its CPU time and
 peak RSS read with getrusage, workers included); times are medians of --repeat runs (the 100,000 run
@@ -50,6 +52,7 @@ print("BENCH", wall, me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime, 
 POLICY = "import sys\nfrom dcpolicy.cli.main import main\nsys.argv = ['policy', *sys.argv[1:]]\ncode = main()\nsys.stdout.flush()"
 YAML_LOAD = "import sys, yaml\ntext = open(sys.argv[1], encoding='utf-8').read()\nyaml.load(text, Loader=yaml.CSafeLoader)"
 IMPORTS = "import lark, yaml, attrs, rich"
+GROUPS = ("evaluation", "start", "scale")  # --only: the groups of figures, in the order they run
 
 
 def measure(body: str, args=(), env=None, stdout=None) -> dict:
@@ -141,6 +144,9 @@ def scale_figures(table: Table, work: Path, large: int, huge: int, repeat: int, 
     table.add(f"{large:,} facilities, jsonl: --jobs 2 speed-up over --jobs 1 (wall)",
               f"{runs[1]['wall']:.1f} s / {runs[2]['wall']:.1f} s = {speedup:.2f}x, output identical: "
               f"{'yes' if same else 'NO'}", ">= 1.7x, identical", speedup >= 1.7 and same)
+    overhead = runs[2]["cpu"] / runs[1]["cpu"]  # user+sys with the workers': independent of other load
+    table.add(f"{large:,} facilities, jsonl: --jobs 2 CPU / --jobs 1 CPU (parallel overhead)",
+              f"{runs[2]['cpu']:.1f} s / {runs[1]['cpu']:.1f} s = {overhead:.2f}x", "—", None)
 
     huge_path.write_text(bench_eval.synthetic_portfolio(huge, 1), encoding="utf-8")
     jsonl_huge = measure(POLICY, eval_args(huge_path, "--format", "jsonl", "--jobs", "1"))
@@ -263,7 +269,10 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat-large", type=int, default=1, help="runs per median of the --large figures")
     parser.add_argument("--baseline", default=BASELINE, help="git revision of 'today' (before issue 9); '' to skip")
     parser.add_argument("--quick", action="store_true", help="1,000 and 3,000 facilities, one run each")
+    parser.add_argument("--only", action="append", choices=GROUPS, metavar="GROUP",
+                        help=f"run only this group of figures ({', '.join(GROUPS)}); may be repeated")
     args = parser.parse_args(argv)
+    groups = set(args.only or GROUPS)
     if args.quick:
         args.large, args.huge, args.evaluation, args.repeat = 1_000, 3_000, 500, 3
     table = Table()
@@ -271,9 +280,12 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         baseline = baseline_tree(args.baseline, work / "baseline") if args.baseline else None
-        evaluation_figures(table, args.evaluation, args.repeat)
-        start_figures(table, work, args.repeat, baseline)
-        scale_figures(table, work, args.large, args.huge, args.repeat_large, baseline)
+        if "evaluation" in groups:
+            evaluation_figures(table, args.evaluation, args.repeat)
+        if "start" in groups:
+            start_figures(table, work, args.repeat, baseline)
+        if "scale" in groups:
+            scale_figures(table, work, args.large, args.huge, args.repeat_large, baseline)
     machine = (f"{os.cpu_count()} cores ({platform.processor() or platform.machine()}), "
                f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
                f"Python {platform.python_version()}, load average at the end {os.getloadavg()[0]:.1f}")

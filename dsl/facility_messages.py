@@ -44,6 +44,10 @@ class F102(Message):
                           "write keys as simple names such as `name:`")
     merge = Wording("YAML syntax error: '<<' must merge a mapping", "merge an anchored mapping, e.g. <<: *defaults")
     csv = Wording("CSV error: {problem}", "{hint}")
+    too_deep = Wording("YAML nesting deeper than {limit} levels (a mapping or list inside another, {limit} times)",
+                       "a facility needs at most 7 levels; remove the extra brackets or indentation")
+    aliases = Wording("YAML aliases here would repeat more than {limit} nodes (plus {factor} times the nodes "
+                      "written): an alias bomb", "write the values out, or alias fewer and smaller anchors")
 
 
 class F103(Message):
