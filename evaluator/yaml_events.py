@@ -96,8 +96,9 @@ class EventReader:
         return self.span(start, end)
 
     # ---- nodes -----------------------------------------------------------------------------
-    def node(self) -> Node:
-        """The next complete node; raises Stop (its diagnostic recorded) when the document cannot be read on."""
+    def node(self, depth: int = 0) -> Node:
+        """The next complete node, `depth` collections below the document's top (a streamed portfolio's entry: 2);
+        raises Stop (its diagnostic recorded) when the document cannot be read on."""
         get = self.parser.get_event
         stack: list[_Frame] = []
         scalar_type, alias_type, seq_type, map_type = self._scalar, self._alias, self._seq, self._map
@@ -112,7 +113,7 @@ class EventReader:
             elif kind is map_type or kind is seq_type:
                 self.written += 1
                 frame = _Frame("map" if kind is map_type else "seq", event, event.anchor)
-                if len(stack) >= MAX_DEPTH:
+                if len(stack) + depth >= MAX_DEPTH:
                     self._stop(F102.too_deep.at(self.span(event.start_mark, event.end_mark), limit=MAX_DEPTH))
                 self._tag(event, _Y + frame.kind)
                 if event.anchor is not None:

@@ -167,6 +167,8 @@ def _syntax_error(file: str, exc) -> Diagnostic:
         hint = "a facility file holds one YAML document; remove the extra '---' separator"
     elif "mapping values are not allowed" in low:
         hint = 'a value containing ": " must be quoted, e.g. name: "Site: Frankfurt"'
+    elif "maximum nesting depth" in low:  # libyaml's own limit: 1,000 flow levels (ours is lower, yaml_events.py)
+        hint = "lists or mappings nested this deep cannot be read; a facility needs at most 7 levels"
     elif "found undefined alias" in low:
         hint = "define the anchor (&name) before using the alias (*name)"
     elif "found character" in low and "cannot start any token" in low:

@@ -103,7 +103,7 @@ class StreamedPortfolio:
             entries: list[tuple[Node, Node]] = []
             seen: dict[str, Node] = {}
             while not parser.check_event(yaml.MappingEndEvent):
-                key = reader.node()
+                key = reader.node(1)
                 if key.kind == "scalar" and key.text in seen:
                     first = seen[key.text].span
                     reader.diagnostics.append(F105.at(key.span, key=key.text, line=first.line, column=first.column))
@@ -114,7 +114,7 @@ class StreamedPortfolio:
                         return False
                     entries.append((key, Node("seq", (), reader.span(event.start_mark, event.end_mark))))
                     break
-                entries.append((key, reader.node()))
+                entries.append((key, reader.node(1)))
             else:
                 return False
         except (yaml.YAMLError, Stop):
@@ -130,7 +130,7 @@ class StreamedPortfolio:
         try:
             while not parser.check_event(yaml.SequenceEndEvent):
                 reader.forget_anchors()
-                yield reader.node()
+                yield reader.node(2)
             for _ in range(3):  # the ends of the list, the root mapping and the document
                 parser.get_event()
             if not parser.check_event(yaml.StreamEndEvent):  # a second document: worded as always
