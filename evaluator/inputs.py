@@ -25,12 +25,13 @@ from .yaml_nodes import Node, load_yaml
 from .yaml_stream import StreamedPortfolio, TextFeed, streamable, text_pieces
 
 STDIN = "-"
+FOLDER_FILES = (".yaml", ".yml", ".csv")  # what a folder given as input is read for, sorted by name
 STREAM_FROM_DISK = 1 << 20  # bytes: a streamed portfolio this large is read from disk in pieces, never held whole
 STDIN_NAME = "<stdin>"
 
 
 def load_inputs(paths: list[str], stdin_text: str | None = None, sink=None, overrides=()) -> LoadedInput:
-    """Load facility files, portfolio files, directories (``*.yaml``/``*.yml`` sorted by name)
+    """Load facility files, portfolio files, directories (``*.yaml``/``*.yml``/``*.csv`` sorted by name)
     and ``"-"`` (``stdin_text``, shown as ``<stdin>``); ``overrides`` are what-if ``--set`` texts
     (evaluator/overrides.py), written into each facility before it is converted.
 
@@ -119,7 +120,7 @@ class _Loader:
         if os.path.isdir(path):
             names = sorted(
                 n for n in os.listdir(path)
-                if n.lower().endswith((".yaml", ".yml")) and os.path.isfile(os.path.join(path, n))
+                if n.lower().endswith(FOLDER_FILES) and os.path.isfile(os.path.join(path, n))
             )
             if not names:
                 self.error(F101.empty_directory.at(Span.point(path, 1, 1), path=path))
