@@ -64,9 +64,10 @@ def shipped_policies() -> dict[str, Path]:
 
 def _shipped_dir() -> Path:
     """dsl.loader.shipped_policies_dir, without importing the parser (a warm run never needs it)."""
-    from importlib import resources
+    from .. import policies  # a regular package on disk (installed or editable): its folder, without
+    # importlib.resources (which imports zipfile and tempfile, a tenth of a warm start)
 
-    return Path(str(resources.files("dcpolicy.policies")))
+    return Path(policies.__file__).parent
 
 
 def display_path(path: Path) -> str:
@@ -319,33 +320,12 @@ def _no_warnings(paths) -> None:
         raise InvalidPolicy(DiagnosticError(warnings, sources))
 
 
-@attrs.frozen
-class CaseOutcome:
-    case: object  # cases.Case
-    problems: tuple[str, ...]  # empty when the case passes
-    run: object = None  # the case's Run (None when its facility data is invalid)
-
-
-@attrs.frozen
-class CaseRun:
-    """What run_cases returns: each case's outcome, and the plans the cases ran against (for coverage)."""
-
-    outcomes: tuple[CaseOutcome, ...]
-    plans: tuple = ()
-
-    def __iter__(self):  # a CaseRun reads as its outcomes
-        return iter(self.outcomes)
-
-    def __len__(self) -> int:
-        return len(self.outcomes)
-
-
-def run_cases(paths, keyword: str | None = None, strict: bool = False) -> CaseRun:
+def run_cases(paths, keyword: str | None = None, strict: bool = False):
     """Run the policy test cases in these files or folders (the shipped ones by default).
     Raises cases.CaseFileError for a malformed case file or a policy no case file can find (once, not
     per case), InvalidPolicy for an invalid policy (with `strict`, also for a policy with warnings),
-    UsageError when no case is selected."""
-    from .cases import CaseFileError, PlanCache, case_files, load_cases, run_case
+    UsageError when no case is selected. Returns a cases.CaseRun."""
+    from .cases import CaseFileError, CaseOutcome, CaseRun, PlanCache, case_files, load_cases, run_case
 
     files = case_files(list(paths))
     cases = [case for path in files for case in load_cases(path)]

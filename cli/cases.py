@@ -11,11 +11,37 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import attrs
+
 from .case_files import Case, CaseFileError, case_files, load_cases
 from .phrasing import reason
 
 
-__all__ = ["Case", "CaseFileError", "PlanCache", "case_files", "load_cases", "resolve_policy", "run_case"]
+__all__ = ["Case", "CaseFileError", "CaseOutcome", "CaseRun", "PlanCache", "case_files", "load_cases", "resolve_policy",
+           "run_case"]
+
+
+@attrs.frozen
+class CaseOutcome:
+    """One case's result: what differed from what it expects (nothing when it passes)."""
+
+    case: object  # cases.Case
+    problems: tuple[str, ...]  # empty when the case passes
+    run: object = None  # the case's Run (None when its facility data is invalid)
+
+
+@attrs.frozen
+class CaseRun:
+    """What run_cases returns: each case's outcome, and the plans the cases ran against (for coverage)."""
+
+    outcomes: tuple[CaseOutcome, ...]
+    plans: tuple = ()
+
+    def __iter__(self):  # a CaseRun reads as its outcomes
+        return iter(self.outcomes)
+
+    def __len__(self) -> int:
+        return len(self.outcomes)
 
 
 class PlanCache:
