@@ -63,13 +63,14 @@ def load_inputs(paths: list[str], stdin_text: str | None = None, sink=None, over
     return LoadedInput(tuple(loader.facilities), tuple(loader.sources), tuple(loader.applied))
 
 
-def load_facility_nodes(nodes, path: str, text: str) -> LoadedInput:
+def load_facility_nodes(nodes, path: str, text: str, source: SourceFile | None = None) -> LoadedInput:
     """Facilities already read as YAML nodes of one file (a test case's, merged onto its base): converted
-    and checked in place, so every problem is located at the line of that file where it was written."""
+    and checked in place, so every problem is located at the line of that file where it was written.
+    `source`: the file's SourceFile when the caller has it (a case runner hashes each case file once)."""
     loader = _Loader(None)
-    source = SourceFile(path, hashlib.sha256(text.encode("utf-8")).hexdigest(), text)
+    source = source or SourceFile(path, hashlib.sha256(text.encode("utf-8")).hexdigest(), text)
     loader.sources.append(source)
-    loader._current.append(os.path.realpath(path))
+    loader._current.append(path)  # facilities of one file listing no other: any stable key (no realpath)
     for node in nodes:
         loader.facility(node, source, None, top_level=False)
     if loader.diagnostics:
