@@ -7,7 +7,6 @@ caller maps them to its own outcome (the CLI to exit codes, cli/exits.py); nothi
 from __future__ import annotations
 
 import datetime
-import difflib
 import hashlib
 from pathlib import Path
 
@@ -156,6 +155,8 @@ def _shipped_named(jurisdictions: str) -> list[Path]:
         elif code in available:
             chosen.append(available[code])
         else:
+            import difflib
+
             known = ", ".join(sorted(available)) or "none"
             close = difflib.get_close_matches(code, [*available, "all", HOME], n=1)
             hint = f' (did you mean "{close[0]}"?)' if close else ""
@@ -198,14 +199,18 @@ def load_facilities(inputs, stdin_text: str | None = None, overrides=()):
     """Facility files, portfolio files, folders or "-" (stdin_text); InvalidInput with every error located.
     `overrides`: what-if "PATH=VALUE" texts, validated like the file (evaluator/overrides.py)."""
     from ..evaluator.inputs import load_inputs
-    from ..evaluator.overrides import OverrideError
 
     try:
         return load_inputs(list(inputs), stdin_text, overrides=overrides)
     except DiagnosticError as err:
         raise InvalidInput(err) from None
-    except OverrideError as err:
-        raise UsageError(str(err)) from None
+    except Exception as err:
+        if overrides:  # only a what-if run imports evaluator/overrides.py, or can raise its error
+            from ..evaluator.overrides import OverrideError
+
+            if isinstance(err, OverrideError):
+                raise UsageError(str(err)) from None
+        raise
 
 
 def evaluate_plans(plans, loaded, as_of: datetime.date, period: str | None = None, fail_on=frozenset(),

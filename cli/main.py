@@ -18,6 +18,25 @@ class _Parser(argparse.ArgumentParser):
         print(f"policy: error: {message}", file=sys.stderr)
         raise SystemExit(2)
 
+    def _get_formatter(self):
+        # argparse makes a formatter for every option it adds, sized by shutil.get_terminal_size: the same
+        # width, read without importing shutil (and zlib, bz2 and lzma with it) on every start
+        return self.formatter_class(prog=self.prog, width=_terminal_columns() - 2)
+
+
+def _terminal_columns() -> int:
+    """shutil.get_terminal_size().columns: $COLUMNS, else the terminal's width, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The whole parser; with `only` (a subcommand's name) just that subcommand's options, so a run pays for

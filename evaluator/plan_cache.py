@@ -20,7 +20,6 @@ import marshal
 import os
 import pickle
 import sys
-import tempfile
 import types
 from pathlib import Path
 
@@ -107,6 +106,8 @@ def store_plan(key: str, plan) -> None:
         pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
         pickler.persistent_id = lambda obj: ("fn", obj.__name__) if _generated(obj, namespace) else None
         pickler.dump(plan)
+        import tempfile  # only a run that writes an entry needs it
+
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
         try:
