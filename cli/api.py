@@ -325,11 +325,12 @@ def _no_warnings(paths) -> None:
         raise InvalidPolicy(DiagnosticError(warnings, sources))
 
 
-def run_cases(paths, keyword: str | None = None, strict: bool = False):
+def run_cases(paths, keyword: str | None = None, strict: bool = False, keep_runs: bool = True):
     """Run the policy test cases in these files or folders (the shipped ones by default).
     Raises cases.CaseFileError for a malformed case file or a policy no case file can find (once, not
     per case), InvalidPolicy for an invalid policy (with `strict`, also for a policy with warnings),
-    UsageError when no case is selected. Returns a cases.CaseRun."""
+    UsageError when no case is selected. Returns a cases.CaseRun; each outcome keeps its case's Run only
+    with `keep_runs` (coverage reads them; hundreds of kept Runs make every garbage collection longer)."""
     from .cases import CaseFileError, CaseOutcome, CaseRun, PlanCache, case_files, load_cases, run_case
 
     files = case_files(list(paths))
@@ -351,7 +352,7 @@ def run_cases(paths, keyword: str | None = None, strict: bool = False):
         _no_warnings(plans.paths())
     outcomes = []
     for case in cases:
-        runs: list = []
+        runs: list | None = [] if keep_runs else None
         try:
             problems = run_case(case, plans, runs)
         except CaseFileError as err:

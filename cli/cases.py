@@ -115,7 +115,6 @@ def run_case(case: Case, plans: PlanCache, runs: list | None = None) -> list[str
     from ..dsl.diagnostics import DiagnosticError
     from ..evaluator.inputs import load_facility_nodes
     from .api import evaluate_plans
-    from .explain import explain_lines
 
     plan = plans.get(case.policy, case.file)
     try:
@@ -134,6 +133,8 @@ def run_case(case: Case, plans: PlanCache, runs: list | None = None) -> list[str
         result, evaluation = found
         mismatches = _compare(str(key), result, expected)
         if mismatches:
+            from .explain import explain_lines
+
             trace = "\n".join("  " + line for line in explain_lines(result, evaluation, case.as_of))
             problems.append("\n".join(mismatches) + "\n" + trace)
     return problems

@@ -132,10 +132,9 @@ def _any_function(plan):
 
 def _namespace(code_name: str, bytecode, constants: dict) -> dict:
     from . import runtime
-    from .plan_source import record
 
     filename = bytecode.co_filename
-    namespace = {"__builtins__": {}, "__name__": filename, "_rt": runtime, "U": runtime.UNKNOWN, "_r": record,
+    namespace = {"__builtins__": {}, "__name__": filename, "_rt": runtime, "U": runtime.UNKNOWN, "_r": runtime.record,
                  **constants}
     exec(bytecode, namespace)  # noqa: S102 - our own entry, generated from a checked AST
     return namespace

@@ -327,4 +327,10 @@ def first_known(*thunks):
     return U
 
 
+def record(t, slot, value):
+    """`_r` in generated code: put a node's value in its trace slot and pass it on."""
+    t[slot] = value
+    return value
+
+
 from .aggregates import aggregate  # noqa: E402,F401 (the plan calls _rt.aggregate)
