@@ -13,6 +13,7 @@ DCPOLICY_CACHE_DIR=off disables it.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import linecache
@@ -72,6 +73,10 @@ def load_plan(key: str):
     folder = cache_dir()
     if folder is None:
         return None
+    # The plan is a few thousand objects that live as long as the run: the cyclic collector, paused while
+    # they are made, would only walk them (as evaluator/engine.py pauses it while traces are made).
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
         data = (folder / f"{key}.plan").read_bytes()
         if not data.startswith(_FORMAT):
@@ -84,6 +89,9 @@ def load_plan(key: str):
         plan = unpickler.load()
     except Exception:  # noqa: BLE001 - a damaged, foreign or unreadable entry is simply not used
         return None
+    finally:
+        if was_enabled:
+            gc.enable()
     linecache.cache[namespace["__name__"]] = (len(plan.source), None, plan.source.splitlines(keepends=True),
                                               namespace["__name__"])  # tracebacks show the plan's lines
     return plan
