@@ -63,6 +63,14 @@ def _members(expr: CompiledExpr, values, context) -> dict:
 
 
 def _definitions_read(expr: CompiledExpr, values, context) -> tuple:
+    slots = expr.definition_slots
+    if len(slots) == 1:  # the common case (`pue <= 1.5`): one definition that reads no other
+        name = expr.nodes[slots[0]].path
+        trace = _definition_trace(name, context) if values[slots[0]] is not NOT_EVALUATED else None
+        if trace is None:
+            return ()
+        if not context.plan.definitions[name].definition_slots:
+            return (trace,)
     found: list = []
     _visit_definitions(expr, values, context, found, set())
     return tuple(found)
