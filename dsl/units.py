@@ -13,7 +13,6 @@ kVA (its own base: VA cannot become W without a power factor, which a policy mus
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 
@@ -171,6 +170,8 @@ def suggest_unit(symbol: str) -> str | None:
     folded = {u.lower(): u for u in UNITS}
     if symbol.lower() in folded:
         return folded[symbol.lower()]
+    import difflib  # only a misspelling needs it
+
     close = difflib.get_close_matches(symbol, list(UNITS), n=1, cutoff=0.5)
     return close[0] if close else None
 
