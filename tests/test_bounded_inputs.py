@@ -269,3 +269,19 @@ def test_a_cycle_of_portfolios_is_an_error_at_the_inner_portfolio(tmp_path, caps
     code, _, err = _eval(capsys, str(tmp_path / "a.yaml"))
     assert code == 2 and err.startswith(f"{tmp_path / 'b.yaml'}:1:1: F104 a portfolio may list facility files, not "
                                         "other portfolios")
+
+
+def test_a_register_streamed_from_disk_keeps_to_the_size_limit_too(tmp_path, capsys):
+    # over STREAM_FROM_DISK (1 MiB) a jsonl run reads a portfolio in pieces; the limit still holds
+    entries = "".join(f"  - {{id: s-{i:03d}, name: Site {i}, started: 2015-05-01}}  # {'x' * 4000}\n"
+                      for i in range(300))  # over 1 MiB with few facilities: comments
+    path = tmp_path / "register.yaml"
+    path.write_text("dcpolicy: portfolio/1\nfacilities:\n" + entries, encoding="utf-8")
+    size = path.stat().st_size
+    assert size > 1024 * 1024
+    code = main(["eval", "-j", "de", "--format", "jsonl", "--jobs", "1", "--max-input-size", str(size - 1), str(path)])
+    out, err = capsys.readouterr()
+    assert code == 2 and err.startswith(f"{path}:1:1: F101 cannot read {path}: it is {size / 1024 / 1024:.1f} MiB, "
+                                        "over the input size limit of")
+    assert main(["eval", "-j", "de", "--format", "jsonl", "--jobs", "1", "--max-input-size", str(size), str(path)]) \
+        in (0, 1)
