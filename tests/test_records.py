@@ -114,3 +114,15 @@ def test_field_types_follow_references():
     assert field_type(rooms, "cooling_system.economizer").values == ("air", "water", "none")
     assert field_type(rooms, "cooling_system.nothing") is None and field_type(rooms, "floor_area.x") is None
     assert "cooling_system.full_load_oat_wb" in field_paths(rooms)
+
+
+def test_the_californian_permit_facts_are_read_and_checked(tmp_path):
+    facility = load_one(tmp_path, MINIMAL + "permit: {application_date: 2026-01-01, kind: alteration}\n"
+                                            "building: {economizers: none}\n")
+    assert str(facility.facts["permit.application_date"].value) == "2026-01-01"
+    assert facility.facts["permit.kind"].value == "alteration"
+    assert facility.facts["building.economizers"].value == "none"
+    path, d = only_error(tmp_path, MINIMAL + "permit: {kind: remodel}\n")
+    assert d.code == "F205" and "new_construction, addition, alteration" in d.hint
+    path, d = only_error(tmp_path, MINIMAL + "permit: {application_date: 2026-02-30}\n")
+    assert d.code == "F204" and where(d) == (path, 3, 28)
