@@ -214,8 +214,7 @@ def _compared_text(compared) -> str:
             return units.format_quantity(value, compared.dimension)
         return show(value)
 
-    left = compared.text.split(f" {compared.op} ")[0]
-    return f"{left} {figure(compared.left)} {_FAILS[compared.op]} {figure(compared.right)}"
+    return f"{compared.text} {figure(compared.left)} {_FAILS[compared.op]} {figure(compared.right)}"
 
 
 def comparison_text(comparison: Comparison) -> str:

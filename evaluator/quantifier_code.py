@@ -39,13 +39,13 @@ def reference(gen, node: ast.Ref, c: str):
     """(code, node kind, path) of a name inside a quantifier: `room.floor_area` reads the record; a fact of
     the facility or a definition is read as anywhere else, and noted beside the record for `missing`."""
     if node.root == gen.bound:
-        return f"{c}.record.get({node.path!r})", "record_field", node.text
+        return Call(f"{c}.record.get", (repr(node.path),)), "record_field", node.text
     bound, gen.bound = gen.bound, None
     code, kind, path = gen._reference(node, c)
     gen.bound = bound
     if kind == "definition" and not gen.checked.definition_facts.get(node.root):
         return code, kind, path  # a constant (a threshold): nothing a facility could be missing
-    return f"{c}.record.outer({path!r}, {code})", kind, path
+    return Call(f"{c}.record.outer", (repr(path), code)), kind, path
 
 
 def _conditions(body) -> frozenset:
@@ -67,4 +67,5 @@ def compared(gen, node: ast.Compare, c: str, code: Call) -> Call:
     if gen.bound is None or id(node) not in getattr(gen, "quoted", ()) or kind is None or kind.kind != "number":
         return code
     dimension = gen.constant(kind.dimension, f"line {node.span.line}: the unit of {gen.text_of(node.left.span)}")
-    return Call(f"{c}.record.compare", (repr(gen.text_of(node.span)), repr(node.op), dimension, code.head, *code.args))
+    left = gen.constant(gen.text_of(node.left.span), f"line {node.span.line}: what a record's reason names")
+    return Call(f"{c}.record.compare", (left, repr(node.op), dimension, code.head, *code.args))

@@ -40,7 +40,7 @@ class RecordView:
     def compare(self, text: str, op: str, dimension, function, left, right):
         """A numeric comparison of the test, kept with its figures (a failing record's reason quotes them)."""
         result = function(left, right)
-        self.compared[text] = Compared(text, op, dimension, left, right, result)
+        self.compared[(text, op)] = Compared(text, op, dimension, left, right, result)
         return result
 
 
@@ -48,7 +48,7 @@ class RecordView:
 class Compared:
     """One numeric comparison a record's test made: `ups.efficiency >= (…)`, 0.94 against 0.943."""
 
-    text: str
+    text: str  # the left side as written: ups.efficiency
     op: str
     dimension: object  # dsl.units.Dimension of both sides
     left: object

@@ -78,7 +78,7 @@ def test_every_shipped_policy_declares_its_territory():
 
     plans = {p.code: p.territory for p in compile_plans(shipped_policies().values())}
     assert plans == {"cn": "CN", "cn_bj": "CN-BJ", "de": "DE", "de_draft_2026": "DE", "eu": "EU", "ie": "IE", "jp": "JP",
-                     "sg": "SG", "fr": "FR", "nl": "NL"}
+                     "sg": "SG", "fr": "FR", "nl": "NL", "us_ca": "US-CA"}
 
 
 # ---------------------------------------------------------------- the facility
@@ -146,7 +146,7 @@ def test_explicit_home_needs_every_country(tmp_path, capsys):
 def test_a_site_no_regime_governs_is_named_on_stderr(tmp_path, capsys):
     code, out, err = _eval(capsys, "-j", "home", "--format", "json", _facility(tmp_path, "{country: US}"))
     assert code == 0 and _pairs(out) == []
-    assert "no regime among jp, de, cn, eu, ie, sg, fr, nl, cn_bj governs the location of s-1" in err
+    assert "no regime among jp, de, cn, eu, ie, sg, fr, nl, cn_bj, us_ca governs the location of s-1" in err
 
 
 def test_a_regional_site_falls_under_its_national_regime(capsys):
