@@ -17,7 +17,7 @@ class Fact:
     derived: str | None = None  # plain words when computed
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen
 class Record:
     """One entry of a list of records inside a facility (dsl/records.py), e.g. one computer room.
 

@@ -126,3 +126,7 @@ def test_the_californian_permit_facts_are_read_and_checked(tmp_path):
     assert d.code == "F205" and "new_construction, addition, alteration" in d.hint
     path, d = only_error(tmp_path, MINIMAL + "permit: {application_date: 2026-02-30}\n")
     assert d.code == "F204" and where(d) == (path, 3, 28)
+
+
+def test_two_loads_of_the_same_records_are_equal(tmp_path):
+    assert load_one(tmp_path, ROOMS) == load_one(tmp_path, ROOMS)
