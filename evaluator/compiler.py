@@ -20,6 +20,7 @@ from ..dsl.diagnostics import Span, source_lines
 from ..dsl.units import NUMBER
 
 from . import quantifier_code, runtime
+from .constancy import Constancy
 from .plan import CompiledBlock, CompiledExpr, CompiledItem, CompiledRule, NodeInfo, Plan
 from .plan_source import Call, Code, Lambda, PlanFunction, Tuple, load, plan_source, record as _record, unique_name
 
@@ -137,8 +138,8 @@ class _Generator:
                 return repr(node.value), "literal", None, children
             case ast.Paren():
                 return sub(node.inner), "operation", None, children
-            case ast.Ref():
-                return self._reference(node, c) + (children,)
+            case ast.Ref():  # inside a quantifier, a record's field or a fact noted beside the record
+                return (quantifier_code.reference(self, node, c) if self.bound else self._reference(node, c)) + (children,)
             case ast.Neg():
                 return Call("_rt.neg", (sub(node.operand),)), "operation", None, children
             case ast.Not():
@@ -148,8 +149,7 @@ class _Generator:
                 return Call(f"_rt.{fn}", (sub(node.left), sub(node.right))), "operation", None, children
             case ast.Compare():
                 fn = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge", "==": "eq", "!=": "ne"}[node.op]
-                code = Call(f"_rt.{fn}", (sub(node.left), sub(node.right)))
-                return quantifier_code.compared(self, node, c, code), "operation", None, children
+                return quantifier_code.comparison(self, node, c, fn, sub), "operation", None, children
             case ast.Logical():
                 fn = "and_" if node.op == "and" else "or_"
                 return Call(f"_rt.{fn}", (sub(node.left), Lambda(sub(node.right)))), "operation", None, children
@@ -170,9 +170,7 @@ class _Generator:
                 return Call("_rt.tiered", (Tuple(tuple(parts)), Lambda(otherwise))), "operation", None, children
             case ast.Call():
                 return self._call(node, c, record, sub) + (children,)
-            case ast.Quantifier():
-                return quantifier_code.generate(self, node, c, record, children) + (children,)
-        raise AssertionError(node)
+        return quantifier_code.generate(self, node, c, record, children) + (children,)  # (asserts it is one)
 
     def _facts_read(self, node) -> tuple[str, ...]:
         """Fact paths an expression reads, through definitions too, in first-use order."""
@@ -193,8 +191,6 @@ class _Generator:
         return tuple(found)
 
     def _reference(self, node: ast.Ref, c: str):
-        if self.bound is not None:
-            return quantifier_code.reference(self, node, c)
         if node.root in ROOTS:
             if node.root == "facility":
                 return f"{c}.F.get({node.path!r}, U)", "fact", node.text
@@ -267,6 +263,7 @@ def compile_policy(checked: CheckedPolicy, sha256: str) -> Plan:
     notes: dict[str, str] = {}  # constant name -> where it comes from, for the plan's header
     functions: list[PlanFunction] = []
     generators: dict[str, _Generator] = {}
+    sources: dict[str, object] = {}  # generated function -> the expression it computes
     policy = checked.policy
     code = checked.code
     shared = _Shared(checked, constants, notes, source_lines(checked.source), {d.name: d for d in policy.definitions},
@@ -282,7 +279,7 @@ def compile_policy(checked: CheckedPolicy, sha256: str) -> Plan:
         functions.append(PlanFunction(name, origin, node.span.line, generator.nodes[0].text, body))
         functions.extend(shared.functions)  # its deeply nested parts, after it
         shared.functions.clear()
-        generators[name] = generator
+        generators[name], sources[name] = generator, node
         return name
 
     def clause(declaration, keyword: str) -> str | None:
@@ -321,7 +318,9 @@ def compile_policy(checked: CheckedPolicy, sha256: str) -> Plan:
     source = plan_source(code, policy.file, constants, notes, functions)
     # the generated code names only the runtime, UNKNOWN, the trace recorder and the constants
     namespace = load(source, code, {"_rt": runtime, "U": runtime.UNKNOWN, "_r": _record, **constants})
-    compiled = {name: CompiledExpr(namespace[name], tuple(generator.nodes)) for name, generator in generators.items()}
+    constant = Constancy(shared.definitions)  # reads no fact: computed once per run (evaluator/constancy.py)
+    compiled = {name: CompiledExpr(namespace[name], tuple(g.nodes), constant=constant(sources[name]))
+                for name, g in generators.items()}
 
     def get(name):
         return compiled[name] if name is not None else None

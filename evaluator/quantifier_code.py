@@ -17,6 +17,7 @@ from .plan_source import Call, Lambda
 
 def generate(gen, node: ast.Quantifier, c: str, record: bool, children: list[int]):
     """(code, node kind, path) of a quantifier, for the compiler's generator `gen`."""
+    assert isinstance(node, ast.Quantifier), node  # the compiler's last case: every other node is handled there
     source = node.records
     outer, gen.bound = gen.bound, node.name
     where = Lambda(gen.gen(node.where, c, False)) if node.where is not None else "None"
@@ -61,8 +62,9 @@ def _conditions(body) -> frozenset:
     return frozenset(found)
 
 
-def compared(gen, node: ast.Compare, c: str, code: Call) -> Call:
-    """A numeric comparison of a quantifier's body, noted with its figures for the record's reason."""
+def comparison(gen, node: ast.Compare, c: str, fn: str, sub) -> Call:
+    """The code of a comparison (`_rt.ge(a, b)`); in a quantifier's body, noted with its figures for the reason."""
+    code = Call(f"_rt.{fn}", (sub(node.left), sub(node.right)))
     kind = gen.checked.types.get(id(node.left))
     if gen.bound is None or id(node) not in getattr(gen, "quoted", ()) or kind is None or kind.kind != "number":
         return code

@@ -14,8 +14,11 @@ NOT_COMPUTABLE = {"ln": "the logarithm of a number that is not above 0",
 
 def run_clause(expr: CompiledExpr, context, label: str, traces: list):
     """Evaluate one clause, append its trace (with the provenance of every fact it read), return its value."""
-    value, values = expr.run(context)
-    definitions = _definitions_read(expr, values, context)
+    if expr.constant:
+        return _constant_clause(expr, context, label, traces)
+    values = [NOT_EVALUATED] * len(expr.nodes)  # CompiledExpr.run, inlined: every clause of every rule comes here
+    value = expr.function(context, values)
+    definitions = _definitions_read(expr, values, context) if expr.definition_slots else ()
     if not context.provenance:  # nobody will show where the facts came from (--trace none or reasons)
         traces.append(ClauseTrace(label, expr.nodes, tuple(values), definitions, {}, {}))
         return value
@@ -23,6 +26,22 @@ def run_clause(expr: CompiledExpr, context, label: str, traces: list):
     traces.append(ClauseTrace(label, expr.nodes, tuple(values), definitions, _sources(expr, values, context),
                               members))
     return value
+
+
+def _constant_clause(expr: CompiledExpr, context, label: str, traces: list):
+    """A clause that reads no fact (`from 2027-07-01`): evaluated once per run, its trace shared by every
+    facility (it has no provenance to record). The definitions it read are the context's too, as if run."""
+    key = (id(expr), label)
+    found = context.shared.get(key)
+    if found is None:
+        value, values = expr.run(context)
+        trace = ClauseTrace(label, expr.nodes, tuple(values), _definitions_read(expr, values, context), {}, {})
+        found = context.shared[key] = (value, trace)
+    else:
+        for definition in found[1].definitions:
+            context.d(definition.name)
+    traces.append(found[1])
+    return found[0]
 
 
 def _sources(expr: CompiledExpr, values, context) -> dict:
@@ -47,6 +66,14 @@ def _members(expr: CompiledExpr, values, context) -> dict:
 
 
 def _definitions_read(expr: CompiledExpr, values, context) -> tuple:
+    slots = expr.definition_slots
+    if len(slots) == 1:  # the common case (`pue <= 1.5`): one definition that reads no other
+        name = expr.nodes[slots[0]].path
+        trace = _definition_trace(name, context) if values[slots[0]] is not NOT_EVALUATED else None
+        if trace is None:
+            return ()
+        if not context.plan.definitions[name].definition_slots:
+            return _alone(name, trace, context)
     found: list = []
     _visit_definitions(expr, values, context, found, set())
     return tuple(found)
@@ -55,19 +82,47 @@ def _definitions_read(expr: CompiledExpr, values, context) -> tuple:
 # Module-level, not nested: a recursive nested function is a reference cycle (function -> cell ->
 # function), garbage the cyclic collector would have to find after every clause.
 def _visit_definitions(compiled: CompiledExpr, slots, context, found: list, seen: set) -> None:
-    for info, value in zip(compiled.nodes, slots):
-        if info.kind == "definition" and value is not NOT_EVALUATED and info.path not in seen:
-            seen.add(info.path)
-            inner = context.plan.definitions[info.path]
-            inner_values = context.dtrace.get(info.path)
-            if inner_values is not None:
-                if context.provenance:
-                    members = _members(inner, inner_values, context) if context.record_members else {}
-                    found.append(DefinitionTrace(info.path, inner.nodes, tuple(inner_values),
-                                                 _sources(inner, inner_values, context), members))
-                else:
-                    found.append(DefinitionTrace(info.path, inner.nodes, tuple(inner_values)))
-                _visit_definitions(inner, inner_values, context, found, seen)
+    nodes = compiled.nodes
+    for slot in compiled.definition_slots:
+        name = nodes[slot].path
+        if slots[slot] is not NOT_EVALUATED and name not in seen:
+            seen.add(name)
+            trace = _definition_trace(name, context)
+            if trace is not None:
+                found.append(trace)
+                _visit_definitions(context.plan.definitions[name], trace.values, context, found, seen)
+
+
+def _alone(name: str, trace: DefinitionTrace, context) -> tuple:
+    """`(trace,)`, one tuple however many clauses read the definition (per run for a constant one)."""
+    table = context.shared if context.plan.definitions[name].constant else context.dtraces
+    key = ("alone", name)
+    found = table.get(key)
+    if found is None or found[0] is not trace:
+        found = table[key] = (trace,)
+    return found
+
+
+def _definition_trace(name: str, context) -> DefinitionTrace | None:
+    """The trace of a definition the context evaluated, made once per context (once per run if constant)."""
+    trace = context.dtraces.get(name)
+    if trace is not None:
+        return trace
+    inner_values = context.dtrace.get(name)
+    if inner_values is None:
+        return None
+    inner = context.plan.definitions[name]
+    if inner.constant:
+        trace = context.shared.get(("trace", name))
+        if trace is None:
+            trace = context.shared[("trace", name)] = DefinitionTrace(name, inner.nodes, tuple(inner_values))
+    elif context.provenance:
+        members = _members(inner, inner_values, context) if context.record_members else {}
+        trace = DefinitionTrace(name, inner.nodes, tuple(inner_values), _sources(inner, inner_values, context), members)
+    else:
+        trace = DefinitionTrace(name, inner.nodes, tuple(inner_values))
+    context.dtraces[name] = trace
+    return trace
 
 
 # ---------------------------------------------------------------- what is missing
