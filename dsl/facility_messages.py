@@ -112,7 +112,7 @@ class F108(Message):
 # ---------------------------------------------------------------- F2xx values
 class F201(Message):
     title = "quantity without a unit"
-    template = "{path} is a {dimension} and needs a unit: {written} what?"
+    template = "{path} is {article} {dimension} and needs a unit: {written} what?"
     hint = 'write the number with its unit, e.g. "{number} {unit}" or "{example}" (units: {units})'
 
 
