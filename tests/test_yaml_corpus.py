@@ -57,3 +57,25 @@ def test_each_hostile_input_is_reported_at_its_place(capsys, monkeypatch, name, 
         assert bad not in out + err
     if command == "eval":
         assert out == ""  # nothing is evaluated from an input with an error
+
+
+def test_values_are_those_of_the_safe_loader_and_a_merge_sign_as_a_value_is_text():
+    import yaml
+
+    from dcpolicy.evaluator.yaml_nodes import load_yaml
+
+    text = ("a: 1\nb: 0x1F\nc: 1_000\nd: 1.5e3\ne: .inf\nf: yes\ng: ~\nh: 2025-01-01\ni: '2025'\nj: \"x\"\n"
+            "k: 2025-02-30\nl: [1, two, 3.0]\nm: {n: null}\no: |\n  block\np: 12:30\nq: 0o17\n")
+
+    def plain(node):
+        if node.kind == "map":
+            return {k.text: plain(v) for k, v in node.entries}
+        if node.kind == "seq":
+            return [plain(v) for v in node.items]
+        return node.value
+
+    root, problems = load_yaml(text, "f.yaml")
+    expected = yaml.safe_load(text.replace("k: 2025-02-30", "k: '2025-02-30'"))  # an impossible date stays text
+    assert problems == [] and plain(root) == expected
+    root, problems = load_yaml("a: <<\nb: [<<]\n", "f.yaml")
+    assert problems == [] and plain(root) == {"a": "<<", "b": ["<<"]}
