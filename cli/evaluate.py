@@ -37,14 +37,27 @@ def check_explain(explain: bool, output_format: str) -> None:
                          f"use --format {', '.join(EXPLAINED_FORMATS[:-1])} or {EXPLAINED_FORMATS[-1]}")
 
 
+# --trace: how much of each rule's trace the output carries, "none", "reasons" (one step per clause: its
+# expression, value and place in the policy) or "full" (the tree of steps, --explain). Without it, each
+# format shows what it always has: JSON one step per clause, the tables and SARIF and GitHub annotations
+# none, JUnit, TAP and the HTML page's explanations the tree (docs/results.md, "Trace").
+TRACE_DEFAULTS = {"json": "reasons", "jsonl": "reasons", "table": "none", "markdown": "none", "summary": "none",
+                  "html": "full", "junit": "full", "tap": "full", "sarif": "none", "github": "none"}
+
+
 def trace_mode(args) -> str:
-    """--trace for json and jsonl: "reasons" (one step per clause) by default, "full" with --explain."""
+    """--trace as the output format honours it (--explain is --trace full); UsageError where it cannot be."""
     chosen = getattr(args, "trace", None)
-    if chosen is not None and args.format not in ("json", "jsonl"):
-        raise UsageError(f"--trace shapes JSON output; use it with --format json or jsonl, not {args.format}")
     if args.explain and chosen not in (None, "full"):
         raise UsageError(f"--explain shows the full trace; it cannot go with --trace {chosen}")
-    return chosen or ("full" if args.explain else "reasons")
+    if args.explain:
+        return "full"
+    if chosen is None:
+        return TRACE_DEFAULTS[args.format]
+    if args.format == "summary" and chosen != "none":
+        raise UsageError(f"--trace {chosen} cannot be shown in --format summary (one line per evaluation); "
+                         "use --format table, markdown or json")
+    return chosen
 
 
 def request_from(args) -> EvalRequest:
@@ -63,8 +76,13 @@ def run(args) -> int:
         from .report import page  # (it explains every failing or unknown rule, with or without --explain)
         from .views import run_view
 
+        try:
+            trace = trace_mode(args)
+        except UsageError as err:
+            print(f"policy eval: error: {err}", file=sys.stderr)
+            return exits.USAGE
         return run_view(args, "eval", lambda evaluated, request, _: page(
-            evaluated, request, ("matrix", "obligations", "explained", "audit")))
+            evaluated, request, ("matrix", "obligations", "explained", "audit"), trace=trace))
 
     try:
         request = request_from(args)
@@ -189,7 +207,7 @@ def _render(result, args) -> None:
         from .ci_formats import write
         from .ci_model import from_run
 
-        sys.stdout.write(write(args.format, from_run(result, parse_fail_on(args.fail_on)), "eval"))
+        sys.stdout.write(write(args.format, from_run(result, parse_fail_on(args.fail_on), trace_mode(args)), "eval"))
     elif args.format == "json":
         from .jsonl import json_document
 
@@ -202,7 +220,7 @@ def _render(result, args) -> None:
     elif args.format == "summary":
         sys.stdout.write(render.to_summary(result))
     elif args.format == "markdown":
-        sys.stdout.write(render.to_markdown(result, args.explain))
+        sys.stdout.write(render.to_markdown(result, trace_mode(args)))
     else:
         from rich.console import Console
 
@@ -214,4 +232,4 @@ def _render(result, args) -> None:
         from .table_layout import table_width
 
         console = _Console(width=table_width(), soft_wrap=False)  # COLUMNS honoured when piped too
-        render.to_table(result, args.explain, console)
+        render.to_table(result, trace_mode(args), console)
