@@ -88,10 +88,7 @@ def run(args) -> int:
         request = request_from(args)
         stdin_text = sys.stdin.read() if "-" in request.inputs else None
         if args.format == "jsonl":
-            if request.overrides:  # refused before the header is written
-                from .stream import SET_WITH_JSONL
-
-                raise UsageError(SET_WITH_JSONL)
+            _check_overrides(request.overrides)  # before the header is written
             return _stream(request, stdin_text, trace_mode(args), parse_jobs(getattr(args, "jobs", None)))
         result = evaluate(request, stdin_text)
     except UsageError as err:
@@ -135,12 +132,17 @@ def _stream(request, stdin_text, trace: str, jobs: int) -> int:
         progress.advance(facilities)
 
     unjudged: list[str] = []  # -j home: facilities no chosen regime governs
+    applied: list = []  # --set: the facts the overrides replaced, the stream's last line
     try:
         api.evaluate_stream(request, emit, stdin_text, batch_size=api.STREAM_BATCH, jobs=jobs,
                             render=functools.partial(_jsonl_batch, trace, request.fail_on), provenance=trace == "full",
-                            unjudged=unjudged)
+                            unjudged=unjudged, applied=applied)
     finally:
         progress.stop()
+    if request.overrides:
+        from .jsonl import jsonl_overrides
+
+        sys.stdout.write(jsonl_overrides(applied))
     if unjudged:
         from .site_words import unjudged as unjudged_note
 
@@ -181,6 +183,18 @@ def _jsonl_batch(trace: str, fail_on, run) -> tuple[str, int, int]:
 
     facilities = len({e.facility for e in run.evaluations})
     return "".join(jsonl_lines(run, trace)), exits.for_run(run, fail_on), facilities
+
+
+def _check_overrides(texts) -> None:
+    """--set texts that cannot be read are a usage error before anything is written."""
+    if not texts:
+        return
+    from ..evaluator.overrides import OverrideError, parse_overrides
+
+    try:
+        parse_overrides(texts)
+    except OverrideError as err:
+        raise UsageError(str(err)) from None
 
 
 def parse_jobs(text: str | None) -> int:

@@ -87,3 +87,10 @@ def jsonl_lines(run, trace: str):
         yield _encode({"kind": "evaluation", **evaluation_record(e, trace)}) + "\n"
     for o in run.operators:
         yield _encode({"kind": "operator", **operator_record(o, trace)}) + "\n"
+
+
+def jsonl_overrides(applied) -> str:
+    """The last line of `--format jsonl` with --set: "kind": "overrides", the document's `overrides`."""
+    from .site_words import overrides_json
+
+    return _encode({"kind": "overrides", "overrides": overrides_json(applied)}) + "\n"

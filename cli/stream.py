@@ -14,23 +14,21 @@ from ..dsl.diagnostics import DiagnosticError
 from .api import (HOME, InvalidInput, UsageError, check_period, choose, compile_plans, evaluate_plans,
                   resolve_policies, wants_home)
 
-SET_WITH_JSONL = ("--set (what-if) cannot go with --format jsonl, which streams registers; "
-                  "use --format json, table, summary or markdown")
-
-
 def evaluate_stream(request, emit, stdin_text, batch_size: int, jobs: int, render, provenance: bool,
-                    unjudged: list | None) -> int:
+                    unjudged: list | None, applied: list | None = None) -> int:
     """Returns how many facilities were evaluated. InvalidInput and UsageError (an operator split across
-    the input, a facility without a country under -j home, a --period no facility has) can come after
-    some batches were emitted."""
+    the input, a facility without a country under -j home, a --period no facility has, a `--set ID:…`
+    naming no facility of the input) can come after some batches were emitted. With --set, each facility
+    is judged with its overrides written in (as `policy eval` does) and `applied` gains what they replaced
+    (evaluator/overrides.Applied), for the stream's last line."""
     from ..evaluator.batches import Batches, OperatorSplit
     from ..evaluator.facts import LoadedInput
     from ..evaluator.home import Chosen, judges
     from ..evaluator.inputs import StreamOrderError, load_inputs
     from .workers import runner
 
-    if request.overrides:
-        raise UsageError(SET_WITH_JSONL)
+    from ..evaluator.overrides import OverrideError
+
     plans, where, home = _chosen(request)
     chosen = [Chosen(plan, flag) for plan, flag in zip(plans, where)]
     batches = Batches(batch_size)
@@ -58,11 +56,11 @@ def evaluate_stream(request, emit, stdin_text, batch_size: int, jobs: int, rende
 
     try:
         try:
-            load_inputs(list(request.inputs), stdin_text, sink=take)
+            loaded = load_inputs(list(request.inputs), stdin_text, sink=take, overrides=request.overrides)
         except DiagnosticError as err:
             batches_out.finish()  # what was read before the first error is written, whatever the jobs
             raise InvalidInput(err) from None
-        except (OperatorSplit, StreamOrderError) as err:
+        except (OperatorSplit, StreamOrderError, OverrideError) as err:
             batches_out.finish()
             raise UsageError(str(err)) from None
         except UsageError:
@@ -76,6 +74,8 @@ def evaluate_stream(request, emit, stdin_text, batch_size: int, jobs: int, rende
         batches_out.close()
     if not count:
         raise UsageError("no facilities in the input")
+    if applied is not None:
+        applied.extend(loaded.overrides)
     check_period(request.period, plans, LoadedInput(tuple(witnesses.values()), ()))
     return count
 
