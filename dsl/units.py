@@ -41,7 +41,8 @@ class Dimension:
 
     @property
     def canonical_unit(self) -> str:
-        return CANONICAL_UNITS.get(self, self._formula())
+        unit = CANONICAL_UNITS.get(self)  # not .get(self, self._formula()): results read this per rule
+        return self._formula() if unit is None else unit
 
     def _formula(self) -> str:
         parts = [f"{n}^{e}" if e != 1 else n for n, e in zip(BASE_NAMES, self.exponents) if e]

@@ -21,6 +21,7 @@ from ..dsl.diagnostics import Span, source_lines
 from ..dsl.units import NUMBER
 
 from . import runtime
+from .constancy import Constancy
 from .plan import CompiledBlock, CompiledExpr, CompiledItem, CompiledRule, NodeInfo, Plan
 from .plan_source import Call, Code, Lambda, PlanFunction, Tuple, load, plan_source, unique_name
 from .plan_source import record as _record
@@ -263,6 +264,7 @@ def compile_policy(checked: CheckedPolicy, sha256: str) -> Plan:
     notes: dict[str, str] = {}  # constant name -> where it comes from, for the plan's header
     functions: list[PlanFunction] = []
     generators: dict[str, _Generator] = {}
+    sources: dict[str, object] = {}  # generated function -> the expression it computes
     policy = checked.policy
     code = checked.code
     shared = _Shared(checked, constants, notes, source_lines(checked.source), {d.name: d for d in policy.definitions},
@@ -278,7 +280,7 @@ def compile_policy(checked: CheckedPolicy, sha256: str) -> Plan:
         functions.append(PlanFunction(name, origin, node.span.line, generator.nodes[0].text, body))
         functions.extend(shared.functions)  # its deeply nested parts, after it
         shared.functions.clear()
-        generators[name] = generator
+        generators[name], sources[name] = generator, node
         return name
 
     def clause(declaration, keyword: str) -> str | None:
@@ -317,7 +319,9 @@ def compile_policy(checked: CheckedPolicy, sha256: str) -> Plan:
     source = plan_source(code, policy.file, constants, notes, functions)
     # the generated code names only the runtime, UNKNOWN, the trace recorder and the constants
     namespace = load(source, code, {"_rt": runtime, "U": runtime.UNKNOWN, "_r": _record, **constants})
-    compiled = {name: CompiledExpr(namespace[name], tuple(generator.nodes)) for name, generator in generators.items()}
+    constant = Constancy(shared.definitions)  # reads no fact: computed once per run (evaluator/constancy.py)
+    compiled = {name: CompiledExpr(namespace[name], tuple(g.nodes), constant=constant(sources[name]))
+                for name, g in generators.items()}
 
     def get(name):
         return compiled[name] if name is not None else None
