@@ -121,10 +121,13 @@ def run_case(case: Case, plans: PlanCache, runs: list | None = None) -> list[str
         loaded = load_facility_nodes(case.facilities, case.file, case.text, plans.source(case))
     except DiagnosticError as err:
         return ["the case's facility data is invalid:\n" + err.render()]
-    run = evaluate_plans([plan], loaded, case.as_of, case.period)
+    # Where each fact came from is shown only in a failing case's trace: judged without it, and again
+    # with it for the case that fails (coverage reads only which steps were reached).
+    run = evaluate_plans([plan], loaded, case.as_of, case.period, provenance=False)
     if runs is not None:
         runs.append(run)
     problems = []
+    traced = None  # the run with provenance, made for the first mismatch
     for key, expected in case.expect.items():
         found = _find(run, str(key), len(case.facilities))
         if found is None:
@@ -135,6 +138,9 @@ def run_case(case: Case, plans: PlanCache, runs: list | None = None) -> list[str
         if mismatches:
             from .explain import explain_lines
 
+            if traced is None:
+                traced = evaluate_plans([plan], loaded, case.as_of, case.period)
+            result, evaluation = _find(traced, str(key), len(case.facilities))
             trace = "\n".join("  " + line for line in explain_lines(result, evaluation, case.as_of))
             problems.append("\n".join(mismatches) + "\n" + trace)
     return problems

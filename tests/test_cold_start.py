@@ -129,3 +129,19 @@ def test_policy_test_resolves_each_case_file_once_and_keeps_runs_only_for_covera
     kept = api.run_cases([], "pue")
     assert [o.problems for o in lean] == [o.problems for o in kept] == [()] * len(lean)
     assert all(o.run is None for o in lean) and all(o.run is not None for o in kept)
+
+
+def test_a_failing_case_still_shows_where_each_fact_came_from(tmp_path):
+    """Cases are judged without provenance; the one that fails is judged again with it for its trace."""
+    from dcpolicy.cli import api
+
+    cases = tmp_path / "wrong.yaml"
+    cases.write_text("policy: de\nbase:\n  id: base\n  name: Base DC\n  started: 2015-05-01\n"
+                     "  power: {nominal_connected: \"5 MW\"}\n  periods:\n    - period: 2025\n"
+                     "      energy: {total: \"14 GWh\", it: \"10 GWh\", renewable: \"14 GWh\", reused: \"0 kWh\"}\n"
+                     "cases:\n  - name: expects a pass where PUE 1.4 fails\n    as_of: 2031-06-01\n"
+                     "    expect:\n      de.pue_existing_2030: pass\n", encoding="utf-8")
+    (outcome,) = api.run_cases([str(cases)], keep_runs=False)
+    (problem,) = outcome.problems
+    assert problem.startswith("de.pue_existing_2030: expected verdict pass (got fail:")
+    assert f"period.energy.total = 14 GWh   [{cases}:9:" in problem  # the fact's line in the case file
