@@ -145,3 +145,27 @@ def test_a_failing_case_still_shows_where_each_fact_came_from(tmp_path):
     (problem,) = outcome.problems
     assert problem.startswith("de.pue_existing_2030: expected verdict pass (got fail:")
     assert f"period.energy.total = 14 GWh   [{cases}:9:" in problem  # the fact's line in the case file
+
+
+def test_judging_only_the_expected_rules_gives_the_same_results_for_every_shipped_case():
+    """policy test without --coverage judges only the rules a case expects: each of those results (verdict,
+    decision, figures, trace) is the one the whole plan gives."""
+    from dcpolicy.cli import api, cases
+    from dcpolicy.evaluator.inputs import load_facility_nodes
+
+    plans = cases.PlanCache()
+    every = [case for path in cases.case_files([]) for case in cases.load_cases(path)]
+    assert len(every) > 500
+    compared = 0
+    for case in every:
+        plan = plans.get(case.policy, case.file)
+        narrowed = plans.for_expectations(plan, case)
+        assert 0 < len(narrowed.rules) <= len(plan.rules)
+        loaded = load_facility_nodes(case.facilities, case.file, case.text, plans.source(case))
+        whole = api.evaluate_plans([plan], loaded, case.as_of, case.period, provenance=False)
+        some = api.evaluate_plans([narrowed], loaded, case.as_of, case.period, provenance=False)
+        for key in case.expect:
+            found = cases._find(some, str(key), len(case.facilities))
+            assert found is not None and found[0] == cases._find(whole, str(key), len(case.facilities))[0], (case.id, key)
+            compared += 1
+    assert compared > len(every)
