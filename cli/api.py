@@ -186,12 +186,26 @@ def compile_plans(paths) -> list:
         key = entry_key(data, display)
         plan = load_plan(key)
         if plan is None:
-            from ..evaluator.compiler import compile_policy
-
-            plan = compile_policy(check_policy(path, display), hashlib.sha256(data).hexdigest())
+            plan = _compiled(path, display, data)
             store_plan(key, plan)
         plans.append(plan)
     return plans
+
+
+def _compiled(path: Path, display: str, data: bytes):
+    """Parse, check and compile one policy with the cyclic collector paused: the tree, the checked tree
+    and the plan are made in one burst with nothing to collect in it (as evaluation pauses it)."""
+    import gc
+
+    from ..evaluator.compiler import compile_policy
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return compile_policy(check_policy(path, display), hashlib.sha256(data).hexdigest())
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 # ---------------------------------------------------------------- facilities and evaluation

@@ -169,3 +169,24 @@ def test_judging_only_the_expected_rules_gives_the_same_results_for_every_shippe
             assert found is not None and found[0] == cases._find(whole, str(key), len(case.facilities))[0], (case.id, key)
             compared += 1
     assert compared > len(every)
+
+
+def test_a_cached_plan_has_the_namespace_its_source_makes(tmp_path, monkeypatch):
+    """The cache stores each generated function's code, not the module's: made again, every function has
+    the same name, code and globals as when the source was executed."""
+    from dcpolicy.cli.api import compile_plans
+    from dcpolicy.evaluator import plan_cache
+
+    monkeypatch.setenv("DCPOLICY_CACHE_DIR", str(tmp_path))
+    path = ROOT / "policies" / "de.policy"
+    compiled = compile_plans([path])[0]
+    cached = compile_plans([path])[0]
+    assert len(list(tmp_path.glob("*.plan"))) == 1 and cached is not compiled and cached == compiled
+    made, loaded = compiled.rules[0].require.function.__globals__, cached.rules[0].require.function.__globals__
+    assert set(made) == set(loaded) and made["__name__"] == loaded["__name__"]
+    for name, value in made.items():
+        if plan_cache._generated(value, made):
+            again = loaded[name]
+            assert (again.__name__, again.__qualname__, again.__module__, again.__code__) == \
+                   (value.__name__, value.__qualname__, value.__module__, value.__code__)
+            assert again.__globals__ is loaded
