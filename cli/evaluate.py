@@ -9,6 +9,12 @@ import sys
 from . import exits
 from .api import FAIL_ON, EvalRequest, InvalidInput, InvalidPolicy, UsageError
 
+# Every evaluation reads its input, loads or compiles its plans, judges and renders: these modules are
+# imported with the command, so within cli/main.py's start-up (made with the collector paused, then
+# frozen out of its walks), not in the middle of the run.
+from ..evaluator import home, inputs, plan_cache  # noqa: E402,F401,I001
+from . import jsonl, render  # noqa: E402,F401
+
 EXPLAINED_FORMATS = ("table", "json", "markdown")  # --format summary has one line per evaluation: no room
 
 
