@@ -142,7 +142,8 @@ def _stream(request, stdin_text, trace: str, jobs: int) -> int:
     try:
         api.evaluate_stream(request, emit, stdin_text, batch_size=api.STREAM_BATCH, jobs=jobs,
                             render=functools.partial(_jsonl_batch, trace, request.fail_on), provenance=trace == "full",
-                            unjudged=unjudged, applied=applied)
+                            unjudged=unjudged, render_parts=functools.partial(_jsonl_parts, trace, request.fail_on),
+                            applied=applied)
     finally:
         progress.stop()
     if request.overrides:
@@ -201,6 +202,13 @@ def _check_overrides(texts) -> None:
         parse_overrides(texts)
     except OverrideError as err:
         raise UsageError(str(err)) from None
+
+
+def _jsonl_parts(trace: str, fail_on, run) -> tuple[str, dict[str, str], int]:
+    """One operator's facilities as their evaluation lines, operator lines by jurisdiction and exit code."""
+    from .jsonl import jsonl_parts
+
+    return (*jsonl_parts(run, trace), exits.for_run(run, fail_on))
 
 
 def parse_jobs(text: str | None) -> int:

@@ -15,7 +15,7 @@ from .api import (HOME, InvalidInput, UsageError, check_period, choose, compile_
                   resolve_policies, wants_home)
 
 def evaluate_stream(request, emit, stdin_text, batch_size: int, jobs: int, render, provenance: bool,
-                    unjudged: list | None, applied: list | None = None) -> int:
+                    unjudged: list | None, render_parts=None, applied: list | None = None) -> int:
     """Returns how many facilities were evaluated. InvalidInput and UsageError (an operator split across
     the input, a facility without a country under -j home, a --period no facility has, a `--set ID:…`
     naming no facility of the input) can come after some batches were emitted. With --set, each facility
@@ -40,10 +40,32 @@ def evaluate_stream(request, emit, stdin_text, batch_size: int, jobs: int, rende
                              request.fail_on, where=list(where), provenance=provenance)
         return render(run) if render is not None else run
 
+    skip = 0
+    # one large register: each worker reads its share (split_stream.py); what-if overrides are written in
+    # by the reading in this process, so a run with --set reads the input here
+    if render_parts is not None and jobs > 1 and not request.overrides:
+        from .split_stream import run_split
+
+        def judge_parts(facilities):
+            return render_parts(evaluate_plans(plans, LoadedInput(tuple(facilities), ()), request.as_of,
+                                               request.period, request.fail_on, where=list(where),
+                                               provenance=provenance))
+
+        split = run_split(request, judge_parts, chosen, home, [plan.code for plan in plans], jobs, batch_size, emit,
+                          unjudged, witnesses)
+        if split is not None:
+            count = skip = split.skip
+            batches.closed.update(split.closed)
+            if split.done:
+                return _finish(request, plans, witnesses, count)
+
     batches_out = runner(jobs, judge, emit)
 
     def take(facility) -> None:
-        nonlocal count
+        nonlocal count, skip
+        if skip:  # already written by the split reading
+            skip -= 1
+            return
         if home:
             _check_country(facility, request.jurisdictions is None)
             if unjudged is not None and not any(judges(c, facility) for c in chosen):
@@ -72,10 +94,17 @@ def evaluate_stream(request, emit, stdin_text, batch_size: int, jobs: int, rende
         batches_out.finish()
     finally:
         batches_out.close()
-    if not count:
-        raise UsageError("no facilities in the input")
+    count = _finish(request, plans, witnesses, count)
     if applied is not None:
         applied.extend(loaded.overrides)
+    return count
+
+
+def _finish(request, plans, witnesses: dict, count: int) -> int:
+    from ..evaluator.facts import LoadedInput
+
+    if not count:
+        raise UsageError("no facilities in the input")
     check_period(request.period, plans, LoadedInput(tuple(witnesses.values()), ()))
     return count
 
