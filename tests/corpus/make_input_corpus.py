@@ -330,7 +330,7 @@ ARGUMENTS = [
     ("fail-on-unknown", f"eval --fail-on sometimes {FRA}", 2, "--fail-on takes"),
     ("jobs-zero", f"eval -j de --format jsonl --jobs 0 {FRA}", 2, '--jobs takes a whole number from 1'),
     ("explain-summary", f"eval --explain --format summary {FRA}", 2, "--explain cannot be shown in --format summary"),
-    ("trace-with-table", f"eval --trace full {FRA}", 2, "--trace shapes JSON output"),
+    ("trace-with-summary", f"eval --trace full --format summary {FRA}", 2, "cannot be shown in --format summary"),
     ("months-zero", f"priorities --months 0 {FRA}", 2, "--months 0: give 1 to 120"),
 ]
 
