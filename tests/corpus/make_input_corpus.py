@@ -267,6 +267,8 @@ CASE_FAULTS = [
     ("case-unknown-key", "    as_of: 2031-01-01", "    as_of: 2031-01-01\n    expected: 1", "F303", "expected"),
     ("case-policy-list", "    as_of: 2031-01-01", "    as_of: 2031-01-01\n    policy: [de]", "F303", "[de]"),
     ("file-policy-null", "policy: de", "policy:", "F303", "\n"),
+    ("file-policy-missing-file", "policy: de", "policy: nowhere.policy", "F303", "nowhere.policy"),
+    ("case-policy-unknown-code", "    as_of: 2031-01-01", "    as_of: 2031-01-01\n    policy: zz", "F303", "zz"),
     ("file-unknown-key", "cases:", "case: []\ncases:", "F302", "case: []"),
     ("file-no-cases", "cases:\n  - name: a case\n    as_of: 2031-01-01\n    expect: {de.pue_new: not_applicable}\n", "",
      "F302", "policy"),
