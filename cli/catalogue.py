@@ -5,7 +5,12 @@ from __future__ import annotations
 import json
 import sys
 
-from . import exits
+from . import escape, exits
+
+
+def _say(text: str = "") -> None:
+    """One line of the text output, its user text (titles, citations, quotes) with controls escaped."""
+    print(escape.lines(text))
 
 
 def _plans(args):
@@ -38,12 +43,12 @@ def run_list(args) -> int:
         return exits.OK
     for index, plan in enumerate(plans):
         if detailed and index:
-            print()
+            _say()
         territory = f"  territory {plan.territory}" if plan.territory else ""  # dsl/territory.py; -j home
-        print(f"{plan.code:<15} {plan.name}  [{plan.legal_status or 'in-force'}]{territory}  "
+        _say(f"{plan.code:<15} {plan.name}  [{plan.legal_status or 'in-force'}]{territory}  "
               f"{len(plan.rules)} rule{'s' * (len(plan.rules) != 1)}  {plan.file}")
         if plan.law:
-            print(f"{'':<15} {plan.law}")
+            _say(f"{'':<15} {plan.law}")
         if not detailed:
             continue
         for rule in plan.rules:
@@ -51,7 +56,7 @@ def run_list(args) -> int:
             if rule.until is not None:
                 span += f" until {_when(rule.until)}"
             status = f", {rule.legal_status}" if rule.legal_status and rule.legal_status != plan.legal_status else ""
-            print(f"  {rule.rule_id:<34} {rule.severity}{status}; {span}; {rule.citation or 'no citation'}")
+            _say(f"  {rule.rule_id:<34} {rule.severity}{status}; {span}; {rule.citation or 'no citation'}")
     return exits.OK
 
 
@@ -86,19 +91,19 @@ def run_explain(args) -> int:
     plan, rule = found
     from .highlight import highlight
 
-    print(f"{rule.rule_id}: {rule.title}")
-    print(f"  regime       {plan.code} ({plan.name}), {plan.file}:{rule.span.line}")
-    print(f"  kind         {rule.kind}{' (judged per operator)' if rule.for_operator else ''}")
-    print(f"  severity     {rule.severity}")
-    print(f"  legal status {rule.legal_status or plan.legal_status or 'in-force'}")
-    print(f"  citation     {rule.citation or '(none)'}")
-    print(f"  in force     {'from ' + _when(rule.in_force_from) if rule.in_force_from is not None else 'always'}"
+    _say(f"{rule.rule_id}: {rule.title}")
+    _say(f"  regime       {plan.code} ({plan.name}), {plan.file}:{rule.span.line}")
+    _say(f"  kind         {rule.kind}{' (judged per operator)' if rule.for_operator else ''}")
+    _say(f"  severity     {rule.severity}")
+    _say(f"  legal status {rule.legal_status or plan.legal_status or 'in-force'}")
+    _say(f"  citation     {rule.citation or '(none)'}")
+    _say(f"  in force     {'from ' + _when(rule.in_force_from) if rule.in_force_from is not None else 'always'}"
           + (f" until {_when(rule.until)}" if rule.until is not None else ""))
     for quote in rule.quotes:
-        print(f'  quote        "{quote}"')
+        _say(f'  quote        "{quote}"')
     for block in rule.blocks:
         label = "relief" if block.keyword == "exempt" else "exclusion"
-        print(f"  {label:<12} when {block.condition.root.text}  ({block.cite or 'no citation'})")
+        _say(f"  {label:<12} when {block.condition.root.text}  ({block.cite or 'no citation'})")
     from ..dsl.schema import lookup
 
     from .regime import scope_expressions
@@ -106,11 +111,11 @@ def run_explain(args) -> int:
     own = facts_of(plan, rule_expressions(rule))
     for heading, facts in (("Facts it reads:", own),
                            ("Facts the regime's scope reads:", facts_of(plan, scope_expressions(plan)))):
-        print("\n" + heading)
+        _say("\n" + heading)
         for path in sorted(facts):
             root, _, key = path.partition(".")
             earlier = " (also earlier periods)" if facts[path] else ""
-            print(f"  {path:<45} {unit_words(lookup(root, key))}{earlier}")
-    print("\nThe rule as written:")
-    print(highlight(source_lines(plan, rule.span), sys.stdout), end="")
+            _say(f"  {path:<45} {unit_words(lookup(root, key))}{earlier}")
+    _say("\nThe rule as written:")
+    print(highlight(escape.lines(source_lines(plan, rule.span)), sys.stdout), end="")
     return exits.OK

@@ -216,3 +216,20 @@ def test_figures_at_the_edge_of_the_range_of_numbers_give_valid_json(tmp_path, c
     assert code in (0, 1)
     for line in (out.splitlines() if "jsonl" in command else [out]):
         json.loads(line, parse_constant=lambda word: pytest.fail(f"{word} in the JSON"))
+
+
+def test_list_and_explain_show_a_policys_control_characters_escaped(tmp_path, capsys):
+    from dcpolicy.cli.main import main
+
+    policy = tmp_path / "esc.policy"
+    policy.write_text('jurisdiction x "X \x1b[31mred [/x]"\nscope "s"\n  cite "c"\n  applies true\n'
+                      'rule r "R \x1b]0;pwned\x07"\n  cite "c \x1b[2J"\n  quote "q\x1b[1m"\n  require true\n',
+                      encoding="utf-8")
+    assert main(["list", "--policy", str(policy)]) == 0
+    listed = capsys.readouterr().out
+    assert main(["explain", "x.r", "--policy", str(policy)]) == 0
+    explained = capsys.readouterr().out
+    for out in (listed, explained):
+        assert "\x1b" not in out and "\x07" not in out
+    assert "X \\x1b[31mred [/x]" in listed
+    assert "R \\x1b]0;pwned\\x07" in explained and 'quote        "q\\x1b[1m"' in explained
