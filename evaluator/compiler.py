@@ -368,8 +368,11 @@ def compile_policy(checked: CheckedPolicy, sha256: str) -> Plan:
             levels=checked.bands.get(declaration.name, ()),
             items=tuple(CompiledItem(i.name, i.title, i.public, get(v), get(w)) for i, v, w in parts["items"]),
             span=declaration.span,
-            reads_period=any(reads_period(get(parts[k])) for k in ("require", "of")) or any(
-                reads_period(get(v)) for _, v, _ in parts["items"]),
+            # the clauses every verdict past them rests on: an `applies` or `exclude` read from a year before
+            # the rule (fr excise: > 1 GWh in the year) makes the verdict a projection as much as `require`
+            reads_period=any(reads_period(get(parts[k])) for k in ("require", "of", "applies")) or any(
+                reads_period(get(n)) for b, n in parts["blocks"] if b.keyword == "exclude") or any(
+                reads_period(get(v)) or reads_period(get(w)) for _, v, w in parts["items"]),
         )
         rules.append(compiled_rule)
 
