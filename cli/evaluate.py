@@ -57,8 +57,12 @@ def request_from(args) -> EvalRequest:
 
 
 def run(args) -> int:
-    from .api import evaluate
+    from .api import evaluate_all
 
+    if getattr(args, "record", None):  # the same run, kept with its inputs for `policy replay` (cli/record.py)
+        from .record import record
+
+        return record(args, run)
     if args.format == "html":  # the report's matrices and explanations: it needs the plans beside the Run
         from .report import page  # (it explains every failing or unknown rule, with or without --explain)
         from .views import run_view
@@ -75,7 +79,8 @@ def run(args) -> int:
 
                 raise UsageError(SET_WITH_JSONL)
             return _stream(request, stdin_text, trace_mode(args), parse_jobs(getattr(args, "jobs", None)))
-        result = evaluate(request, stdin_text)
+        evaluated = evaluate_all(request, stdin_text)
+        result = evaluated.run
     except UsageError as err:
         print(f"policy eval: error: {err}", file=sys.stderr)
         return exits.USAGE
@@ -94,8 +99,16 @@ def run(args) -> int:
         from .site_words import unjudged
 
         print(unjudged(result.unjudged, home_jurisdictions()), file=sys.stderr)
-    _render(result, args)
+    trace = trace_mode(args) if args.format in ("json", "jsonl") else None
+    _render(result, args, options_record(request, evaluated.plans, trace))
     return exits.for_run(result, request.fail_on)
+
+
+def options_record(request, plans, trace: str | None) -> dict:
+    """The options a JSON result records (docs/results.md, "Options"): what was asked and what it used."""
+    from .jsonl import options
+
+    return options(request, plans, trace)
 
 
 def _stream(request, stdin_text, trace: str, jobs: int) -> int:
@@ -104,8 +117,11 @@ def _stream(request, stdin_text, trace: str, jobs: int) -> int:
     from . import api
     from .jsonl import jsonl_header
 
+    from .stream import chosen_policies
+
     counting = tuple(r for r in SET_ASIDE if r in request.fail_on)
-    sys.stdout.write(jsonl_header(Run(request.as_of, (), (), counting)))
+    chosen = options_record(request, api.compile_plans(chosen_policies(request)), trace)
+    sys.stdout.write(jsonl_header(Run(request.as_of, (), (), counting), chosen))
     codes = [exits.OK]
     progress = _Progress()
 
@@ -176,7 +192,7 @@ def parse_jobs(text: str | None) -> int:
     return int(text)
 
 
-def _render(result, args) -> None:
+def _render(result, args, options=None) -> None:
     from . import render
     from .ci_formats import CI_FORMATS
 
@@ -193,7 +209,7 @@ def _render(result, args) -> None:
     elif args.format == "json":
         from .jsonl import json_document
 
-        pieces = json_document(result, trace_mode(args))
+        pieces = json_document(result, trace_mode(args), options)
         if result.overrides:  # what-if: the document gains the facts --set replaced
             from .views import with_overrides
 

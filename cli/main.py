@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
                           help="json/jsonl traces: none, reasons (one step per clause; default) or full (--explain)")
     evaluate.add_argument("--jobs", metavar="N", help="jsonl: evaluate in N processes (default auto: every core; "
                           "a run of one batch uses one), output identical to --jobs 1")
+    evaluate.add_argument("--record", metavar="DIR",
+                          help="also write the exact inputs, the policies' sha256, the options and the result to the "
+                               "new folder DIR, so that `policy replay DIR` reproduces the verdict byte for byte")
     evaluate.add_argument("--fail-on", default="mandatory", metavar="LIST",
                           help="exit 1 when: mandatory (a mandatory rule in force fails; default), unknown (also a "
                                "mandatory rule is unknown), target (also a target fails), proposed (count proposed "
@@ -99,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="ast: the parser's tree; checked: with types and definition order; plan: the "
                               "generated Python source")
     inspect.add_argument("file", metavar="FILE", help="one .policy file")
+    replay = commands.add_parser("replay", help="run a run recorded with `policy eval --record DIR` again and "
+                                                "compare its result byte for byte")
+    replay.add_argument("dir", metavar="DIR", help="the folder `policy eval --record DIR` wrote")
     _add_discovery(commands)
     commands.add_parser("lsp", help="run the language server over stdio, for editors (needs the lsp extra)")
     completion = commands.add_parser("completion", help="print a shell completion script (bash, zsh, fish)")
@@ -189,7 +195,7 @@ _COMMANDS = {
     "check": ("check", "run"), "eval": ("evaluate", "run"), "fmt": ("fmt", "run"), "test": ("policytest", "run"),
     "inspect": ("inspect", "run"), "list": ("catalogue", "run_list"), "explain": ("catalogue", "run_explain"),
     "completion": ("completion", "run"), "lsp": ("lsp", "run"), "schema": ("template", "run_schema"),
-    "init": ("template", "run_init"),
+    "init": ("template", "run_init"), "replay": ("record", "replay"),
 }
 
 
