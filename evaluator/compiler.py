@@ -248,7 +248,8 @@ class _Generator:
             within = "None" if value_range is None else self.constant(
                 value_range, f"line {node.span.line}: what a member's missing {self.text_of(node.args[0].span)} may be")
             members = f"{c}.all_members" if node.including_out_of_scope else f"{c}.members"
-            return (Call(f"_rt.{function.runtime}", (repr(name), members, value, weight, where, within)),
+            everyone = ("True",) if node.including_out_of_scope else ()
+            return (Call(f"_rt.{function.runtime}", (repr(name), members, value, weight, where, within, *everyone)),
                     "aggregate", None)
         args = [sub(a) for a in node.args]
         if function.calling == "lazy":

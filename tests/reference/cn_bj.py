@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import datetime
 
-from .common import AND, OR, Edges, Q, U, cmp, div, energy_pair, first_known, get, judged_period, rule, years
+from .common import AND, OR, Edges, Q, U, cmp, div, energy_pair, first_known, get, judged_period, plus_years, rule, years
 
-RULES = ("pue_2027", "differential_price", "published_list", "energy_review_tier_1", "energy_review_tier_2")
+RULES = ("pue_2027", "differential_price", "published_list", "energy_review_tier_1", "energy_review_tier_2",
+         "rack_utilisation_review")
 SURCHARGE = datetime.date(2026, 1, 1)
 TARGET = datetime.date(2027, 12, 31)
 
 
-def expected(facility: dict, as_of: datetime.date) -> dict:
+def expected(facility: dict, as_of: datetime.date, members=()) -> dict:
     subdivision = get(facility, "location.subdivision")
     scope = U if subdivision is U else subdivision == "CN-BJ"
     found = judged_period(facility, as_of)
@@ -39,12 +40,21 @@ def expected(facility: dict, as_of: datetime.date) -> dict:
                    cmp(get(facility, "design_energy.electricity"), ">=", 5_000_000.0))
     tce = get(facility, "design_energy.tce_equivalent")
     design = get(facility, "design_pue")
+    # 低效数据中心综合治理 (十二): "年能耗2000吨标准煤以上的数据中心整体上架率(建成投用满一年)低于50%" — 以上
+    # includes 2,000 tce (当量值, I-6); a year in service by the end of the judged year (I-7); 低于 50 % fails
+    in_service = cmp(plus_years(started, 1), "<=", end) if end else U
+    racks_used = first_known(get(figures, "rack_utilisation"),
+                             div(get(facility, "racks.occupied"), get(facility, "racks.installed")))
+    deferral = rule(scope=scope, as_of=as_of, period_end=end,
+                    applies=AND(in_service, cmp(get(figures, "energy.tce_calorific"), ">=", 2000.0)),
+                    require=lambda: cmp(racks_used, ">=", 0.5))
     at = dict(scope=scope, as_of=as_of, period_end=end)
     review = dict(scope=scope, as_of=as_of, period_end=end, reads_period=False)
     return {
         "pue_2027": rule(**at, applies=existing, in_force=TARGET, require=lambda: cmp(pue, "<=", 1.35)),
         "differential_price": rule(**at, applies=existing, in_force=SURCHARGE, require=lambda: cmp(pue, "<=", 1.35)),
         "published_list": rule(**at, applies=existing, in_force=SURCHARGE, require=lambda: cmp(pue, "<=", 1.35)),
+        "rack_utilisation_review": deferral,
         "energy_review_tier_1": rule(**review, applies=AND(new_or_expanded, in_review, cmp(tce, "<", 10000.0)),
                                      require=lambda: cmp(design, "<=", 1.3)),
         "energy_review_tier_2": rule(**review, applies=AND(new_or_expanded, in_review, cmp(tce, ">=", 10000.0),
@@ -65,7 +75,13 @@ def generate(rng) -> tuple[dict, datetime.date]:
         if edges.chance(0.4):
             electricity = min(edges.pick(5_000_000.0, 4_999_999.0, 5_000_001.0, total.value), total.value)
             energy["electricity"] = Q(electricity, f"{electricity} kWh")
-        periods.append({"period": year, "energy": energy})
+        if edges.chance(0.7):
+            tce = edges.pick(2000.0, 1999.9, 2000.1, round(rng.uniform(0, 5000), 1))
+            energy["tce_calorific"] = Q(tce, f"{tce} tce")
+        entry = {"period": year, "energy": energy}
+        if edges.chance(0.3):
+            entry["rack_utilisation"] = edges.pick(0.5, 0.4999, 0.5001, round(rng.uniform(0, 1), 4))
+        periods.append(entry)
     started = edges.pick(datetime.date(as_of.year - 1, 12, 31), datetime.date(as_of.year - 1, 1, 1),
                          datetime.date(as_of.year, 1, 1), datetime.date(rng.randint(2010, 2030), 6, 1))
     tce = edges.pick(9999.0, 10000.0, 19999.0, 20000.0, round(rng.uniform(0, 30000), 1))
@@ -75,6 +91,8 @@ def generate(rng) -> tuple[dict, datetime.date]:
         "location": {"country": "CN", "subdivision": edges.maybe(edges.pick("CN-BJ", "CN-BJ", "CN-SH"), 0.05)},
         "started": edges.maybe(started, 0.05),
         "project": edges.maybe(edges.pick("new", "expanded", "renovated", "existing"), 0.1),
+        "racks": edges.pick({}, {"installed": 1000, "occupied": 500}, {"installed": 1000, "occupied": 499},
+                            {"installed": 3, "occupied": 2}),
         "design_pue": edges.maybe(edges.pick(1.25, 1.3, 1.2999, 1.2501, round(rng.uniform(1.1, 1.5), 3)), 0.15),
         "design_energy": {"tce_equivalent": edges.maybe(Q(tce, f"{tce} tce"), 0.15),
                           "tce_calorific": edges.maybe(Q(calorific, f"{calorific} tce"), 0.3),

@@ -26,7 +26,7 @@ CUTOFF = datetime.date(2026, 7, 1)
 RELIEFS = ("no_fault", "heat_network_agreement", "offer_declined")
 
 
-def expected(facility: dict, as_of: datetime.date) -> dict:
+def expected(facility: dict, as_of: datetime.date, members=()) -> dict:
     load = get(facility, "power.nominal_connected")
     left_out = any(flag(facility, f) for f in ("network_node", "intelligence_service", "defence",
                                                  "nuclear_installation"))

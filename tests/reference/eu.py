@@ -36,7 +36,7 @@ CLASSES = [("A", -INF, False, 1.15, True), ("B", 1.15, False, 1.25, True), ("C (
            ("D", 1.35, False, 1.5, True), ("E or F (split UNCONFIRMED)", 1.5, False, 1.9, True), ("G", 1.9, False, INF, False)]
 
 
-def expected(facility: dict, as_of: datetime.date) -> dict:
+def expected(facility: dict, as_of: datetime.date, members=()) -> dict:
     found = judged_period(facility, as_of)
     figures, end = (found[2], found[1]) if found else ({}, None)
     pue = div(get(figures, "energy.total"), get(figures, "energy.it"))

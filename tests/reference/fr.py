@@ -29,7 +29,7 @@ DECREE = datetime.date(2025, 12, 31)
 EXCISE = datetime.date(2022, 1, 1)
 
 
-def expected(facility: dict, as_of: datetime.date) -> dict:
+def expected(facility: dict, as_of: datetime.date, members=()) -> dict:
     found = judged_period(facility, as_of)
     figures, end = (found[2], found[1]) if found else ({}, None)
     power = first_known(get(facility, "power.siret_server_rooms_installed"), get(facility, "power.server_rooms_installed"))

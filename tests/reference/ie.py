@@ -31,7 +31,7 @@ CATEGORIES = [("de minimis (below 1 MVA)", -INF, False, 1000, False),
               ("above 10 MVA (large)", 10000, False, INF, False)]
 
 
-def expected(facility: dict, as_of: datetime.date) -> dict:
+def expected(facility: dict, as_of: datetime.date, members=()) -> dict:
     application = get(facility, "grid.application")
     mic, previous = get(facility, "grid.mic"), get(facility, "grid.previous_mic")
     scope = AND(U if application is U else application in ("new_connection", "mic_increase"),

@@ -27,7 +27,7 @@ ROUND_OPENS, ROUND_DUE = datetime.date(2023, 7, 1), datetime.date(2023, 12, 1)
 DISCLOSURE_FROM = datetime.date(2024, 6, 15)
 
 
-def expected(facility: dict, as_of: datetime.date) -> dict:
+def expected(facility: dict, as_of: datetime.date, members=()) -> dict:
     found = judged_period(facility, as_of)
     figures, end = (found[2], found[1]) if found else ({}, None)
     electricity, gas = get(figures, "energy.electricity"), get(figures, "gas.natural_gas_equivalent")

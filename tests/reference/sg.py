@@ -27,7 +27,7 @@ MARKS = [("within the Platinum maximum (<= 1.39)", -INF, False, 1.39, True),
          ("above the GoldPLUS maximum", 1.46, False, INF, False)]
 
 
-def expected(facility: dict, as_of: datetime.date) -> dict:
+def expected(facility: dict, as_of: datetime.date, members=()) -> dict:
     found = judged_period(facility, as_of)
     figures, end = (found[2], found[1]) if found else ({}, None)
     scheme, awarded = get(facility, "allocation.scheme"), get(facility, "allocation.awarded")
