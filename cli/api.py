@@ -7,7 +7,6 @@ caller maps them to its own outcome (the CLI to exit codes, cli/exits.py); nothi
 from __future__ import annotations
 
 import datetime
-import difflib
 import hashlib
 from pathlib import Path
 
@@ -64,9 +63,10 @@ def shipped_policies() -> dict[str, Path]:
 
 def _shipped_dir() -> Path:
     """dsl.loader.shipped_policies_dir, without importing the parser (a warm run never needs it)."""
-    from importlib import resources
+    from .. import policies  # a regular package on disk (installed or editable): its folder, without
+    # importlib.resources (which imports zipfile and tempfile, a tenth of a warm start)
 
-    return Path(str(resources.files("dcpolicy.policies")))
+    return Path(policies.__file__).parent
 
 
 def display_path(path: Path) -> str:
@@ -155,6 +155,8 @@ def _shipped_named(jurisdictions: str) -> list[Path]:
         elif code in available:
             chosen.append(available[code])
         else:
+            import difflib
+
             known = ", ".join(sorted(available)) or "none"
             close = difflib.get_close_matches(code, [*available, "all", HOME], n=1)
             hint = f' (did you mean "{close[0]}"?)' if close else ""
@@ -197,14 +199,18 @@ def load_facilities(inputs, stdin_text: str | None = None, overrides=()):
     """Facility files, portfolio files, folders or "-" (stdin_text); InvalidInput with every error located.
     `overrides`: what-if "PATH=VALUE" texts, validated like the file (evaluator/overrides.py)."""
     from ..evaluator.inputs import load_inputs
-    from ..evaluator.overrides import OverrideError
 
     try:
         return load_inputs(list(inputs), stdin_text, overrides=overrides)
     except DiagnosticError as err:
         raise InvalidInput(err) from None
-    except OverrideError as err:
-        raise UsageError(str(err)) from None
+    except Exception as err:
+        if overrides:  # only a what-if run imports evaluator/overrides.py, or can raise its error
+            from ..evaluator.overrides import OverrideError
+
+            if isinstance(err, OverrideError):
+                raise UsageError(str(err)) from None
+        raise
 
 
 def evaluate_plans(plans, loaded, as_of: datetime.date, period: str | None = None, fail_on=frozenset(),
@@ -319,33 +325,13 @@ def _no_warnings(paths) -> None:
         raise InvalidPolicy(DiagnosticError(warnings, sources))
 
 
-@attrs.frozen
-class CaseOutcome:
-    case: object  # cases.Case
-    problems: tuple[str, ...]  # empty when the case passes
-    run: object = None  # the case's Run (None when its facility data is invalid)
-
-
-@attrs.frozen
-class CaseRun:
-    """What run_cases returns: each case's outcome, and the plans the cases ran against (for coverage)."""
-
-    outcomes: tuple[CaseOutcome, ...]
-    plans: tuple = ()
-
-    def __iter__(self):  # a CaseRun reads as its outcomes
-        return iter(self.outcomes)
-
-    def __len__(self) -> int:
-        return len(self.outcomes)
-
-
-def run_cases(paths, keyword: str | None = None, strict: bool = False) -> CaseRun:
+def run_cases(paths, keyword: str | None = None, strict: bool = False, keep_runs: bool = True):
     """Run the policy test cases in these files or folders (the shipped ones by default).
     Raises cases.CaseFileError for a malformed case file or a policy no case file can find (once, not
     per case), InvalidPolicy for an invalid policy (with `strict`, also for a policy with warnings),
-    UsageError when no case is selected."""
-    from .cases import CaseFileError, PlanCache, case_files, load_cases, run_case
+    UsageError when no case is selected. Returns a cases.CaseRun; each outcome keeps its case's Run only
+    with `keep_runs` (coverage reads them; hundreds of kept Runs make every garbage collection longer)."""
+    from .cases import CaseFileError, CaseOutcome, CaseRun, PlanCache, case_files, load_cases, run_case
 
     files = case_files(list(paths))
     cases = [case for path in files for case in load_cases(path)]
@@ -366,7 +352,7 @@ def run_cases(paths, keyword: str | None = None, strict: bool = False) -> CaseRu
         _no_warnings(plans.paths())
     outcomes = []
     for case in cases:
-        runs: list = []
+        runs: list | None = [] if keep_runs else None
         try:
             problems = run_case(case, plans, runs)
         except CaseFileError as err:

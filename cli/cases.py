@@ -11,26 +11,70 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import attrs
+
 from .case_files import Case, CaseFileError, case_files, load_cases
 from .phrasing import reason
 
 
-__all__ = ["Case", "CaseFileError", "PlanCache", "case_files", "load_cases", "resolve_policy", "run_case"]
+__all__ = ["Case", "CaseFileError", "CaseOutcome", "CaseRun", "PlanCache", "case_files", "load_cases", "resolve_policy",
+           "run_case"]
+
+
+@attrs.frozen
+class CaseOutcome:
+    """One case's result: what differed from what it expects (nothing when it passes)."""
+
+    case: object  # cases.Case
+    problems: tuple[str, ...]  # empty when the case passes
+    run: object = None  # the case's Run (None when its facility data is invalid)
+
+
+@attrs.frozen
+class CaseRun:
+    """What run_cases returns: each case's outcome, and the plans the cases ran against (for coverage)."""
+
+    outcomes: tuple[CaseOutcome, ...]
+    plans: tuple = ()
+
+    def __iter__(self):  # a CaseRun reads as its outcomes
+        return iter(self.outcomes)
+
+    def __len__(self) -> int:
+        return len(self.outcomes)
 
 
 class PlanCache:
-    """Compiled plans by policy file, each compiled once per run."""
+    """What a run of cases shares: compiled plans by policy file (each compiled once per run), where each
+    case file's `policy:` resolves to, and each case file's SourceFile (its text hashed once, not per case)."""
 
     def __init__(self):
         self._plans: dict[Path, object] = {}
+        self._resolved: dict[tuple[str, str | None], Path] = {}
+        self._sources: dict[str, object] = {}
 
     def get(self, policy: str, case_file: str | None = None):
-        path = resolve_policy(policy, case_file)
+        key = (policy, case_file)
+        path = self._resolved.get(key)
+        if path is None:
+            path = self._resolved[key] = resolve_policy(policy, case_file)
         if path not in self._plans:
             from .api import compile_plans
 
             self._plans[path] = compile_plans([path])[0]
         return self._plans[path]
+
+    def source(self, case: Case):
+        """The case file as evaluator/facts.SourceFile (path, sha256, text), made once per file."""
+        found = self._sources.get(case.file)
+        if found is None:
+            import hashlib
+
+            from ..evaluator.facts import SourceFile
+
+            found = self._sources[case.file] = SourceFile(
+                case.file, hashlib.sha256(case.text.encode("utf-8")).hexdigest(), case.text)
+        return found
 
     def paths(self) -> list[Path]:
         """The policy files compiled so far."""
@@ -71,11 +115,10 @@ def run_case(case: Case, plans: PlanCache, runs: list | None = None) -> list[str
     from ..dsl.diagnostics import DiagnosticError
     from ..evaluator.inputs import load_facility_nodes
     from .api import evaluate_plans
-    from .explain import explain_lines
 
     plan = plans.get(case.policy, case.file)
     try:
-        loaded = load_facility_nodes(case.facilities, case.file, case.text)
+        loaded = load_facility_nodes(case.facilities, case.file, case.text, plans.source(case))
     except DiagnosticError as err:
         return ["the case's facility data is invalid:\n" + err.render()]
     run = evaluate_plans([plan], loaded, case.as_of, case.period)
@@ -90,6 +133,8 @@ def run_case(case: Case, plans: PlanCache, runs: list | None = None) -> list[str
         result, evaluation = found
         mismatches = _compare(str(key), result, expected)
         if mismatches:
+            from .explain import explain_lines
+
             trace = "\n".join("  " + line for line in explain_lines(result, evaluation, case.as_of))
             problems.append("\n".join(mismatches) + "\n" + trace)
     return problems
@@ -117,28 +162,43 @@ def _find(run, key: str, facility_count: int):
 def _compare(key: str, result, expected) -> list[str]:
     if isinstance(expected, str):
         expected = {"verdict": expected}
-    problems = []
+    failed = [(field, want) for field, want in expected.items() if not _meets(result, field, want)]
+    if not failed:
+        return []  # the usual case: no reason is worded for a case that passes
     got = f"(got {result.verdict}: {reason(result)})"
-    for field, want in expected.items():
-        if field == "verdict" and result.verdict != want:
-            problems.append(f"{key}: expected verdict {want} {got}")
-        elif field == "value" and not _same(result.value, want):
-            problems.append(f"{key}: expected value {want!r}, got {result.value!r} {got}")
-        elif field == "limit" and not _same(result.limit, want):
-            problems.append(f"{key}: expected limit {want!r}, got {result.limit!r} {got}")
-        elif field == "reason" and str(want) not in reason(result):
-            problems.append(f"{key}: expected the reason to contain {want!r} {got}")
-        elif field == "missing":
-            absent = [m for m in want if not any(m == x or x.startswith(m) or m in x for x in result.missing)]
-            if absent:
-                problems.append(f"{key}: expected missing {absent}, got {list(result.missing)} {got}")
-        elif field == "projection" and bool(result.projection) != bool(want):
-            problems.append(f"{key}: expected projection {want} {got}")
-        elif field == "in_force_from" and str(result.in_force_from) != str(want):
-            problems.append(f"{key}: expected in_force_from {want}, got {result.in_force_from} {got}")
-        elif field == "due" and str(result.due) != str(want):
-            problems.append(f"{key}: expected due {want}, got {result.due} {got}")
-    return problems
+    return [_mismatch(key, result, field, want, got) for field, want in failed]
+
+
+def _mismatch(key: str, result, field: str, want, got: str) -> str:
+    if field == "verdict":
+        return f"{key}: expected verdict {want} {got}"
+    if field in ("value", "limit"):
+        return f"{key}: expected {field} {want!r}, got {getattr(result, field)!r} {got}"
+    if field == "reason":
+        return f"{key}: expected the reason to contain {want!r} {got}"
+    if field == "missing":
+        absent = [m for m in want if not any(m == x or x.startswith(m) or m in x for x in result.missing)]
+        return f"{key}: expected missing {absent}, got {list(result.missing)} {got}"
+    if field == "projection":
+        return f"{key}: expected projection {want} {got}"
+    return f"{key}: expected {field} {want}, got {getattr(result, field)} {got}"  # in_force_from, due
+
+
+def _meets(result, field: str, want) -> bool:
+    """Whether one expectation holds (what _compare words when it does not)."""
+    if field == "verdict":
+        return result.verdict == want
+    if field in ("value", "limit"):
+        return _same(getattr(result, field), want)
+    if field == "reason":
+        return str(want) in reason(result)
+    if field == "missing":
+        return all(any(m == x or x.startswith(m) or m in x for x in result.missing) for m in want)
+    if field == "projection":
+        return bool(result.projection) == bool(want)
+    if field in ("in_force_from", "due"):
+        return str(getattr(result, field)) == str(want)
+    return True
 
 
 def _same(got, want) -> bool:

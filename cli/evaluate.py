@@ -99,8 +99,8 @@ def run(args) -> int:
         from .site_words import unjudged
 
         print(unjudged(result.unjudged, home_jurisdictions()), file=sys.stderr)
-    trace = trace_mode(args) if args.format in ("json", "jsonl") else None
-    _render(result, args, options_record(request, evaluated.plans, trace))
+    options = options_record(request, evaluated.plans, trace_mode(args)) if args.format == "json" else None
+    _render(result, args, options)
     return exits.for_run(result, request.fail_on)
 
 

@@ -38,11 +38,18 @@ def _bounds_json(value: Bounds) -> dict:
 
 
 def clause_tree(trace: ClauseTrace, evaluation: Evaluation | None = None) -> dict:
-    """A JSON-ready tree of steps for one clause."""
+    """A JSON-ready tree of steps for one clause. Built with a stack of its own rather than by recursion,
+    so no nesting the input can reach (expressions, definitions inside definitions) meets Python's
+    recursion limit (issue 12)."""
     definitions = {d.name: d for d in trace.definitions}
     definition_members = {id(d.nodes): d.members for d in trace.definitions}
-
-    def node(nodes, values, sources, slot: int, expanded: set) -> dict:
+    root: list[dict] = []
+    # Each entry: the node table, its values and sources, the slot, the definitions already opened on the
+    # way down (a definition is shown inside itself once), and the list the step is appended to. Children
+    # are pushed in reverse, so each list receives its steps in order.
+    stack = [(trace.nodes, trace.values, trace.sources, 0, frozenset(), root)]
+    while stack:
+        nodes, values, sources, slot, expanded, siblings = stack.pop()
         info = nodes[slot]
         value = values[slot]
         step = {
@@ -64,17 +71,17 @@ def clause_tree(trace: ClauseTrace, evaluation: Evaluation | None = None) -> dic
         if members:
             step["members"] = [{"facility": m.facility, "fact": m.path, "value": json_value(m.value),
                                 **({"source": m.source} if m.source else {})} for m in members]
-        children = [node(nodes, values, sources, child, expanded) for child in info.children
+        children = [(nodes, values, sources, child, expanded) for child in info.children
                     if values[child] is not NOT_EVALUATED]
         inner = definitions.get(info.path) if info.kind == "definition" else None
         if inner is not None and info.path not in expanded:
-            children.append(node(inner.nodes, inner.values, inner.sources, 0, expanded | {info.path}))
+            children.append((inner.nodes, inner.values, inner.sources, 0, expanded | {info.path}))
             step["definition"] = info.path
         if children:
-            step["steps"] = children
-        return step
-
-    return {"clause": trace.label, **node(trace.nodes, trace.values, trace.sources, 0, set())}
+            step["steps"] = []
+            stack.extend((*child, step["steps"]) for child in reversed(children))
+        siblings.append(step)
+    return {"clause": trace.label, **root[0]}
 
 
 def _line_for(info, value, source: str | None) -> str:

@@ -12,7 +12,6 @@ A headline tells the truth about what the status counts (docs/results.md, "Statu
 
 from __future__ import annotations
 
-from ..dsl.builtins import SEVERITIES
 from ..evaluator.status import counted, set_aside
 
 # Verdict words by severity: a mandatory rule passes or fails; a target or advisory rule is met or missed.
@@ -64,6 +63,8 @@ def _aside(label: str, results) -> str:
 def tally(results) -> list[str]:
     """'1 fail', '2 targets missed', '2 advisory met', '2 informational', '1 not in force until
     2030-07-01', '2 n/a': judged rules by severity, then rules not yet in force by date, then n/a."""
+    from ..dsl.builtins import SEVERITIES  # the language's table, read only when a tally is worded
+
     parts = []
     severities = list(SEVERITIES) + sorted({r.severity for r in results} - set(SEVERITIES))
     for severity in severities:

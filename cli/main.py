@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import os
 import sys
 
-from .ci_formats import CI_FORMATS
 from .exits import CLOSED_PIPE as EXIT_CLOSED_PIPE
 from .exits import INTERNAL_ERROR as EXIT_INTERNAL_ERROR
 
@@ -19,21 +20,57 @@ class _Parser(argparse.ArgumentParser):
         print(f"policy: error: {message}", file=sys.stderr)
         raise SystemExit(2)
 
+    def _get_formatter(self):
+        # argparse makes a formatter for every option it adds, sized by shutil.get_terminal_size: the same
+        # width, read without importing shutil (and zlib, bz2 and lzma with it) on every start
+        return self.formatter_class(prog=self.prog, width=_terminal_columns() - 2)
 
-def build_parser() -> argparse.ArgumentParser:
+
+def _terminal_columns() -> int:
+    """shutil.get_terminal_size().columns: $COLUMNS, else the terminal's width, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with `only` (a subcommand's name) just that subcommand's options, so a run pays for
+    the one it runs and imports no other command's module (the usage line still names every command)."""
     from .. import __version__
 
     parser = _Parser(prog="policy", description="Check data-centre efficiency policies and evaluate facilities against them.")
     parser.add_argument("--version", action="version", version=f"dcpolicy {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
+                                     metavar=None if only is None else "{" + ",".join(SUBCOMMANDS) + "}")
+    for name in SUBCOMMANDS if only is None else (only,):
+        SUBCOMMANDS[name](commands, name)
+    from .help_text import apply
 
-    check = commands.add_parser("check", help="parse and check policy files")
+    apply(commands)
+    return parser
+
+
+def _check_options(commands, name) -> None:
+    from .ci_formats import CI_FORMATS
+
+    check = commands.add_parser(name, help="parse and check policy files")
     check.add_argument("paths", nargs="+", metavar="PATH", help="policy files or folders of them")
     check.add_argument("--format", choices=("text", "json", *CI_FORMATS), default="text",
                        help="text (default), json, or a CI format: junit, sarif, github (workflow annotations), tap")
     check.add_argument("--strict", action="store_true", help="warnings fail the run too (exit 3)")
 
-    evaluate = commands.add_parser("eval", help="evaluate facilities against policies")
+
+def _eval_options(commands, name) -> None:
+    from .ci_formats import CI_FORMATS
+
+    evaluate = commands.add_parser(name, help="evaluate facilities against policies")
     evaluate.add_argument("inputs", nargs="+", metavar="FACILITY",
                           help="facility or portfolio YAML files, folders of them, or - for stdin")
     evaluate.add_argument("-j", "--jurisdiction", metavar="CODES",
@@ -72,14 +109,20 @@ def build_parser() -> argparse.ArgumentParser:
                                "rules too, in the status as well), projection (count verdicts projected from figures "
                                "that predate the rule too); comma-separated")
 
-    fmt = commands.add_parser("fmt", help="print policies in canonical layout (comments kept)")
+
+def _fmt_options(commands, name) -> None:
+    fmt = commands.add_parser(name, help="print policies in canonical layout (comments kept)")
     fmt.add_argument("paths", nargs="+", metavar="PATH", help="policy files or folders of them, or - for stdin")
     mode = fmt.add_mutually_exclusive_group()
     mode.add_argument("--write", action="store_true", help="rewrite the files in place")
     mode.add_argument("--check", action="store_true", help="exit 1 listing the files not in canonical layout")
     mode.add_argument("--diff", action="store_true", help="print a unified diff per file; exit 1 if any differs")
 
-    test = commands.add_parser("test", help="run policy test cases")
+
+def _test_options(commands, name) -> None:
+    from .ci_formats import CI_FORMATS
+
+    test = commands.add_parser(name, help="run policy test cases")
     test.add_argument("paths", nargs="*", metavar="PATH",
                       help="test case files or folders (default: the shipped policies' tests)")
     test.add_argument("-k", metavar="TEXT", help="only cases whose name contains TEXT")
@@ -93,8 +136,10 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("--strict", action="store_true",
                       help="a warning in a policy the cases run against fails the run (exit 3)")
 
+
+def _inspect_options(commands, name) -> None:
     inspect = commands.add_parser(
-        "inspect", help="print what one stage makes of a policy file (the AST, the checked AST, the plan)",
+        name, help="print what one stage makes of a policy file (the AST, the checked AST, the plan)",
         description="Print one stage of a policy file: ast (the parsed tree, positions as file:line:col), "
                     "checked (the tree with each expression's type and dimension, literals in canonical units, "
                     "the definitions' evaluation order) or plan (the generated Python, exactly as compiled).")
@@ -102,19 +147,22 @@ def build_parser() -> argparse.ArgumentParser:
                          help="ast: the parser's tree; checked: with types and definition order; plan: the "
                               "generated Python source")
     inspect.add_argument("file", metavar="FILE", help="one .policy file")
-    replay = commands.add_parser("replay", help="run a run recorded with `policy eval --record DIR` again and "
-                                                "compare its result byte for byte")
-    replay.add_argument("dir", metavar="DIR", help="the folder `policy eval --record DIR` wrote")
-    _add_discovery(commands)
-    commands.add_parser("lsp", help="run the language server over stdio, for editors (needs the lsp extra)")
-    completion = commands.add_parser("completion", help="print a shell completion script (bash, zsh, fish)")
+
+
+def _lsp_options(commands, name) -> None:
+    commands.add_parser(name, help="run the language server over stdio, for editors (needs the lsp extra)")
+
+
+def _completion_options(commands, name) -> None:
+    completion = commands.add_parser(name, help="print a shell completion script (bash, zsh, fish)")
     completion.add_argument("shell", nargs="?", choices=("bash", "zsh", "fish"))
     completion.add_argument("--values", choices=("jurisdictions", "rules"), help=argparse.SUPPRESS)
-    _add_operator_views(commands)
-    from .help_text import apply
 
-    apply(commands)
-    return parser
+
+def _replay_options(commands, name) -> None:
+    replay = commands.add_parser(name, help="run a run recorded with `policy eval --record DIR` again and compare "
+                                            "its result byte for byte")
+    replay.add_argument("dir", metavar="DIR", help="the folder `policy eval --record DIR` wrote")
 
 
 def _percent(text: str) -> float:
@@ -127,26 +175,35 @@ def _percent(text: str) -> float:
     return value
 
 
-def _add_discovery(commands) -> None:
+def _regime_options(command, required=False) -> None:
     """list, explain, schema, init: what the regimes are, their rules and the facts they read."""
-    def regime_options(command, required=False):
-        command.add_argument("-j", "--jurisdiction", metavar="CODES", required=required,
-                             help='one code (de), several (de,jp) or "all"' + ("" if required else
-                                  " (default: every shipped policy)"))
-        command.add_argument("--policy", action="append", metavar="FILE", help="a policy file of your own (repeatable)")
+    command.add_argument("-j", "--jurisdiction", metavar="CODES", required=required,
+                         help='one code (de), several (de,jp) or "all"' + ("" if required else
+                              " (default: every shipped policy)"))
+    command.add_argument("--policy", action="append", metavar="FILE", help="a policy file of your own (repeatable)")
 
-    listing = commands.add_parser("list", help="list the regimes, or with -j the rules of one")
-    regime_options(listing)
+
+def _list_options(commands, name) -> None:
+    listing = commands.add_parser(name, help="list the regimes, or with -j the rules of one")
+    _regime_options(listing)
     listing.add_argument("--format", choices=("text", "json"), default="text")
-    explain = commands.add_parser("explain", help="show one rule: citation, quoted law, dates and the facts it reads")
-    explain.add_argument("rule", metavar="RULE_ID", help="a rule id as `policy list -j CODE` prints it, e.g. de.pue_new")
-    regime_options(explain)
-    schema = commands.add_parser("schema", help="the facts a regime reads, with types, units and the rules that read them")
-    regime_options(schema)
-    schema.add_argument("--format", choices=("text", "json"), default="text")
-    init = commands.add_parser("init", help="print a commented template facility file with the facts a regime reads")
-    regime_options(init)
 
+
+def _explain_options(commands, name) -> None:
+    explain = commands.add_parser(name, help="show one rule: citation, quoted law, dates and the facts it reads")
+    explain.add_argument("rule", metavar="RULE_ID", help="a rule id as `policy list -j CODE` prints it, e.g. de.pue_new")
+    _regime_options(explain)
+
+
+def _schema_options(commands, name) -> None:
+    schema = commands.add_parser(name, help="the facts a regime reads, with types, units and the rules that read them")
+    _regime_options(schema)
+    schema.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def _init_options(commands, name) -> None:
+    init = commands.add_parser(name, help="print a commented template facility file with the facts a regime reads")
+    _regime_options(init)
 
 
 # The operator views (issue 10): each module has add_arguments(parser) and run(args); help in the table.
@@ -160,18 +217,37 @@ OPERATOR_VIEWS = {
 }
 
 
-def _add_operator_views(commands) -> None:
+def _view_options(commands, name) -> None:
     import importlib
 
-    for name, help_text in OPERATOR_VIEWS.items():
-        module = importlib.import_module(f".{name}", __package__)
-        module.add_arguments(commands.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:]))
+    help_text = OPERATOR_VIEWS[name]
+    module = importlib.import_module(f".{name}", __package__)  # only the view that runs (or all for --help)
+    module.add_arguments(commands.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:]))
+
+
+# Every subcommand, in the order --help lists them -> the function that adds its parser and options.
+SUBCOMMANDS = {
+    "check": _check_options, "eval": _eval_options, "fmt": _fmt_options, "test": _test_options,
+    "inspect": _inspect_options, "list": _list_options, "explain": _explain_options, "schema": _schema_options,
+    "init": _init_options, "replay": _replay_options, "lsp": _lsp_options, "completion": _completion_options,
+    **dict.fromkeys(OPERATOR_VIEWS, _view_options),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; an unexpected exception is reported as a bug with exit 4, never a traceback."""
+    """Run one command; an unexpected exception is reported as a bug with exit 4, never a traceback.
+    Without `argv` the run is the process's own command line (the `policy` program): what its start-up
+    creates is then kept out of the garbage collector's walks (_start_up)."""
     try:
-        return _dispatch(build_parser().parse_args(argv))
+        whole_process = argv is None
+        argv = sys.argv[1:] if argv is None else argv
+        # The subcommand is the first word (the only options before it, -h and --version, end the run), so
+        # only its options are built; anything else (no command, a typo) gets the whole parser and its help.
+        only = argv[0] if argv and argv[0] in SUBCOMMANDS else None
+        with _start_up(whole_process):
+            args = build_parser(only).parse_args(argv)
+            command = _command(args)
+        return command(args) if command is not None else 2
     except BrokenPipeError:
         raise  # the reader went away: console() ends quietly
     except Exception as err:  # noqa: BLE001 - the last line of defence: any bug ends the same clear way
@@ -200,12 +276,37 @@ _COMMANDS = {
 
 
 def _dispatch(args) -> int:
+    command = _command(args)
+    return command(args) if command is not None else 2
+
+
+def _command(args):
+    """The function that runs the parsed subcommand, its module imported (None for an unknown command)."""
     import importlib
 
     module, function = _COMMANDS.get(args.command) or (args.command, "run")  # the operator views: module = command
     if args.command not in _COMMANDS and args.command not in OPERATOR_VIEWS:
-        return 2
-    return getattr(importlib.import_module(f".{module}", __package__), function)(args)
+        return None
+    return getattr(importlib.import_module(f".{module}", __package__), function)
+
+
+@contextlib.contextmanager
+def _start_up(whole_process: bool):
+    """A process's start-up with the cyclic garbage collector off, then frozen out of its walks: importing
+    a command's modules makes thousands of objects that live as long as the process, and collecting while
+    they are made only walks them again and again (a tenth of a warm `policy eval`). Within another
+    program (the tests call main(argv)) the collector is left alone."""
+    if not whole_process:
+        yield
+        return
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()  # what exists now lives to the end; later collections walk only what the command makes
+        if was_enabled:
+            gc.enable()
 
 
 def console() -> None:

@@ -12,7 +12,7 @@ def run(args) -> int:
     from .cases import CaseFileError
 
     try:
-        outcomes = run_cases(args.paths, args.k, strict=args.strict)
+        outcomes = run_cases(args.paths, args.k, strict=args.strict, keep_runs=_wants_coverage(args))
     except (CaseFileError, UsageError) as err:
         print(f"policy test: error: {err}", file=sys.stderr)
         return exits.USAGE
@@ -46,12 +46,16 @@ def run(args) -> int:
 
 def _coverage(outcomes, args):
     """The coverage of the run, when --coverage or --fail-under asks for it."""
-    if not (args.coverage or args.fail_under is not None):
+    if not _wants_coverage(args):
         return None
     from .coverage import coverage
 
     return coverage(outcomes.plans, [(o.run, {str(key).split("@")[0] for key in o.case.expect})
                                      for o in outcomes if o.run is not None])
+
+
+def _wants_coverage(args) -> bool:
+    return bool(args.coverage or args.fail_under is not None)
 
 
 def _exit(outcomes, covered, args) -> int:

@@ -31,6 +31,7 @@ def policy_files(paths: list[str]) -> list[Path]:
 
 
 def shipped_policies_dir() -> Path:
-    from importlib import resources
+    from .. import policies  # a regular package on disk (installed or editable); importlib.resources would
+    # import zipfile and tempfile for the same folder
 
-    return Path(str(resources.files("dcpolicy.policies")))
+    return Path(policies.__file__).parent

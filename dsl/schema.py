@@ -7,7 +7,6 @@ Fields marked ``added=True`` are project additions to the contract (see docs/fac
 
 from __future__ import annotations
 
-import difflib
 
 import attrs
 
@@ -281,6 +280,8 @@ def lookup(root: str, path: str) -> FactType | None:
 
 def suggest(root: str, path: str) -> str | None:
     table = {"facility": FACILITY_FIELDS, "period": {**PERIOD_FIELDS, **PERIOD_INTRINSICS}}.get(root, {})
+    import difflib  # only a misspelling needs it
+
     close = difflib.get_close_matches(path, list(table), n=1, cutoff=0.6)
     if not close:
         leaf = path.rsplit(".", 1)[-1]

@@ -13,7 +13,6 @@ kVA (its own base: VA cannot become W without a power factor, which a policy mus
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 
@@ -42,7 +41,8 @@ class Dimension:
 
     @property
     def canonical_unit(self) -> str:
-        return CANONICAL_UNITS.get(self, self._formula())
+        unit = CANONICAL_UNITS.get(self)  # not .get(self, self._formula()): results read this per rule
+        return self._formula() if unit is None else unit
 
     def _formula(self) -> str:
         parts = [f"{n}^{e}" if e != 1 else n for n, e in zip(BASE_NAMES, self.exponents) if e]
@@ -170,6 +170,8 @@ def suggest_unit(symbol: str) -> str | None:
     folded = {u.lower(): u for u in UNITS}
     if symbol.lower() in folded:
         return folded[symbol.lower()]
+    import difflib  # only a misspelling needs it
+
     close = difflib.get_close_matches(symbol, list(UNITS), n=1, cutoff=0.5)
     return close[0] if close else None
 

@@ -21,6 +21,7 @@ from ..dsl.diagnostics import Span, source_lines
 from ..dsl.units import NUMBER
 
 from . import runtime
+from .constancy import Constancy
 from .plan import CompiledBlock, CompiledExpr, CompiledItem, CompiledRule, NodeInfo, Plan
 from .plan_source import Call, Code, Lambda, PlanFunction, Tuple, load, plan_source, unique_name
 from .plan_source import record as _record
@@ -247,10 +248,9 @@ class _Generator:
             value_range = self.value_range(node.args[0]) if node.args else None
             within = "None" if value_range is None else self.constant(
                 value_range, f"line {node.span.line}: what a member's missing {self.text_of(node.args[0].span)} may be")
-            members = f"{c}.all_members" if node.including_out_of_scope else f"{c}.members"
-            everyone = ("True",) if node.including_out_of_scope else ()
-            return (Call(f"_rt.{function.runtime}", (repr(name), members, value, weight, where, within, *everyone)),
-                    "aggregate", None)
+            members, everyone = (f"{c}.all_members", ("True",)) if node.including_out_of_scope else (f"{c}.members", ())
+            return Call(f"_rt.{function.runtime}", (repr(name), members, value, weight, where, within, *everyone)), \
+                "aggregate", None
         args = [sub(a) for a in node.args]
         if function.calling == "lazy":
             args = [Lambda(a) for a in args]
@@ -264,6 +264,7 @@ def compile_policy(checked: CheckedPolicy, sha256: str) -> Plan:
     notes: dict[str, str] = {}  # constant name -> where it comes from, for the plan's header
     functions: list[PlanFunction] = []
     generators: dict[str, _Generator] = {}
+    sources: dict[str, object] = {}  # generated function -> the expression it computes
     policy = checked.policy
     code = checked.code
     shared = _Shared(checked, constants, notes, source_lines(checked.source), {d.name: d for d in policy.definitions},
@@ -279,7 +280,7 @@ def compile_policy(checked: CheckedPolicy, sha256: str) -> Plan:
         functions.append(PlanFunction(name, origin, node.span.line, generator.nodes[0].text, body))
         functions.extend(shared.functions)  # its deeply nested parts, after it
         shared.functions.clear()
-        generators[name] = generator
+        generators[name], sources[name] = generator, node
         return name
 
     def clause(declaration, keyword: str) -> str | None:
@@ -318,7 +319,9 @@ def compile_policy(checked: CheckedPolicy, sha256: str) -> Plan:
     source = plan_source(code, policy.file, constants, notes, functions)
     # the generated code names only the runtime, UNKNOWN, the trace recorder and the constants
     namespace = load(source, code, {"_rt": runtime, "U": runtime.UNKNOWN, "_r": _record, **constants})
-    compiled = {name: CompiledExpr(namespace[name], tuple(generator.nodes)) for name, generator in generators.items()}
+    constant = Constancy(shared.definitions)  # reads no fact: computed once per run (evaluator/constancy.py)
+    compiled = {name: CompiledExpr(namespace[name], tuple(g.nodes), constant=constant(sources[name]))
+                for name, g in generators.items()}
 
     def get(name):
         return compiled[name] if name is not None else None
@@ -369,11 +372,8 @@ def compile_policy(checked: CheckedPolicy, sha256: str) -> Plan:
             levels=checked.bands.get(declaration.name, ()),
             items=tuple(CompiledItem(i.name, i.title, i.public, get(v), get(w)) for i, v, w in parts["items"]),
             span=declaration.span,
-            # the clauses every verdict past them rests on: an `applies` or `exclude` read from a year before
-            # the rule (fr excise: > 1 GWh in the year) makes the verdict a projection as much as `require`
-            reads_period=any(reads_period(get(parts[k])) for k in ("require", "of", "applies")) or any(
-                reads_period(get(n)) for b, n in parts["blocks"] if b.keyword == "exclude") or any(
-                reads_period(get(v)) or reads_period(get(w)) for _, v, w in parts["items"]),
+            reads_period=any(reads_period(get(x)) for x in (parts["require"], parts["of"], parts["applies"], *(
+                n for b, n in parts["blocks"] if b.keyword == "exclude"), *(e for i in parts["items"] for e in i[1:]))),
         )
         rules.append(compiled_rule)
 

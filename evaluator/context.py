@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .facts import Facility, Period
-from .periods import NO_PERIOD, period_values
+from .periods import NO_PERIOD, FactValues, period_values
 from .plan import Plan
 from .values import UNKNOWN
 
@@ -17,7 +17,7 @@ class Context:
 
     __slots__ = ("F", "P", "periods_back", "plan", "memo", "dtrace", "members", "all_members", "fiscal_start", "name",
                  "period_asked", "in_scope", "scope_missing", "facility_facts", "period_facts", "record_members",
-                 "period", "provenance")
+                 "period", "provenance", "shared", "dtraces")
 
     def __init__(self, plan: Plan, facility: Facility | None = None, period: Period | None = None,
                  periods_back=_no_period, members=()):
@@ -27,7 +27,7 @@ class Context:
         self.facility_facts = facility.facts if facility is not None else {}
         self.period = period
         self.period_facts = period.facts if period is not None else {}
-        self.F = {path: fact.value for path, fact in self.facility_facts.items()}
+        self.F = FactValues(self.facility_facts)
         self.P = period_values(period)
         self.periods_back = periods_back  # k -> the period k years before, or None
         self.memo: dict = {}
@@ -41,6 +41,9 @@ class Context:
         self.scope_missing: tuple[str, ...] = ()
         self.record_members = False  # operator results name each member's facts in their traces
         self.provenance = True  # traces record where each fact came from (only --explain / --trace full shows it)
+        # what is the same for every facility of the run (constant clauses and definitions, engine.py shares one)
+        self.shared: dict = {}
+        self.dtraces: dict = {}  # definition name -> its DefinitionTrace, made once however many clauses read it
 
     def back(self, k: int) -> dict:
         return period_values(self.periods_back(k)) if self.P is not NO_PERIOD else NO_PERIOD
@@ -79,7 +82,13 @@ class Context:
         if name in self.memo:
             return self.memo[name]
         compiled = self.plan.definitions[name]
-        value, trace = compiled.run(self)
+        if compiled.constant:  # computed once for every facility of the run
+            found = self.shared.get(name)
+            if found is None:
+                found = self.shared[name] = compiled.run(self)
+            value, trace = found
+        else:
+            value, trace = compiled.run(self)
         self.memo[name] = value
         self.dtrace[name] = trace
         return value

@@ -102,22 +102,21 @@ def _not_applies(trace) -> Decision:
     return Decision("not_applies", condition=nodes[slot].text, facts=facts)
 
 
-def _comparison(trace, met) -> Comparison | None:
-    """The deciding comparison of a requirement, when both sides are known (or bounds settled it)."""
-    found = deciding(trace)
+def _comparison(found, met) -> Comparison | None:
+    """The deciding comparison of a requirement (`deciding` of its trace), when both sides are known (or
+    bounds settled it)."""
     if found is None:
         return None
     nodes, values, index = found
     left, right = nodes[index].children
     value, limit = values[left], values[right]
-    if not (known(value) or isinstance(value, Bounds)) or not known(limit) or values[index] is not met or met is U:
+    if value is U or limit is U or type(limit) is Bounds or values[index] is not met or met is U:
         return None
     return Comparison(nodes[index].op, Shown(nodes[left], value), Shown(nodes[right], limit), met)
 
 
-def _figures(trace) -> dict:
+def _figures(found) -> dict:
     """value, limit and unit of a result: the two sides of the deciding comparison, where known."""
-    found = deciding(trace)
     if found is None:
         return {"value": None, "limit": None, "unit": None}
     nodes, values, index = found
@@ -129,9 +128,9 @@ def _figures(trace) -> dict:
 
 def _requirement(rule, context, period, in_force, traces) -> RuleResult:
     met = run_clause(rule.require, context, "require", traces)
-    trace = traces[-1]
-    comparison = _comparison(trace, met)
-    figures = _figures(trace)
+    found = deciding(traces[-1])
+    comparison = _comparison(found, met)
+    figures = _figures(found)
     expression = rule.require.root.text
     if met is True:
         return rule_result(rule, "pass", Decision("met", comparison=comparison, expression=expression), period,

@@ -67,9 +67,11 @@ def _operator_key(facility: Facility) -> str:
 
 def _evaluate_plan(plan: Plan, loaded: LoadedInput, as_of, period_label, provenance=True):
     subjects = [_Subject(plan, f, choose_period(f, plan, as_of, period_label)) for f in loaded.facilities]
+    shared: dict = {}  # constant clauses and definitions, computed once for all the facilities
     for subject in subjects:
         subject.context.period_asked = period_label
         subject.context.provenance = provenance
+        subject.context.shared = shared
     groups: dict[str, list[_Subject]] = {}
     for subject in subjects:
         groups.setdefault(_operator_key(subject.facility), []).append(subject)
@@ -90,6 +92,7 @@ def _evaluate_plan(plan: Plan, loaded: LoadedInput, as_of, period_label, provena
             subject.context.members = contexts
             subject.context.memo.clear()
             subject.context.dtrace.clear()
+            subject.context.dtraces.clear()
     evaluations = [_evaluate_facility(plan, subject, state, as_of) for subject, state in zip(subjects, scope_states)]
     operator_rules = [r for r in plan.rules if r.for_operator]
     operator_evaluations = []

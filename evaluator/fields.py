@@ -7,7 +7,6 @@ ratios a float in [0, 1], dates ``datetime.date``; the field table is :mod:`dcpo
 from __future__ import annotations
 
 import datetime
-import difflib
 import math
 import re
 from typing import Callable
@@ -288,6 +287,8 @@ def closest(word: str, candidates, cutoff: float = 0.6) -> str | None:
     key = re.sub(r"[\s_-]", "", word.lower())
     if key in squeezed:
         return squeezed[key]
+    import difflib  # only a misspelling needs it
+
     match = difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)
     return match[0] if match else None
 

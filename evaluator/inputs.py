@@ -41,9 +41,11 @@ def load_inputs(paths: list[str], stdin_text: str | None = None, sink=None, over
     Raises DiagnosticError(diagnostics, sources={path: text}) listing every problem found, and
     OverrideError for an override that cannot be read or concerns no facility.
     """
-    from .overrides import SOURCE, parse_overrides
+    parsed, override_text = ((), "")
+    if overrides:  # evaluator/overrides.py is imported only by a what-if run
+        from .overrides import parse_overrides
 
-    parsed, override_text = parse_overrides(overrides) if overrides else ((), "")
+        parsed, override_text = parse_overrides(overrides)
     loader = _Loader(stdin_text, sink, parsed)
     for path in paths:
         loader.argument(path)
@@ -59,17 +61,22 @@ def load_inputs(paths: list[str], stdin_text: str | None = None, sink=None, over
 
         diagnostics = sorted(loader.diagnostics, key=key)
         texts = {s.path: s.text for s in loader.sources}
-        raise DiagnosticError(diagnostics, sources={SOURCE: override_text, **texts} if parsed else texts)
+        if parsed:
+            from .overrides import SOURCE
+
+            texts = {SOURCE: override_text, **texts}
+        raise DiagnosticError(diagnostics, sources=texts)
     return LoadedInput(tuple(loader.facilities), tuple(loader.sources), tuple(loader.applied))
 
 
-def load_facility_nodes(nodes, path: str, text: str) -> LoadedInput:
+def load_facility_nodes(nodes, path: str, text: str, source: SourceFile | None = None) -> LoadedInput:
     """Facilities already read as YAML nodes of one file (a test case's, merged onto its base): converted
-    and checked in place, so every problem is located at the line of that file where it was written."""
+    and checked in place, so every problem is located at the line of that file where it was written.
+    `source`: the file's SourceFile when the caller has it (a case runner hashes each case file once)."""
     loader = _Loader(None)
-    source = SourceFile(path, hashlib.sha256(text.encode("utf-8")).hexdigest(), text)
+    source = source or SourceFile(path, hashlib.sha256(text.encode("utf-8")).hexdigest(), text)
     loader.sources.append(source)
-    loader._current.append(os.path.realpath(path))
+    loader._current.append(path)  # facilities of one file listing no other: any stable key (no realpath)
     for node in nodes:
         loader.facility(node, source, None, top_level=False)
     if loader.diagnostics:
@@ -277,6 +284,8 @@ class _Loader:
         self.origin.clear()
 
     def check_overrides_used(self) -> None:
+        if not self.overrides:
+            return
         from .overrides import OverrideError
 
         # Every id read counts, also one handed on to a sink or whose facility had problems.

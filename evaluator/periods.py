@@ -19,9 +19,10 @@ def period_kind(plan: Plan) -> str:
 
 def _matches_calendar(period: Period, plan: Plan) -> bool:
     month, day = plan.fiscal_start
-    start = datetime.date(period.start.year, month, day)
-    end = datetime.date(period.start.year + 1, month, day) - datetime.timedelta(days=1)
-    return period.start == start and period.end == end
+    start = period.start
+    if start.month != month or start.day != day:  # most periods are told apart here, without making dates
+        return False
+    return period.end == datetime.date(start.year + 1, month, day) - datetime.timedelta(days=1)
 
 
 def candidate_periods(facility: Facility, plan: Plan) -> list[Period]:
@@ -42,29 +43,64 @@ def choose_period(facility: Facility, plan: Plan, as_of: datetime.date, label: s
     return max(ended, key=lambda p: p.end) if ended else None
 
 
-def period_values(period: Period | None) -> dict:
-    if period is None:
-        return NO_PERIOD
-    values = {path: fact.value for path, fact in period.facts.items()}
-    values["start"] = period.start
-    values["end"] = period.end
-    return values
+class FactValues:
+    """The values of a table of facts as the generated code reads them, ``get(path, U)``, without copying
+    the table: a plan reads a handful of a facility's facts, and copying them all cost more than judging."""
+
+    __slots__ = ("facts",)
+
+    def __init__(self, facts: dict):
+        self.facts = facts
+
+    def get(self, path: str, default):
+        fact = self.facts.get(path)
+        return default if fact is None else fact.value
 
 
-def earlier_periods(facility: Facility, plan: Plan, chosen: Period | None):
-    """k -> the period of the same calendar k years before the chosen one (None if absent)."""
-    by_start = {p.start: p for p in candidate_periods(facility, plan)}
+class PeriodValues(FactValues):
+    """A period's facts, and its bounds as `start` and `end` (which its label gives, not a fact)."""
 
-    def back(k: int) -> Period | None:
+    __slots__ = ("start", "end")
+
+    def __init__(self, period: Period):
+        self.facts, self.start, self.end = period.facts, period.start, period.end
+
+    def get(self, path: str, default):
+        if path == "start":
+            return self.start
+        if path == "end":
+            return self.end
+        fact = self.facts.get(path)
+        return default if fact is None else fact.value
+
+
+def period_values(period: Period | None):
+    return NO_PERIOD if period is None else PeriodValues(period)
+
+
+class EarlierPeriods:
+    """k -> the period of the same calendar k years before the chosen one (None if absent); the
+    facility's periods are looked through only when a plan reads an earlier period (period[-k])."""
+
+    __slots__ = ("facility", "plan", "chosen", "by_start")
+
+    def __init__(self, facility: Facility, plan: Plan, chosen: Period | None):
+        self.facility, self.plan, self.chosen, self.by_start = facility, plan, chosen, None
+
+    def __call__(self, k: int) -> Period | None:
+        chosen = self.chosen
         if chosen is None:
             return None
         try:
             start = chosen.start.replace(year=chosen.start.year - k)
         except ValueError:
             return None
-        return by_start.get(start)
+        if self.by_start is None:
+            self.by_start = {p.start: p for p in candidate_periods(self.facility, self.plan)}
+        return self.by_start.get(start)
 
-    return back
+
+earlier_periods = EarlierPeriods
 
 
 def expected_label(plan: Plan, as_of: datetime.date) -> str:

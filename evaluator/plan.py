@@ -40,6 +40,13 @@ class CompiledExpr:
     fact_slots: tuple[int, ...] = attrs.field(
         default=attrs.Factory(lambda self: tuple(i for i, n in enumerate(self.nodes) if n.kind == "fact"),
                               takes_self=True), eq=False, repr=False)
+    # the slots that read a definition: a trace lists the definitions read (most clauses read none)
+    definition_slots: tuple[int, ...] = attrs.field(
+        default=attrs.Factory(lambda self: tuple(i for i, n in enumerate(self.nodes) if n.kind == "definition"),
+                              takes_self=True), eq=False, repr=False)
+    # reads no fact and no aggregate, itself or through definitions: the same value and trace for every
+    # facility, so evaluation computes it once per plan and run (the compiler decides, from the AST)
+    constant: bool = attrs.field(default=False, eq=False, repr=False)
 
     @property
     def root(self) -> NodeInfo:

@@ -13,6 +13,7 @@ DCPOLICY_CACHE_DIR=off disables it.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import linecache
@@ -20,7 +21,6 @@ import marshal
 import os
 import pickle
 import sys
-import tempfile
 import types
 from pathlib import Path
 
@@ -73,6 +73,10 @@ def load_plan(key: str):
     folder = cache_dir()
     if folder is None:
         return None
+    # The plan is a few thousand objects that live as long as the run: the cyclic collector, paused while
+    # they are made, would only walk them (as evaluator/engine.py pauses it while traces are made).
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
         data = (folder / f"{key}.plan").read_bytes()
         if not data.startswith(_FORMAT):
@@ -85,6 +89,9 @@ def load_plan(key: str):
         plan = unpickler.load()
     except Exception:  # noqa: BLE001 - a damaged, foreign or unreadable entry is simply not used
         return None
+    finally:
+        if was_enabled:
+            gc.enable()
     linecache.cache[namespace["__name__"]] = (len(plan.source), None, plan.source.splitlines(keepends=True),
                                               namespace["__name__"])  # tracebacks show the plan's lines
     return plan
@@ -107,6 +114,8 @@ def store_plan(key: str, plan) -> None:
         pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
         pickler.persistent_id = lambda obj: ("fn", obj.__name__) if _generated(obj, namespace) else None
         pickler.dump(plan)
+        import tempfile  # only a run that writes an entry needs it
+
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
         try:
@@ -131,10 +140,9 @@ def _any_function(plan):
 
 def _namespace(code_name: str, bytecode, constants: dict) -> dict:
     from . import runtime
-    from .plan_source import record
 
     filename = bytecode.co_filename
-    namespace = {"__builtins__": {}, "__name__": filename, "_rt": runtime, "U": runtime.UNKNOWN, "_r": record,
+    namespace = {"__builtins__": {}, "__name__": filename, "_rt": runtime, "U": runtime.UNKNOWN, "_r": runtime.record,
                  **constants}
     exec(bytecode, namespace)  # noqa: S102 - our own entry, generated from a checked AST
     return namespace

@@ -123,10 +123,7 @@ def _clipped(comment: str) -> str:
     return comment if len(comment) <= WIDTH else comment[:WIDTH - 1] + "…"
 
 
-def record(t, slot, value):
-    """`_r` in generated code: put a node's value in its trace slot and pass it on."""
-    t[slot] = value
-    return value
+from .runtime import record  # noqa: E402,F401 (`_r`, with the runtime: a cached plan loads without this module)
 
 
 def load(source: str, code: str, names: dict[str, object]) -> dict[str, object]:

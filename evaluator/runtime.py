@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import math
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .values import NOT_EVALUATED, UNKNOWN, Bounds, U, is_unknown, known  # noqa: F401 (re-exported: the plan's vocabulary)
 from .values import bounded as _bounded
@@ -307,6 +306,8 @@ def round_(a, digits):
     if type(a) is Bounds:  # rounding is monotone: round the ends
         ends = [e if math.isinf(e) else round_(e, digits) for e in (a.lo, a.hi)]
         return U if U in ends else _bounded(*ends)
+    from decimal import ROUND_HALF_UP, Decimal, InvalidOperation  # only a policy that rounds needs it
+
     try:
         quantum = Decimal(1).scaleb(-int(digits))
         return float(Decimal(repr(float(a))).quantize(quantum, rounding=ROUND_HALF_UP))
@@ -325,6 +326,12 @@ def first_known(*thunks):
     if all(type(v) is Bounds for v in seen):
         return _bounded(min(v.lo for v in seen), max(v.hi for v in seen))
     return U
+
+
+def record(t, slot, value):
+    """`_r` in generated code: put a node's value in its trace slot and pass it on."""
+    t[slot] = value
+    return value
 
 
 from .aggregates import aggregate  # noqa: E402,F401 (the plan calls _rt.aggregate)

@@ -16,6 +16,8 @@ def set_aside(result: RuleResult) -> tuple[str, ...]:
 def counted(result: RuleResult, widen: frozenset = frozenset()) -> bool:
     """Whether the status counts the result: law in force on current figures always; a proposed rule or a
     projection only when `widen` waives every reason it was set aside for (--fail-on proposed,projection)."""
+    if result.legal_status != "proposed" and not result.projection:  # most results: nothing set aside
+        return True
     return all(reason in widen for reason in set_aside(result))
 
 

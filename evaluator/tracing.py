@@ -11,8 +11,11 @@ COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
 
 def run_clause(expr: CompiledExpr, context, label: str, traces: list):
     """Evaluate one clause, append its trace (with the provenance of every fact it read), return its value."""
-    value, values = expr.run(context)
-    definitions = _definitions_read(expr, values, context)
+    if expr.constant:
+        return _constant_clause(expr, context, label, traces)
+    values = [NOT_EVALUATED] * len(expr.nodes)  # CompiledExpr.run, inlined: every clause of every rule comes here
+    value = expr.function(context, values)
+    definitions = _definitions_read(expr, values, context) if expr.definition_slots else ()
     if not context.provenance:  # nobody will show where the facts came from (--trace none or reasons)
         traces.append(ClauseTrace(label, expr.nodes, tuple(values), definitions, {}, {}))
         return value
@@ -20,6 +23,22 @@ def run_clause(expr: CompiledExpr, context, label: str, traces: list):
     traces.append(ClauseTrace(label, expr.nodes, tuple(values), definitions, _sources(expr, values, context),
                               members))
     return value
+
+
+def _constant_clause(expr: CompiledExpr, context, label: str, traces: list):
+    """A clause that reads no fact (`from 2027-07-01`): evaluated once per run, its trace shared by every
+    facility (it has no provenance to record). The definitions it read are the context's too, as if run."""
+    key = (id(expr), label)
+    found = context.shared.get(key)
+    if found is None:
+        value, values = expr.run(context)
+        trace = ClauseTrace(label, expr.nodes, tuple(values), _definitions_read(expr, values, context), {}, {})
+        found = context.shared[key] = (value, trace)
+    else:
+        for definition in found[1].definitions:
+            context.d(definition.name)
+    traces.append(found[1])
+    return found[0]
 
 
 def _sources(expr: CompiledExpr, values, context) -> dict:
@@ -52,19 +71,37 @@ def _definitions_read(expr: CompiledExpr, values, context) -> tuple:
 # Module-level, not nested: a recursive nested function is a reference cycle (function -> cell ->
 # function), garbage the cyclic collector would have to find after every clause.
 def _visit_definitions(compiled: CompiledExpr, slots, context, found: list, seen: set) -> None:
-    for info, value in zip(compiled.nodes, slots):
-        if info.kind == "definition" and value is not NOT_EVALUATED and info.path not in seen:
-            seen.add(info.path)
-            inner = context.plan.definitions[info.path]
-            inner_values = context.dtrace.get(info.path)
-            if inner_values is not None:
-                if context.provenance:
-                    members = _members(inner, inner_values, context) if context.record_members else {}
-                    found.append(DefinitionTrace(info.path, inner.nodes, tuple(inner_values),
-                                                 _sources(inner, inner_values, context), members))
-                else:
-                    found.append(DefinitionTrace(info.path, inner.nodes, tuple(inner_values)))
-                _visit_definitions(inner, inner_values, context, found, seen)
+    nodes = compiled.nodes
+    for slot in compiled.definition_slots:
+        name = nodes[slot].path
+        if slots[slot] is not NOT_EVALUATED and name not in seen:
+            seen.add(name)
+            trace = _definition_trace(name, context)
+            if trace is not None:
+                found.append(trace)
+                _visit_definitions(context.plan.definitions[name], trace.values, context, found, seen)
+
+
+def _definition_trace(name: str, context) -> DefinitionTrace | None:
+    """The trace of a definition the context evaluated, made once per context (once per run if constant)."""
+    trace = context.dtraces.get(name)
+    if trace is not None:
+        return trace
+    inner_values = context.dtrace.get(name)
+    if inner_values is None:
+        return None
+    inner = context.plan.definitions[name]
+    if inner.constant:
+        trace = context.shared.get(("trace", name))
+        if trace is None:
+            trace = context.shared[("trace", name)] = DefinitionTrace(name, inner.nodes, tuple(inner_values))
+    elif context.provenance:
+        members = _members(inner, inner_values, context) if context.record_members else {}
+        trace = DefinitionTrace(name, inner.nodes, tuple(inner_values), _sources(inner, inner_values, context), members)
+    else:
+        trace = DefinitionTrace(name, inner.nodes, tuple(inner_values))
+    context.dtraces[name] = trace
+    return trace
 
 
 # ---------------------------------------------------------------- what is missing
