@@ -3,8 +3,8 @@
 The record is a folder: `record.json` (the manifest: the tool version, the eval arguments with the
 as-of date fixed, each file stored with its sha256, the shipped policies used with theirs, the exit
 code and the result's sha256), `files/` (every facility, portfolio, CSV and --policy file as read,
-under the relative path it was given by), `stdin` (when the input was "-") and `result` (the exact
-bytes `policy eval` wrote). `policy replay DIR` checks every stored file against the manifest, runs
+under the relative path it was given by), `policies/` (the shipped policies used), `stdin` (when the
+input was "-") and `result` (the exact bytes `policy eval` wrote). `policy replay DIR` checks every stored file against the manifest, runs
 the recorded command again from `files/` and compares the bytes and the exit code (docs/analyst-guide.md,
 "Recording a verdict").
 """
@@ -124,13 +124,21 @@ def record(args, run) -> int:
         "arguments": eval_arguments(args, as_of), "files": files,
         "stdin": _sha256(stdin_text.encode("utf-8")) if stdin_text is not None else None,
         "columns": int(columns) if columns.isdigit() else None,  # the width of a table result
-        "policies": {display_path(p): _sha256(p.read_bytes()) for p in shipped},
+        "policies": {display_path(p): _keep(p, folder / display_path(p)) for p in shipped},
         "result": {"sha256": _sha256(result), "exit_code": code},
         "replay": f"policy replay {folder}",
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"policy eval: recorded in {folder}; `policy replay {folder}` runs it again and compares", file=sys.stderr)
     return code
+
+
+def _keep(path: Path, target: Path) -> str:
+    """A shipped policy the run used, kept in the record (policies/<file>) for whoever reads it later."""
+    data = path.read_bytes()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return _sha256(data)
 
 
 def _copy_namespace(args, **changes):
@@ -173,6 +181,8 @@ def read_record(folder: Path) -> dict:
             raise BadRecord(f'{path}: "{key}" is missing or not a {kind.__name__}; the record was altered')
     for name, digest in manifest["files"].items():
         _check(folder, f"{FILES}/{_stored_name(name, path)}", digest)
+    for name, digest in manifest["policies"].items():
+        _check(folder, _stored_name(name, path), digest)
     if manifest.get("stdin") is not None:
         _check(folder, STDIN, manifest["stdin"])
     _check(folder, RESULT, manifest["result"].get("sha256"))

@@ -79,13 +79,28 @@ def _key(name: str) -> Node:
     return found
 
 
+CHUNK = 10000  # cases generated, loaded and judged at a time: memory stays flat on a long run
+
+
 def differences(code: str, cases: int, seed: int) -> tuple[list[str], dict[str, int]]:
     """Generate `cases` facilities and dates for one regime; the disagreements (described) and a count
     of the reference's verdicts."""
     reference = importlib.import_module(f"reference.{code}")
     rng = random.Random(f"{seed}-{code}")
+    plan = api.compile_plans([api.shipped_policies()[code]])[0]
+    compared = set(reference.RULES) | set(getattr(reference, "OPERATOR_RULES", ()))
+    plan = attrs.evolve(plan, rules=tuple(r for r in plan.rules if r.name in compared))
+    assert {r.name for r in plan.rules} == compared, f"{code}: a compared rule is not in the policy"
+    problems: list[str] = []
+    tally: dict[str, int] = {}
+    for first in range(0, cases, CHUNK):
+        _judge_chunk(code, reference, plan, rng, range(first, min(cases, first + CHUNK)), problems, tally)
+    return problems, tally
+
+
+def _judge_chunk(code, reference, plan, rng, numbers, problems: list, tally: dict) -> None:
     generated = []
-    for index in range(cases):
+    for index in numbers:
         written, as_of = reference.generate(rng)
         members = written if isinstance(written, list) else [written]  # a list: one operator's facilities
         for number, member in enumerate(members):
@@ -97,11 +112,6 @@ def differences(code: str, cases: int, seed: int) -> tuple[list[str], dict[str, 
         loaded = load_facility_nodes([node(f) for f, _ in generated], FILE, "")
     except DiagnosticError as err:  # the generator must write valid facilities
         raise AssertionError(f"{code}: the generator wrote an invalid facility:\n{err.render()[:3000]}") from None
-    plan = api.compile_plans([api.shipped_policies()[code]])[0]
-    operator_rules = getattr(reference, "OPERATOR_RULES", ())
-    compared = set(reference.RULES) | set(operator_rules)
-    plan = attrs.evolve(plan, rules=tuple(r for r in plan.rules if r.name in compared))
-    assert {r.name for r in plan.rules} == compared, f"{code}: a compared rule is not in the policy"
     operators: dict[str, list[dict]] = {}  # operator_id -> its facilities (an operator is judged at one date)
     for facility, _ in generated:
         if "operator_id" in facility:
@@ -109,7 +119,6 @@ def differences(code: str, cases: int, seed: int) -> tuple[list[str], dict[str, 
     by_date: dict[datetime.date, list[int]] = {}
     for index, (_, as_of) in enumerate(generated):
         by_date.setdefault(as_of, []).append(index)
-    problems, tally = [], {}
     for as_of, indices in sorted(by_date.items()):
         subset = LoadedInput(tuple(loaded.facilities[i] for i in indices), loaded.sources)
         run = api.evaluate_plans([plan], subset, as_of, provenance=False)
@@ -121,7 +130,6 @@ def differences(code: str, cases: int, seed: int) -> tuple[list[str], dict[str, 
             members = operators[operator.operator]
             expected = reference.expected_operator(members, as_of)
             _compare(operator.results, expected, as_of, members, problems, tally)
-    return problems, tally
 
 
 def _compare(results, expected: dict, as_of, shown, problems: list, tally: dict) -> None:

@@ -90,6 +90,7 @@ def test_a_recorded_json_run_replays_byte_for_byte(site, capsys):
                                     "policies/jp.policy": _sha(POLICIES / "jp.policy")}
     for name in manifest["files"]:
         assert (record / "files" / name).read_bytes() == (site / name).read_bytes()
+    assert (record / "policies" / "de.policy").read_bytes() == (POLICIES / "de.policy").read_bytes()
     (site / "fra-3.yaml").write_text("id: changed\n", encoding="utf-8")  # the originals may change or go: the record holds
     code, out, err = _run(capsys, "replay", "rec")
     assert code == 0, err
@@ -123,6 +124,8 @@ def test_a_table_with_what_if_stdin_and_a_policy_of_ones_own_replays(site, capsy
     (lambda r: (r / "files" / "fra-3.yaml").write_text("id: other\n", encoding="utf-8"),
      "fra-3.yaml: its sha256 is not the one"),
     (lambda r: (r / "result").write_bytes(b"{}\n"), "result: its sha256 is not the one"),
+    (lambda r: (r / "policies" / "de.policy").write_text("jurisdiction de", encoding="utf-8"),
+     "de.policy: its sha256 is not the one"),
     (lambda r: (r / "files" / "fra-3.yaml").unlink(), "fra-3.yaml: missing from the record"),
     (lambda r: (r / "record.json").unlink(), "record.json: missing"),
     (lambda r: (r / "record.json").write_text("{not json", encoding="utf-8"), "not a record manifest"),
@@ -157,7 +160,9 @@ def test_a_result_that_no_longer_comes_out_is_a_difference_with_a_diff(site, cap
 
 def test_a_shipped_policy_changed_since_the_run_is_reported(site, capsys):
     _run(capsys, "eval", "-j", "de", "--as-of", "2031-04-01", "--format", "json", "--record", "rec", "fra-3.yaml")
-    _edit(site / "rec", lambda m: m["policies"].__setitem__("policies/de.policy", "0" * 64))
+    kept = site / "rec" / "policies" / "de.policy"  # the record as if made by a dcpolicy whose de.policy differed
+    kept.write_bytes(kept.read_bytes() + b"# an older wording\n")
+    _edit(site / "rec", lambda m: m["policies"].__setitem__("policies/de.policy", _sha(kept)))
     code, _, err = _run(capsys, "replay", "rec")
     assert code == 1 and "policies/de.policy is not the policy the run was recorded with" in err
 
