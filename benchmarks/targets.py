@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/targets.py            # 10,000 and 100,000 facilities: about 15 minutes
     .venv/bin/python benchmarks/targets.py --quick    # 1,000 and 3,000: a minute, for trying changes
     .venv/bin/python benchmarks/targets.py --only start   # one group of figures (evaluation, start, scale)
+    .venv/bin/python benchmarks/targets.py --only scale --large 2000 --huge 20000 --baseline ''  # while iterating
 
 Each command runs as a separate process (`python -c` calling the `policy` entry point, its CPU time and
 peak RSS read with getrusage, workers included); times are medians of --repeat runs (the 100,000 run
@@ -142,6 +143,9 @@ def scale_figures(table: Table, work: Path, large: int, huge: int, repeat: int, 
     table.add(f"{large:,} facilities, jsonl: --jobs 2 speed-up over --jobs 1 (wall)",
               f"{runs[1]['wall']:.1f} s / {runs[2]['wall']:.1f} s = {speedup:.2f}x, output identical: "
               f"{'yes' if same else 'NO'}", ">= 1.7x, identical", speedup >= 1.7 and same)
+    overhead = runs[2]["cpu"] / runs[1]["cpu"]  # user+sys with the workers': independent of other load
+    table.add(f"{large:,} facilities, jsonl: --jobs 2 CPU / --jobs 1 CPU (parallel overhead)",
+              f"{runs[2]['cpu']:.1f} s / {runs[1]['cpu']:.1f} s = {overhead:.2f}x", "—", None)
 
     huge_path.write_text(bench_eval.synthetic_portfolio(huge, 1), encoding="utf-8")
     jsonl_huge = measure(POLICY, eval_args(huge_path, "--format", "jsonl", "--jobs", "1"))

@@ -270,13 +270,16 @@ STREAM_BATCH = 500  # facilities per streamed batch (more when an operator's fac
 
 
 def evaluate_stream(request: EvalRequest, emit, stdin_text: str | None = None, batch_size: int = STREAM_BATCH,
-                    jobs: int = 1, render=None, provenance: bool = True, unjudged: list | None = None) -> int:
+                    jobs: int = 1, render=None, provenance: bool = True, unjudged: list | None = None,
+                    render_parts=None) -> int:
     """`policy eval`, streamed (cli/stream.py): facilities read, evaluated and handed to `emit(render(run))`
     batch by batch, memory flat; with `jobs` > 1 in worker processes, emitted in input order. Returns how
-    many facilities were evaluated; `unjudged` gains the ids no chosen regime governs (-j home)."""
+    many facilities were evaluated; `unjudged` gains the ids no chosen regime governs (-j home). With
+    `render_parts` (cli/jsonl.py `jsonl_parts` and an exit code) and jobs > 1, one large register is split
+    so that each worker reads its own share (cli/split_stream.py)."""
     from .stream import evaluate_stream as stream
 
-    return stream(request, emit, stdin_text, batch_size, jobs, render, provenance, unjudged)
+    return stream(request, emit, stdin_text, batch_size, jobs, render, provenance, unjudged, render_parts)
 
 
 def check_period(label: str | None, plans, loaded) -> None:

@@ -136,7 +136,7 @@ def _stream(request, stdin_text, trace: str, jobs: int) -> int:
     try:
         api.evaluate_stream(request, emit, stdin_text, batch_size=api.STREAM_BATCH, jobs=jobs,
                             render=functools.partial(_jsonl_batch, trace, request.fail_on), provenance=trace == "full",
-                            unjudged=unjudged)
+                            unjudged=unjudged, render_parts=functools.partial(_jsonl_parts, trace, request.fail_on))
     finally:
         progress.stop()
     if unjudged:
@@ -179,6 +179,13 @@ def _jsonl_batch(trace: str, fail_on, run) -> tuple[str, int, int]:
 
     facilities = len({e.facility for e in run.evaluations})
     return "".join(jsonl_lines(run, trace)), exits.for_run(run, fail_on), facilities
+
+
+def _jsonl_parts(trace: str, fail_on, run) -> tuple[str, dict[str, str], int]:
+    """One operator's facilities as their evaluation lines, operator lines by jurisdiction and exit code."""
+    from .jsonl import jsonl_parts
+
+    return (*jsonl_parts(run, trace), exits.for_run(run, fail_on))
 
 
 def parse_jobs(text: str | None) -> int:

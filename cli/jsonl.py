@@ -103,3 +103,14 @@ def jsonl_lines(run, trace: str):
         yield _encode({"kind": "evaluation", **evaluation_record(e, trace)}) + "\n"
     for o in run.operators:
         yield _encode({"kind": "operator", **operator_record(o, trace)}) + "\n"
+
+
+def jsonl_parts(run, trace: str) -> tuple[str, dict[str, str]]:
+    """`jsonl_lines` of one operator's facilities, in two parts (--jobs on a register, cli/split_stream.py): the
+    evaluation lines, and the operator lines by jurisdiction, to be placed after the whole batch's evaluations."""
+    operators: dict[str, str] = {}
+    for o in run.operators:
+        operators[o.jurisdiction] = operators.get(o.jurisdiction, "") + _encode(
+            {"kind": "operator", **operator_record(o, trace)}) + "\n"
+    return "".join(_encode({"kind": "evaluation", **evaluation_record(e, trace)}) + "\n"
+                   for e in run.evaluations), operators

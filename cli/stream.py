@@ -19,7 +19,7 @@ SET_WITH_JSONL = ("--set (what-if) cannot go with --format jsonl, which streams 
 
 
 def evaluate_stream(request, emit, stdin_text, batch_size: int, jobs: int, render, provenance: bool,
-                    unjudged: list | None) -> int:
+                    unjudged: list | None, render_parts=None) -> int:
     """Returns how many facilities were evaluated. InvalidInput and UsageError (an operator split across
     the input, a facility without a country under -j home, a --period no facility has) can come after
     some batches were emitted."""
@@ -42,10 +42,30 @@ def evaluate_stream(request, emit, stdin_text, batch_size: int, jobs: int, rende
                              request.fail_on, where=list(where), provenance=provenance)
         return render(run) if render is not None else run
 
+    skip = 0
+    if render_parts is not None and jobs > 1:  # one large register: each worker reads its share (split_stream.py)
+        from .split_stream import run_split
+
+        def judge_parts(facilities):
+            return render_parts(evaluate_plans(plans, LoadedInput(tuple(facilities), ()), request.as_of,
+                                               request.period, request.fail_on, where=list(where),
+                                               provenance=provenance))
+
+        split = run_split(request, judge_parts, chosen, home, [plan.code for plan in plans], jobs, batch_size, emit,
+                          unjudged, witnesses)
+        if split is not None:
+            count = skip = split.skip
+            batches.closed.update(split.closed)
+            if split.done:
+                return _finish(request, plans, witnesses, count)
+
     batches_out = runner(jobs, judge, emit)
 
     def take(facility) -> None:
-        nonlocal count
+        nonlocal count, skip
+        if skip:  # already written by the split reading
+            skip -= 1
+            return
         if home:
             _check_country(facility, request.jurisdictions is None)
             if unjudged is not None and not any(judges(c, facility) for c in chosen):
@@ -74,6 +94,12 @@ def evaluate_stream(request, emit, stdin_text, batch_size: int, jobs: int, rende
         batches_out.finish()
     finally:
         batches_out.close()
+    return _finish(request, plans, witnesses, count)
+
+
+def _finish(request, plans, witnesses: dict, count: int) -> int:
+    from ..evaluator.facts import LoadedInput
+
     if not count:
         raise UsageError("no facilities in the input")
     check_period(request.period, plans, LoadedInput(tuple(witnesses.values()), ()))

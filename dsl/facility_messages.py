@@ -25,7 +25,7 @@ class F101(Message):
                                   "check the path; paths in a portfolio are relative to the portfolio file's folder")
     directory = Wording("cannot read {file}: it is a directory", "list facility files, not folders, in a portfolio")
     not_utf8 = Wording("cannot read {file}: not UTF-8 text (byte 0x{byte:02x})", "save the file as UTF-8")
-    empty_directory = Wording("directory {path} holds no *.yaml or *.yml files",
+    empty_directory = Wording("directory {path} holds no *.yaml, *.yml or *.csv files",
                               "give a facility or portfolio file, or a folder of them")
     policy_file = Wording("cannot read policy file: {reason}")
     not_utf8 = Wording("this policy file is not UTF-8: byte {byte} here does not belong to a UTF-8 character",
@@ -44,6 +44,10 @@ class F102(Message):
                           "write keys as simple names such as `name:`")
     merge = Wording("YAML syntax error: '<<' must merge a mapping", "merge an anchored mapping, e.g. <<: *defaults")
     csv = Wording("CSV error: {problem}", "{hint}")
+    too_deep = Wording("YAML nesting deeper than {limit} levels (a mapping or list inside another, {limit} times)",
+                       "a facility needs at most 7 levels; remove the extra brackets or indentation")
+    aliases = Wording("YAML aliases here would repeat more than {limit} nodes (plus {factor} times the nodes "
+                      "written): an alias bomb", "write the values out, or alias fewer and smaller anchors")
 
 
 class F103(Message):

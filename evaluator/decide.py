@@ -102,7 +102,7 @@ def _not_applies(trace) -> Decision:
     return Decision("not_applies", condition=nodes[slot].text, facts=facts)
 
 
-def _comparison(found, met) -> Comparison | None:
+def _comparison(found, met, context) -> Comparison | None:
     """The deciding comparison of a requirement (`deciding` of its trace), when both sides are known (or
     bounds settled it)."""
     if found is None:
@@ -112,7 +112,13 @@ def _comparison(found, met) -> Comparison | None:
     value, limit = values[left], values[right]
     if value is U or limit is U or type(limit) is Bounds or values[index] is not met or met is U:
         return None
-    return Comparison(nodes[index].op, Shown(nodes[left], value), Shown(nodes[right], limit), met)
+    limit_node = nodes[right]
+    if limit_node.kind == "literal":  # `<= 1.5`: the same for every facility, shown by one object
+        key = ("shown", id(limit_node))
+        shown = context.shared.get(key) or context.shared.setdefault(key, Shown(limit_node, limit))
+    else:
+        shown = Shown(limit_node, limit)
+    return Comparison(nodes[index].op, Shown(nodes[left], value), shown, met)
 
 
 def _figures(found) -> dict:
@@ -129,7 +135,7 @@ def _figures(found) -> dict:
 def _requirement(rule, context, period, in_force, traces) -> RuleResult:
     met = run_clause(rule.require, context, "require", traces)
     found = deciding(traces[-1])
-    comparison = _comparison(found, met)
+    comparison = _comparison(found, met, context)
     figures = _figures(found)
     expression = rule.require.root.text
     if met is True:

@@ -25,10 +25,12 @@ FACILITY_KEYS = ("dcpolicy", "periods")  # keys of a facility mapping besides th
 PERIOD_KEYS = ("period",)
 PORTFOLIO_KEYS = ("dcpolicy", "operator", "facilities")
 
-VERSION = re.compile(r"\s*(?P<kind>[A-Za-z_]+)\s*/\s*(?P<major>\d+)(?:\.(?P<minor>\d+))?\s*")
-FISCAL = re.compile(r"^\s*FY\s*(?P<y>\d{4})\s*$", re.IGNORECASE)
-CALENDAR = re.compile(r"^\s*(?P<y>\d{4})\s*$")
-CUSTOM = re.compile(r"^\s*(?P<a>\d{4}-\d{1,2}(?:-\d{1,2})?)\s*\.\.\s*(?P<b>\d{4}-\d{1,2}(?:-\d{1,2})?)\s*$")
+# [0-9], not \d: a full-width or other script's digit is not a number (issue 12, leniency)
+VERSION = re.compile(r"\s*(?P<kind>[A-Za-z_]+)\s*/\s*(?P<major>[0-9]+)(?:\.(?P<minor>[0-9]+))?\s*")
+FISCAL = re.compile(r"^\s*FY\s*(?P<y>[0-9]{4})\s*$", re.IGNORECASE)
+CALENDAR = re.compile(r"^\s*(?P<y>[0-9]{4})\s*$")
+_DAY = r"[0-9]{4}-[0-9]{1,2}(?:-[0-9]{1,2})?"
+CUSTOM = re.compile(rf"^\s*(?P<a>{_DAY})\s*\.\.\s*(?P<b>{_DAY})\s*$")
 
 
 def _groups(table: dict[str, FactType]) -> set[str]:
@@ -236,9 +238,9 @@ def _label(node: Node, report: Report) -> tuple[str, str, datetime.date, datetim
             return None
         return _custom_range(a, b, node, report)
     extra = ""
-    if re.match(r"^\s*(?:fy|FY)?\s*'?\d{2}\s*$", text):
+    if re.match(r"^\s*(?:fy|FY)?\s*'?[0-9]{2}\s*$", text):
         extra = "; write the year with four digits"
-    elif re.match(r"^\s*\d{4}\s*[-/]\s*\d{2,4}\s*$", text):
+    elif re.match(r"^\s*[0-9]{4}\s*[-/]\s*[0-9]{2,4}\s*$", text):
         extra = '; for a fiscal year write "FY" and its first year, e.g. "FY2025"'
     report(F208.text.at(node.span, text=text, advice=extra))
     return None

@@ -42,9 +42,10 @@ REQUIRED = ("id", "name")
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
 COUNTRY = re.compile(r"[A-Z]{2}")
-LOOSE_NUMBER = re.compile(r"^\s*[-+]?\d[\d,' ]*(?:[.,]\d+)?\s*\S*\s*$")
-PERCENT = re.compile(r"^\s*(?P<num>[-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*%\s*$")
-PLAIN_NUMBER = re.compile(r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*$")
+# [0-9], not \d: a full-width or other script's digit is not a number (issue 12, leniency)
+LOOSE_NUMBER = re.compile(r"^\s*[-+]?[0-9][0-9,' ]*(?:[.,][0-9]+)?\s*\S*\s*$")
+PERCENT = re.compile(r"^\s*(?P<num>[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))\s*%\s*$")
+PLAIN_NUMBER = re.compile(r"^\s*[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\s*$")
 
 ABSENT = object()  # what a null in a nullable field converts to: the fact is not known
 
@@ -73,16 +74,17 @@ def convert(path: str, ftype: FactType, node: Node, report: Report):
 
 def _quantity(path: str, ftype: FactType, node: Node, report: Report):
     dim = ftype.dimension
-    example = units.example_for(dim)
     value = node.value
     if isinstance(value, bool):
-        report(F205.quantity_flag.at(node.span, path=path, dimension=dim.name, found=node.text, example=example))
+        report(F205.quantity_flag.at(node.span, path=path, dimension=dim.name, found=node.text,
+                                     example=units.example_for(dim)))
         return None
     if isinstance(value, (int, float)):  # YAML read a bare number such as 2400
         report(_missing_unit(path, dim, node))
         return None
     if not isinstance(value, str):
-        report(F205.quantity_kind.at(node.span, path=path, dimension=dim.name, example=example, found=node.describe()))
+        report(F205.quantity_kind.at(node.span, path=path, dimension=dim.name, example=units.example_for(dim),
+                                     found=node.describe()))
         return None
     try:
         magnitude = units.parse_quantity(value, dim).magnitude
@@ -91,9 +93,9 @@ def _quantity(path: str, ftype: FactType, node: Node, report: Report):
         return None
     except units.NotAQuantity:
         wording = F205.not_a_quantity
-        if LOOSE_NUMBER.match(value) and ("," in value or "'" in value or re.search(r"\d \d", value)):
+        if LOOSE_NUMBER.match(value) and ("," in value or "'" in value or re.search(r"[0-9] [0-9]", value)):
             wording = F205.separators
-        report(wording.at(node.span, path=path, value=value, example=example))
+        report(wording.at(node.span, path=path, value=value, example=units.example_for(dim)))
         return None
     except units.UnknownUnit as exc:
         report(F203.at(node.span, unit=exc.symbol, path=path, dimension=dim.name, units=_units_for(dim),
@@ -103,7 +105,7 @@ def _quantity(path: str, ftype: FactType, node: Node, report: Report):
         report(_wrong_dimension(path, dim, node, exc.number, exc.unit))
         return None
     except units.QuantityOverflow:
-        report(F205.too_large.at(node.span, path=path, value=value, example=example))
+        report(F205.too_large.at(node.span, path=path, value=value, example=units.example_for(dim)))
         return None
     if magnitude < 0 and dim != units.TEMPERATURE:
         report(F206.at(node.span, path=path, value=value.strip(), dimension=dim.name))
@@ -176,7 +178,7 @@ def _number(path: str, ftype: FactType, node: Node, report: Report):
 
 def _integer(path: str, ftype: FactType, node: Node, report: Report):
     value = node.value
-    if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+\s*", value):
+    if isinstance(value, str) and re.fullmatch(r"\s*[-+]?[0-9]+\s*", value):
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         if isinstance(value, float) and value.is_integer():
@@ -257,7 +259,7 @@ def _enum(path: str, ftype: FactType, node: Node, report: Report):
 def _siret(path: str, ftype: FactType, node: Node, report: Report):
     """A French SIRET: 14 digits; spaces between groups are allowed and dropped (YAML may read it as a number)."""
     text = re.sub(r"\s+", "", str(node.text))
-    if re.fullmatch(r"\d{14}", text):
+    if re.fullmatch(r"[0-9]{14}", text):
         return text
     report(F205.siret.at(node.span, path=path, text=node.text))
     return None

@@ -22,14 +22,16 @@ from .documents import document_kind, read_facility, read_portfolio
 from .facts import Facility, LoadedInput, SourceFile
 from .tabular import is_tabular, read_csv
 from .yaml_nodes import Node, load_yaml
-from .yaml_stream import StreamedPortfolio, streamable
+from .yaml_stream import StreamedPortfolio, TextFeed, streamable, text_pieces
 
 STDIN = "-"
+FOLDER_FILES = (".yaml", ".yml", ".csv")  # what a folder given as input is read for, sorted by name
+STREAM_FROM_DISK = 1 << 20  # bytes: a streamed portfolio this large is read from disk in pieces, never held whole
 STDIN_NAME = "<stdin>"
 
 
 def load_inputs(paths: list[str], stdin_text: str | None = None, sink=None, overrides=()) -> LoadedInput:
-    """Load facility files, portfolio files, directories (``*.yaml``/``*.yml`` sorted by name)
+    """Load facility files, portfolio files, directories (``*.yaml``/``*.yml``/``*.csv`` sorted by name)
     and ``"-"`` (``stdin_text``, shown as ``<stdin>``); ``overrides`` are what-if ``--set`` texts
     (evaluator/overrides.py), written into each facility before it is converted.
 
@@ -61,6 +63,12 @@ def load_inputs(paths: list[str], stdin_text: str | None = None, sink=None, over
 
         diagnostics = sorted(loader.diagnostics, key=key)
         texts = {s.path: s.text for s in loader.sources}
+        located = {d.span.file for d in diagnostics if d.span is not None}
+        for display, real in loader.on_disk.items():  # a streamed register's text, read again for its excerpts
+            if display in located:
+                from .register_file import read_text
+
+                texts[display] = read_text(real)
         if parsed:
             from .overrides import SOURCE
 
@@ -105,6 +113,7 @@ class _Loader:
         self.read_keys: set[str] = set()
         self.origin: list[str] = []  # per facility: the key (real path) of the file it came from
         self._current: list[str] = []
+        self.on_disk: dict[str, str] = {}  # streamed registers whose text was not kept: display -> real path
 
     def error(self, diagnostic: Diagnostic) -> None:
         self.diagnostics.append(diagnostic)
@@ -118,7 +127,7 @@ class _Loader:
         if os.path.isdir(path):
             names = sorted(
                 n for n in os.listdir(path)
-                if n.lower().endswith((".yaml", ".yml")) and os.path.isfile(os.path.join(path, n))
+                if n.lower().endswith(FOLDER_FILES) and os.path.isfile(os.path.join(path, n))
             )
             if not names:
                 self.error(F101.empty_directory.at(Span.point(path, 1, 1), path=path))
@@ -130,6 +139,8 @@ class _Loader:
 
     def file(self, display: str, at: Span | None, *, portfolio_ok: bool, base: str | None = None) -> None:
         real = os.path.realpath(base if base is not None else display)
+        if self.sink is not None and portfolio_ok and self.streamed_from_disk(display, real):
+            return
         where = at or Span.point(display, 1, 1)
         try:
             data = Path(real).read_bytes()
@@ -169,8 +180,10 @@ class _Loader:
         if is_tabular(display):
             self.table(source, key, portfolio_ok)
             return
-        if self.sink is not None and portfolio_ok and streamable(text) and self.streamed(source, key, display):
-            return
+        if self.sink is not None and portfolio_ok and streamable(text):
+            document = StreamedPortfolio(TextFeed(text_pieces(text)), display, lambda: text)
+            if self.streamed(document, source, key, display):
+                return
         root, problems = load_yaml(text, display)
         self.diagnostics.extend(problems)
         if any(p.code == F102.code for p in problems):
@@ -214,10 +227,34 @@ class _Loader:
         for entry in entries or ():
             self.entry(entry, source, operator, base_dir)
 
-    def streamed(self, source: SourceFile, key: str, display: str) -> bool:
+    def streamed_from_disk(self, display: str, real: str) -> bool:
+        """A large portfolio read from disk a piece at a time (evaluator/register_file.py), its text never held;
+        False when the file is small, not such a portfolio, or cannot be read (the ordinary path says why)."""
+        from . import register_file
+
+        try:
+            if is_tabular(display) or real in self.read_keys or os.path.getsize(real) < STREAM_FROM_DISK:
+                return False
+            scan = register_file.scan(real)
+        except OSError:
+            return False
+        if not scan.streamable:
+            return False
+        source = SourceFile(display, scan.sha256, "")  # the text stays on disk (self.on_disk)
+        document = StreamedPortfolio(TextFeed(register_file.pieces(real)), display,
+                                     lambda: register_file.read_text(real))
+        self.sources.append(source)
+        if not self.streamed(document, source, real, display):
+            self.sources.pop()
+            return False
+        self.read_keys.add(real)
+        self.on_disk[display] = real
+        return True
+
+    def streamed(self, document: StreamedPortfolio, source: SourceFile, key: str, display: str) -> bool:
         """Read a portfolio entry by entry, handing each facility on; False if it is not one to stream."""
-        document = StreamedPortfolio(source.text, display)
         if not document.open() or document_kind(document.root, lambda _: None) != "portfolio":
+            document.parser.dispose()
             return False
         operator, _ = read_portfolio(document.root, self.error)
         self._current.append(key)

@@ -20,9 +20,9 @@ from .documents import PERIOD_GROUPS
 from .yaml_nodes import Node
 
 _HEADER = re.compile(r"^\s*(?P<path>[^\[\]]*?)\s*(\[\s*(?P<unit>[^\]]*?)\s*\])?\s*$")
-_INT = re.compile(r"^[-+]?\d+$")
-_FLOAT = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_FLOAT = re.compile(r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def is_tabular(path: str) -> bool:

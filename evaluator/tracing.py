@@ -63,6 +63,14 @@ def _members(expr: CompiledExpr, values, context) -> dict:
 
 
 def _definitions_read(expr: CompiledExpr, values, context) -> tuple:
+    slots = expr.definition_slots
+    if len(slots) == 1:  # the common case (`pue <= 1.5`): one definition that reads no other
+        name = expr.nodes[slots[0]].path
+        trace = _definition_trace(name, context) if values[slots[0]] is not NOT_EVALUATED else None
+        if trace is None:
+            return ()
+        if not context.plan.definitions[name].definition_slots:
+            return _alone(name, trace, context)
     found: list = []
     _visit_definitions(expr, values, context, found, set())
     return tuple(found)
@@ -80,6 +88,16 @@ def _visit_definitions(compiled: CompiledExpr, slots, context, found: list, seen
             if trace is not None:
                 found.append(trace)
                 _visit_definitions(context.plan.definitions[name], trace.values, context, found, seen)
+
+
+def _alone(name: str, trace: DefinitionTrace, context) -> tuple:
+    """`(trace,)`, one tuple however many clauses read the definition (per run for a constant one)."""
+    table = context.shared if context.plan.definitions[name].constant else context.dtraces
+    key = ("alone", name)
+    found = table.get(key)
+    if found is None or found[0] is not trace:
+        found = table[key] = (trace,)
+    return found
 
 
 def _definition_trace(name: str, context) -> DefinitionTrace | None:

@@ -1,10 +1,10 @@
 """YAML nodes with spans: loading that keeps where every key and value was written, and rejects duplicate keys.
 
-PyYAML's composer builds a node graph with start and end marks (0-based line and column);
-this module turns that graph into small :class:`Node` objects with 1-based spans, constructs
-scalar values with the safe constructor (so ``2025-01-01`` is a ``datetime.date`` and ``0.55``
-a float, exactly as ``yaml.safe_load`` would), and reports problems as diagnostics instead of
-raising: a syntax error is ``F102``, a key written twice in one mapping is ``F105``.
+libyaml's events carry start and end marks (0-based line and column); evaluator/yaml_events.py turns
+them into small :class:`Node` objects with 1-based spans, typing scalar values as the safe loader does
+(so ``2025-01-01`` is a ``datetime.date`` and ``0.55`` a float, exactly as ``yaml.safe_load`` would),
+and reports problems as diagnostics instead of raising: a syntax error is ``F102``, a key written
+twice in one mapping is ``F105``.
 
 Merge keys (``<<: *defaults``) are honoured: the merged entries keep the spans of the anchor
 they come from, and keys written in the mapping itself override them without complaint.
@@ -17,11 +17,7 @@ from array import array
 import attrs
 
 from ..dsl.diagnostics import Diagnostic, Span
-from ..dsl.facility_messages import F102, F105
-
-_NULL = "tag:yaml.org,2002:null"
-_STR = "tag:yaml.org,2002:str"
-_MERGE = "tag:yaml.org,2002:merge"
+from ..dsl.facility_messages import F102
 
 
 @attrs.frozen(eq=False)
@@ -79,34 +75,79 @@ def _mark_span(file: str, mark, width: int = 1) -> Span:
 def load_yaml(text: str, file: str) -> tuple[Node | None, list[Diagnostic]]:
     """Parse one YAML document. Returns (root node or None for an empty document, diagnostics).
 
-    On a syntax error the root is None and the only diagnostic is an ``F102``.
+    On a syntax error (or a document too deep or with an alias bomb, evaluator/yaml_events.py) the root is
+    None and the only diagnostic is that ``F102``.
     """
     import yaml
 
-    # libyaml composes the same node graph with the same marks, several times faster; its error
-    # messages are terser, so a document that fails is parsed again by PyYAML for the diagnostic.
-    fast = getattr(yaml, "CSafeLoader", None)
-    loaders = [fast, yaml.SafeLoader] if fast is not None else [yaml.SafeLoader]
-    for loader_class in loaders:
-        loader = loader_class(text)
-        try:
-            try:
-                root = loader.get_single_node()
-            except yaml.MarkedYAMLError as exc:
-                if loader_class is not yaml.SafeLoader:
-                    continue
-                return None, [_syntax_error(file, exc)]
-            except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
-                if loader_class is not yaml.SafeLoader:
-                    continue
-                return None, [F102.at(Span.point(file, 1, 1), problem=exc, hint=None)]
-            if root is None:
-                return None, []
-            builder = _Builder(file, loader, text)
-            return builder.build(root), builder.diagnostics
-        finally:
-            loader.dispose()
-    raise AssertionError("unreachable: the pure-Python loader always returns")
+    from .yaml_events import EventReader, Stop
+
+    widths = None
+
+    def width_of(end) -> int | None:
+        nonlocal widths
+        if widths is None:
+            widths = _line_widths(text)  # a block collection's last line ends its span
+        last = end.line - 1
+        return widths[last] if last < len(widths) else None
+
+    parser = event_parser(text)
+    reader = EventReader(parser, file, width_of)
+    try:
+        parser.get_event()  # the stream's start
+        if parser.check_event(yaml.StreamEndEvent):
+            return None, []
+        document = parser.get_event()
+        root = reader.node()
+        parser.get_event()  # the document's end
+        if not parser.check_event(yaml.StreamEndEvent):
+            extra = parser.get_event()
+            raise yaml.composer.ComposerError("expected a single document in the stream", document.start_mark,
+                                              "but found another document", extra.start_mark)
+        return root, reader.diagnostics
+    except Stop:
+        return None, reader.diagnostics[-1:]
+    except yaml.YAMLError as exc:
+        return None, [located_syntax_error(text, file, exc)]
+    finally:
+        parser.dispose()
+
+
+def event_parser(stream):
+    """libyaml's parser (PyYAML's when libyaml is missing) over a text or a reader with `read(size)`."""
+    try:
+        from yaml._yaml import CParser
+    except ImportError:  # pragma: no cover - PyYAML built without libyaml
+        import yaml
+
+        return yaml.SafeLoader(stream)
+    return CParser(stream)
+
+
+def located_syntax_error(text: str, file: str, exc) -> Diagnostic:
+    """The F102 for a syntax error, worded by PyYAML's own parser (libyaml's messages are terser)."""
+    import yaml
+
+    if not isinstance(exc, yaml.MarkedYAMLError):  # pragma: no cover - unmarked errors are rare
+        return F102.at(Span.point(file, 1, 1), problem=exc, hint=None)
+    loader = yaml.SafeLoader(text)
+    try:
+        while loader.get_event() is not None:
+            pass
+    except yaml.MarkedYAMLError as worded:
+        if not isinstance(exc, yaml.composer.ComposerError) or _before(worded, exc):
+            return _syntax_error(file, worded)
+    except yaml.YAMLError:  # pragma: no cover
+        pass
+    finally:
+        loader.dispose()
+    return _syntax_error(file, exc)
+
+
+def _before(a, b) -> bool:
+    """Whether error `a` was found before error `b` in the text (a syntax error before the second document)."""
+    ma, mb = a.problem_mark or a.context_mark, b.problem_mark or b.context_mark
+    return ma is not None and mb is not None and (ma.line, ma.column) < (mb.line, mb.column)
 
 
 def _syntax_error(file: str, exc) -> Diagnostic:
@@ -126,6 +167,8 @@ def _syntax_error(file: str, exc) -> Diagnostic:
         hint = "a facility file holds one YAML document; remove the extra '---' separator"
     elif "mapping values are not allowed" in low:
         hint = 'a value containing ": " must be quoted, e.g. name: "Site: Frankfurt"'
+    elif "maximum nesting depth" in low:  # libyaml's own limit: 1,000 flow levels (ours is lower, yaml_events.py)
+        hint = "lists or mappings nested this deep cannot be read; a facility needs at most 7 levels"
     elif "found undefined alias" in low:
         hint = "define the anchor (&name) before using the alias (*name)"
     elif "found character" in low and "cannot start any token" in low:
@@ -146,115 +189,3 @@ def _line_widths(text: str, chunk: int = 1 << 20) -> array:
         widths.extend(map(len, text[start:end].splitlines()))
         start = end
     return widths
-
-
-class _Builder:
-    def __init__(self, file: str, loader, text: str):
-        self.file = file
-        self.widths = _line_widths(text)  # a block collection's last line ends its span
-        self.loader = loader
-        self.diagnostics: list[Diagnostic] = []
-        self._done: dict[int, Node] = {}
-        self._active: set[int] = set()
-
-    def span(self, node) -> Span:
-        start, end = node.start_mark, node.end_mark
-        if end.line > start.line and end.column == 0:
-            # Block collections end at the start of the following line: end at the previous one.
-            last = end.line - 1
-            width = self.widths[last] if last < len(self.widths) else start.column + 1
-            if last == start.line:
-                width = max(width, start.column + 1)
-            return Span(self.file, start.line + 1, start.column + 1, last + 1, width + 1)
-        return Span(self.file, start.line + 1, start.column + 1, end.line + 1, max(end.column + 1, start.column + 2))
-
-    def build(self, node) -> Node:
-        import yaml
-
-        key = id(node)
-        if key in self._done:
-            return self._done[key]
-        if key in self._active:
-            self.diagnostics.append(
-                F102.recursive_alias.at(self.span(node))
-            )
-            return Node("scalar", None, self.span(node), "")
-        self._active.add(key)
-        try:
-            if isinstance(node, yaml.MappingNode):
-                out = self._mapping(node)
-            elif isinstance(node, yaml.SequenceNode):
-                out = Node("seq", tuple(self.build(n) for n in node.value), self.span(node))
-            else:
-                out = self._scalar(node)
-        finally:
-            self._active.discard(key)
-        self._done[key] = out
-        return out
-
-    def _scalar(self, node) -> Node:
-        import yaml
-
-        quoted = node.style in ("'", '"')
-        try:
-            value = self.loader.construct_object(node, deep=True)
-        except yaml.constructor.ConstructorError as exc:
-            self.diagnostics.append(
-                F102.tag.at(self.span(node), problem=exc.problem)
-            )
-            value = node.value
-        except (ValueError, OverflowError):
-            # e.g. an impossible timestamp such as 2025-02-30: keep the text, the field checks it.
-            value = node.value
-        return Node("scalar", value, self.span(node), node.value, quoted)
-
-    def _mapping(self, node) -> Node:
-        import yaml
-
-        own: list[tuple[Node, Node]] = []
-        merged: list[tuple[Node, Node]] = []
-        seen: dict[str, Node] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
-                merged.extend(self._merge_entries(value_node))
-                continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.diagnostics.append(
-                    F102.complex_key.at(self.span(key_node))
-                )
-                continue
-            k = Node("scalar", key_node.value, self.span(key_node), key_node.value, key_node.style in ("'", '"'))
-            text = key_node.value
-            if text in seen:
-                first = seen[text].span
-                self.diagnostics.append(
-                    F105.at(k.span, key=text, line=first.line, column=first.column)
-                )
-                continue
-            seen[text] = k
-            own.append((k, self.build(value_node)))
-        entries = list(own)
-        for k, v in merged:
-            if k.text not in seen:
-                seen[k.text or ""] = k
-                entries.append((k, v))
-        return Node("map", tuple(entries), self.span(node))
-
-    def _merge_entries(self, value_node) -> list[tuple[Node, Node]]:
-        import yaml
-
-        sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-        out: list[tuple[Node, Node]] = []
-        names: set[str] = set()
-        for source in sources:
-            if not isinstance(source, yaml.MappingNode):
-                self.diagnostics.append(
-                    F102.merge.at(self.span(source))
-                )
-                continue
-            built = self.build(source)
-            for k, v in built.entries:
-                if k.text not in names:  # earlier sources win, as in YAML's merge rule
-                    names.add(k.text or "")
-                    out.append((k, v))
-        return out

@@ -229,3 +229,40 @@ def test_progress_shows_on_a_terminal_only(tmp_path, monkeypatch, capsys, tty):
     assert code == 1 and capsys.readouterr().out.count("\n") == 13  # stdout holds the results only
     shown = terminal.buffer.getvalue()
     assert ("facilities evaluated" in shown) is tty
+
+
+# ---------------------------------------------------------------- a register read from disk in pieces (issue 9, item 3)
+def _loaded_facts(path, monkeypatch, from_disk: bool):
+    from dcpolicy.evaluator import inputs, register_file
+
+    monkeypatch.setattr(inputs, "STREAM_FROM_DISK", 0 if from_disk else 1 << 40)
+    monkeypatch.setattr(register_file, "CHUNK", 97)  # pieces that end mid-entry
+    got = []
+    load_inputs([path], sink=got.append)
+    return got
+
+
+def test_a_register_read_from_disk_in_pieces_loads_exactly_as_from_memory(tmp_path, monkeypatch):
+    path = _portfolio(tmp_path, OPERATORS, tail="\n# the end\n")
+    from_memory = _loaded_facts(path, monkeypatch, from_disk=False)
+    from_disk = _loaded_facts(path, monkeypatch, from_disk=True)
+    assert [(f.id, f.span, f.facts, f.periods, f.operator_id, f.source.sha256) for f in from_disk] == \
+        [(f.id, f.span, f.facts, f.periods, f.operator_id, f.source.sha256) for f in from_memory]
+    assert len(from_disk) == 12 and from_disk[0].source.text == ""  # the text is not held
+    assert from_memory[0].source.sha256 == __import__("hashlib").sha256(Path(path).read_bytes()).hexdigest()
+
+
+def test_an_error_in_a_register_read_from_disk_is_located_with_its_excerpt(tmp_path, monkeypatch):
+    from dcpolicy.dsl.diagnostics import DiagnosticError
+
+    path = _portfolio(tmp_path, OPERATORS)
+    text = Path(path).read_text(encoding="utf-8").replace("it: 10 GWh}", "it: 10 GWh, it: 2 GWh}", 1)
+    Path(path).write_text(text.replace("    name: DC 7\n", "    name: [DC 7\n"), encoding="utf-8")
+    with pytest.raises(DiagnosticError) as caught:
+        _loaded_facts(path, monkeypatch, from_disk=True)
+    codes = [(d.code, d.span.line, d.span.column) for d in caught.value.diagnostics]
+    lines = text.splitlines()
+    duplicate = next(i for i, line in enumerate(lines, 1) if "it: 2 GWh" in line)
+    assert codes[0] == ("F105", duplicate, lines[duplicate - 1].index("it: 2") + 1)
+    assert codes[-1][0] == "F102" and codes[-1][1] > duplicate  # then the unclosed list, further down
+    assert "it: 2 GWh" in caught.value.render()  # the excerpt, read again from the file

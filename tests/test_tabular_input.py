@@ -89,3 +89,33 @@ def test_a_csv_without_an_id_column_or_with_an_unknown_column(tmp_path):
         api.load_facilities([_write(tmp_path, "no.csv", "name,started\nX,2015-05-01\n")])
     with pytest.raises(api.InvalidInput, match=r'typo.csv:1:24: F106 unknown key "totl"'):
         api.load_facilities([_write(tmp_path, "typo.csv", "id,name,started,period,energy.totl\na,A,2015-05-01,2030,1\n")])
+
+
+def test_a_folder_reads_its_csv_files_beside_its_yaml_files_in_name_order(tmp_path):
+    folder = tmp_path / "sites"
+    folder.mkdir()
+    (folder / "b-register.csv").write_text(HEADER + ROWS, encoding="utf-8")
+    (folder / "a-site.yaml").write_text("id: ham-1\nname: HAM-1\nlocation: {country: DE}\n", encoding="utf-8")
+    (folder / "notes.txt").write_text("not an input", encoding="utf-8")
+    loaded = load_inputs([str(folder)])
+    assert [f.id for f in loaded.facilities] == ["ham-1", "fra-3", "mun-1"]
+    assert [s.path for s in loaded.sources] == [str(folder / "a-site.yaml"), str(folder / "b-register.csv")]
+    by_id = {f.id: f for f in loaded.facilities}
+    assert by_id["fra-3"].facts["power.nominal_connected"].value == 2400.0
+    streamed = []
+    load_inputs([str(folder)], sink=streamed.append)
+    assert [f.id for f in streamed] == ["ham-1", "fra-3", "mun-1"]
+
+
+def test_an_error_in_a_folders_csv_file_is_located_there(tmp_path, policy_cli):
+    folder = tmp_path / "sites"
+    folder.mkdir()
+    (folder / "register.csv").write_text(HEADER + ROWS.replace(",900,", ",９００,"), encoding="utf-8")
+    result = policy_cli(["eval", "-j", "de", str(folder)])
+    assert result.exit_code == 2
+    assert f"{folder / 'register.csv'}:4:" in result.stderr and "F205" in result.stderr
+
+
+def test_an_empty_folder_names_every_kind_of_file_it_reads(tmp_path, policy_cli):
+    result = policy_cli(["eval", "-j", "de", str(tmp_path)])
+    assert result.exit_code == 2 and "holds no *.yaml, *.yml or *.csv files" in result.stderr

@@ -1,0 +1,282 @@
+"""Located YAML nodes built straight from libyaml's events: no composer, no recursion, bounded depth and aliases.
+
+PyYAML's composer and resolver are Python code run for every node; here each event (libyaml's, with
+its marks) becomes a :class:`~.yaml_nodes.Node` directly, and plain scalars are typed with the safe
+loader's own implicit resolvers and constructors, so values are exactly those of ``yaml.safe_load``.
+The walk keeps its own stack, so input nesting never reaches Python's recursion limit; instead:
+
+- a collection nested deeper than :data:`MAX_DEPTH` ends the document with ``F102`` at it;
+- aliases may repeat at most :data:`ALIAS_BUDGET` nodes (plus :data:`ALIAS_FACTOR` times the nodes
+  written): a "billion laughs" document ends with ``F102`` at the alias that would exceed it;
+- a tag other than YAML's core ones (``!!str``, ``!!int``, ``!!float``, ``!!bool``, ``!!null``,
+  ``!!timestamp``, ``!!map``, ``!!seq``) is ``F102`` at the tagged node.
+"""
+
+from __future__ import annotations
+
+from ..dsl.diagnostics import Diagnostic, Span
+from ..dsl.facility_messages import F102, F105
+
+from .yaml_nodes import Node
+
+MAX_DEPTH = 100  # collections inside collections; a portfolio's period figures are 6 deep
+ALIAS_BUDGET = 10_000  # nodes aliases may repeat, beyond ALIAS_FACTOR x the nodes written
+ALIAS_FACTOR = 10
+_Y = "tag:yaml.org,2002:"
+_MERGE = _Y + "merge"
+_SCALAR_TAGS = frozenset(_Y + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
+_MERGE_KEY = object()  # pending key: a `<<` merge
+_SKIP = object()  # pending key: the value is read and dropped (a duplicate or a complex key)
+
+
+class Stop(Exception):
+    """The document cannot be read on (a syntax, depth or alias problem); its diagnostic is recorded."""
+
+
+def _types():
+    import yaml
+
+    return yaml
+
+
+class _Frame:
+    __slots__ = ("kind", "start", "anchor", "items", "merged", "seen", "key", "size")
+
+    def __init__(self, kind, start, anchor):
+        self.kind, self.start, self.anchor = kind, start, anchor
+        self.items: list = []
+        self.merged: list = []
+        self.seen: dict = {}
+        self.key = None  # map: the key waiting for its value (a Node, _MERGE_KEY or _SKIP)
+        self.size = 1  # nodes in this collection, aliases counted as what they repeat
+
+
+class EventReader:
+    """Reads nodes from a PyYAML-style parser (`get_event`, `peek_event`); `width_of(end_mark)` is the width of
+    the line before a block collection's end mark; `line_base` is added to every line (a slice of a file)."""
+
+    def __init__(self, parser, file: str, width_of, line_base: int = 0):
+        yaml = _types()
+        self.parser, self.file, self.width_of, self.line_base = parser, file, width_of, line_base
+        self.diagnostics: list[Diagnostic] = []
+        self.anchors: dict = {}  # name -> (Node, size), or a _Frame while its collection is open
+        self.written = 0
+        self.repeated = 0
+        self._scalar, self._alias = yaml.ScalarEvent, yaml.AliasEvent
+        self._seq, self._map = yaml.SequenceStartEvent, yaml.MappingStartEvent
+        self._ends = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+        resolvers = yaml.resolver.Resolver.yaml_implicit_resolvers
+        wildcard = resolvers.get(None, [])
+        self._resolvers = {first: list(found) + list(wildcard) for first, found in resolvers.items() if first}
+        self._wildcard = list(wildcard)
+        self._empty = list(resolvers.get("", [])) + list(wildcard)
+        self._constructor = yaml.constructor.SafeConstructor()
+        self._ScalarNode = yaml.ScalarNode
+
+    def forget_anchors(self) -> None:
+        """Between independent entries of a streamed list (their anchors stay usable, their budget restarts)."""
+        self.written = self.repeated = 0
+
+    # ---- spans ---------------------------------------------------------------------------
+    def span(self, start, end) -> Span:
+        base = self.line_base
+        return Span(self.file, start.line + 1 + base, start.column + 1, end.line + 1 + base,
+                    max(end.column + 1, start.column + 2))
+
+    def block_span(self, start, end) -> Span:
+        if end.line > start.line and end.column == 0:
+            # Block collections end at the start of the following line: end at the previous one.
+            width = self.width_of(end)
+            if width is None:
+                width = start.column + 1
+            if end.line - 1 == start.line:
+                width = max(width, start.column + 1)
+            base = self.line_base
+            return Span(self.file, start.line + 1 + base, start.column + 1, end.line + base, width + 1)
+        return self.span(start, end)
+
+    # ---- nodes -----------------------------------------------------------------------------
+    def node(self, depth: int = 0) -> Node:
+        """The next complete node, `depth` collections below the document's top (a streamed portfolio's entry: 2);
+        raises Stop (its diagnostic recorded) when the document cannot be read on."""
+        get = self.parser.get_event
+        stack: list[_Frame] = []
+        scalar_type, alias_type, seq_type, map_type = self._scalar, self._alias, self._seq, self._map
+        while True:
+            event = get()
+            kind = type(event)
+            if kind is scalar_type:
+                self.written += 1
+                done, size = self._scalar_node(event), 1
+            elif kind is alias_type:
+                done, size = self._alias_node(event, stack)
+            elif kind is map_type or kind is seq_type:
+                self.written += 1
+                frame = _Frame("map" if kind is map_type else "seq", event, event.anchor)
+                if len(stack) + depth >= MAX_DEPTH:
+                    self._stop(F102.too_deep.at(self.span(event.start_mark, event.end_mark), limit=MAX_DEPTH))
+                self._tag(event, _Y + frame.kind)
+                if event.anchor is not None:
+                    self._new_anchor(event)
+                    self.anchors[event.anchor] = frame
+                stack.append(frame)
+                continue
+            elif kind in self._ends:
+                frame = stack.pop()
+                span = self.block_span(frame.start.start_mark, event.end_mark)
+                if frame.kind == "seq":
+                    done = Node("seq", tuple(frame.items), span)
+                else:
+                    entries = frame.items
+                    for k, v in frame.merged:
+                        if k.text not in frame.seen:
+                            frame.seen[k.text or ""] = k
+                            entries.append((k, v))
+                    done = Node("map", tuple(entries), span)
+                size = frame.size
+                if frame.anchor is not None:
+                    self.anchors[frame.anchor] = (done, size)
+            else:  # pragma: no cover - the parser gives only node events inside a document
+                raise AssertionError(f"unexpected YAML event {event!r}")
+            if not stack:
+                return done
+            self._add(stack[-1], done, size)
+
+    def _add(self, frame: _Frame, node: Node, size: int) -> None:
+        frame.size += size
+        if frame.kind == "seq":
+            frame.items.append(node)
+            return
+        key = frame.key
+        if key is None:  # this node is a key
+            frame.key = self._key(frame, node)
+            return
+        frame.key = None
+        if key is _SKIP:
+            return
+        if key is _MERGE_KEY:
+            self._merge(frame, node)
+            return
+        frame.items.append((key, node))
+
+    def _key(self, frame: _Frame, node: Node):
+        if node.kind != "scalar":
+            self.diagnostics.append(F102.complex_key.at(node.span))
+            return _SKIP
+        if node.value is _MERGE_KEY:
+            return _MERGE_KEY
+        text = node.text or ""
+        if text in frame.seen:
+            first = frame.seen[text].span
+            self.diagnostics.append(F105.at(node.span, key=text, line=first.line, column=first.column))
+            return _SKIP
+        key = Node("scalar", text, node.span, text, node.quoted)
+        frame.seen[text] = key
+        return key
+
+    def _merge(self, frame: _Frame, value: Node) -> None:
+        names: set[str] = set()
+        for source in value.items if value.kind == "seq" else (value,):
+            if source.kind != "map":
+                self.diagnostics.append(F102.merge.at(source.span))
+                continue
+            for k, v in source.entries:
+                if k.text not in names:  # earlier sources win, as in YAML's merge rule
+                    names.add(k.text or "")
+                    frame.merged.append((k, v))
+
+    def _scalar_node(self, event) -> Node:
+        text = event.value
+        style = event.style
+        span = self.span(event.start_mark, event.end_mark)
+        tag = event.tag
+        if event.anchor is not None:
+            self._new_anchor(event)
+        if tag is None or tag == "!":
+            if style or not event.implicit[0]:  # quoted (or a block scalar): text
+                node = Node("scalar", text, span, text, style in ("'", '"'))
+                if event.anchor is not None:
+                    self.anchors[event.anchor] = (node, 1)
+                return node
+            resolvers = self._resolvers.get(text[0], self._wildcard) if text else self._empty
+            tag = _Y + "str"
+            for candidate, pattern in resolvers:
+                if pattern.match(text):
+                    tag = candidate
+                    break
+        value = text if tag == _Y + "str" else self._construct(tag, event, span)
+        node = Node("scalar", value, span, text, style in ("'", '"'))
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (node, 1)
+        return node
+
+    def _construct(self, tag: str, event, span: Span):
+        if tag == _MERGE:
+            return _MERGE_KEY if event.value == "<<" else event.value
+        if tag not in _SCALAR_TAGS:
+            self.diagnostics.append(F102.tag.at(span, problem=_unknown_tag(tag)))
+            return event.value
+        constructor = self._constructor.yaml_constructors[tag]
+        try:
+            return constructor(self._constructor, self._ScalarNode(tag, event.value, event.start_mark, event.end_mark))
+        except Exception:  # noqa: BLE001 - e.g. 2025-02-30, or `!!float ""`: keep the text, the field checks it
+
+            return event.value
+
+    def _tag(self, event, expected: str) -> None:
+        tag = event.tag
+        if tag is not None and tag != "!" and tag != expected:
+            self.diagnostics.append(F102.tag.at(self.span(event.start_mark, event.end_mark), problem=_unknown_tag(tag)))
+
+    def _alias_node(self, event, stack: list[_Frame]) -> tuple[Node, int]:
+        found = self.anchors.get(event.anchor)
+        span = self.span(event.start_mark, event.end_mark)
+        if found is None:
+            yaml = _types()
+            self._stop(_syntax(self.file, yaml.composer.ComposerError(
+                None, None, f"found undefined alias {event.anchor!r}", event.start_mark), self.line_base))
+        if isinstance(found, _Frame):  # the alias sits inside the collection it names
+            self.diagnostics.append(F102.recursive_alias.at(span))
+            return Node("scalar", None, span, ""), 1
+        node, size = found
+        self.repeated += size
+        if self.repeated > ALIAS_BUDGET + ALIAS_FACTOR * self.written:
+            self._stop(F102.aliases.at(span, limit=f"{ALIAS_BUDGET:,}", factor=ALIAS_FACTOR))
+        return node, size
+
+    def _new_anchor(self, event) -> None:
+        if event.anchor in self.anchors:
+            yaml = _types()
+            found = self.anchors[event.anchor]
+            first = found.start.start_mark if isinstance(found, _Frame) else _Mark(found[0].span, self.line_base)
+            self._stop(_syntax(self.file, yaml.composer.ComposerError(
+                f"found duplicate anchor {event.anchor!r}; first occurrence", first, "second occurrence",
+                event.start_mark), self.line_base))
+
+    def _stop(self, diagnostic: Diagnostic):
+        self.diagnostics.append(diagnostic)
+        raise Stop()
+
+
+class _Mark:
+    """A mark rebuilt from a span (for a message naming where an anchor was first written)."""
+
+    def __init__(self, span: Span, line_base: int):
+        self.line, self.column = span.line - 1 - line_base, span.column - 1
+
+
+def _unknown_tag(tag: str) -> str:
+    shown = "!!" + tag[len(_Y):] if tag.startswith(_Y) else tag
+    return f"could not determine a constructor for the tag {shown!r}"
+
+
+def _syntax(file: str, exc, line_base: int = 0) -> Diagnostic:
+    from .yaml_nodes import _syntax_error
+
+    diagnostic = _syntax_error(file, exc)
+    if line_base and diagnostic.span is not None:
+        s = diagnostic.span
+        diagnostic = Diagnostic(diagnostic.code, diagnostic.message,
+                                Span(s.file, s.line + line_base, s.column, s.end_line + line_base, s.end_column),
+                                diagnostic.hint)
+    return diagnostic

@@ -1,0 +1,121 @@
+"""--jobs on one large register (issue 9, item 5): each worker reads its own share; the bytes are those of --jobs 1."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from pathlib import Path
+
+import pytest
+
+from dcpolicy.cli import api, split_stream
+from dcpolicy.cli.evaluate import _jsonl_batch, _jsonl_parts
+from dcpolicy.evaluator import inputs
+from dcpolicy.evaluator.facts import SourceFile
+from dcpolicy.evaluator.register_split import shares, read_share
+
+AS_OF = datetime.date(2031, 6, 1)
+
+
+def _facility(i: int, operator: str, country: str = "DE", name: str | None = None) -> str:
+    return (f"  - id: dc-{i}\n    name: {name or f'DC {i}'}\n    operator_id: {operator}\n    started: 2015-05-01\n"
+            f"    location: {{country: {country}}}\n    power: {{nominal_connected: 2 MW, it_installed: 1 MW}}\n"
+            f"    periods:\n      - period: 2030\n        energy: {{total: {12 + i % 5} GWh, it: 10 GWh}}\n"
+            f"      - period: 2029\n        energy: {{total: 12 GWh, it: 10 GWh}}\n")
+
+
+def _register(tmp_path, facilities: list[str]) -> str:
+    path = tmp_path / "register.yaml"
+    path.write_text("dcpolicy: portfolio/1\nfacilities:\n" + "".join(facilities), encoding="utf-8")
+    return str(path)
+
+
+def _operators(n: int, per: int = 3) -> list[str]:
+    return [_facility(i, f"op-{i // per}") for i in range(n)]
+
+
+@pytest.fixture
+def small_shares(monkeypatch):
+    """Registers of a few dozen facilities split as a large one would be: shares of 4, batches of 5."""
+    monkeypatch.setattr(inputs, "STREAM_FROM_DISK", 0)
+    monkeypatch.setattr(split_stream, "SHARE_MIN", 4)
+    monkeypatch.setattr(split_stream, "SHARE_MAX", 4)
+    used = []
+    real = split_stream.run_split
+    monkeypatch.setattr(split_stream, "run_split", lambda *a, **k: used.append(real(*a, **k)) or used[-1])
+    return used
+
+
+def _run(path, jobs: int, jurisdictions: str = "all"):
+    """(output, error text or None, unjudged) of the streamed run, as the CLI makes it."""
+    request = api.EvalRequest(inputs=(path,), as_of=AS_OF, jurisdictions=jurisdictions)
+    texts: list[str] = []
+    unjudged: list[str] = []
+    error = None
+    try:
+        api.evaluate_stream(request, lambda out: texts.append(out[0]), batch_size=5, jobs=jobs,
+                            render=functools.partial(_jsonl_batch, "reasons", request.fail_on),
+                            render_parts=functools.partial(_jsonl_parts, "reasons", request.fail_on),
+                            unjudged=unjudged)
+    except (api.InvalidInput, api.UsageError) as err:
+        error = f"{type(err).__name__}: {err}"
+    return "".join(texts), error, unjudged
+
+
+def test_each_worker_reads_its_share_and_the_bytes_are_those_of_one_job(tmp_path, small_shares):
+    path = _register(tmp_path, _operators(40))
+    one = _run(path, 1)
+    assert small_shares == []  # one job never splits
+    for jobs in (2, 3):
+        assert _run(path, jobs) == one
+    assert [o.done for o in small_shares] == [True, True]
+    assert one[0].count('"kind":"evaluation"') == 40 * len(api.resolve_policies("all", ()))
+    assert one[0].count('"kind":"operator"') > 0 and one[1] is None
+
+
+def test_home_regimes_and_unjudged_facilities_split_as_one_job(tmp_path, small_shares):
+    facilities = [_facility(i, f"op-{i // 4}", country=("DE", "JP", "US")[i % 3]) for i in range(30)]
+    path = _register(tmp_path, facilities)
+    one = _run(path, 1, "home")
+    assert one[2]  # the US facilities: no chosen regime governs them
+    assert _run(path, 2, "home") == one and small_shares[-1].done
+
+
+@pytest.mark.parametrize("fault", ["invalid value", "duplicate id", "operator apart", "quoted line", "no country"])
+def test_what_a_share_cannot_settle_is_read_the_ordinary_way_with_the_same_bytes(tmp_path, small_shares, fault):
+    facilities = _operators(40)
+    if fault == "invalid value":
+        facilities[22] = facilities[22].replace("2 MW", "2 parsecs")
+    elif fault == "duplicate id":
+        facilities[30] = facilities[30].replace("id: dc-30", "id: dc-3")
+    elif fault == "operator apart":
+        facilities[33] = facilities[33].replace("op-11", "op-2")
+    elif fault == "quoted line":  # a line at the entries' indentation inside a quoted name: not an entry
+        facilities[17] = _facility(17, "op-5", name='"DC 17\n  - and more"')
+    else:
+        facilities[25] = facilities[25].replace("location: {country: DE}", "location: {}")
+    path = _register(tmp_path, facilities)
+    jurisdictions = "home" if fault == "no country" else "all"
+    one = _run(path, 1, jurisdictions)
+    assert _run(path, 2, jurisdictions) == one
+    assert small_shares[-1].done is False  # the parent read on the ordinary way
+    if fault != "quoted line":
+        assert one[1] is not None and one[0].count('"kind":"evaluation"') > 0  # batches before the problem
+    else:
+        assert one[1] is None and '"facility":"dc-17"' in one[0]
+
+
+def test_shares_start_at_entry_lines_and_load_as_the_whole_file(tmp_path):
+    path = _register(tmp_path, _operators(10))
+    found = shares(path, 4)
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    data = Path(path).read_bytes()
+    assert [s.entries for s in found] == [4, 4, 2]
+    assert [lines[s.line] for s in found] == ["  - id: dc-0", "  - id: dc-4", "  - id: dc-8"]
+    assert [data[s.start:s.start + 12] for s in found] == [b"  - id: dc-0", b"  - id: dc-4", b"  - id: dc-8"]
+    assert found[-1].end == len(data)
+    source = SourceFile(path, "0" * 64, "")
+    whole = inputs.load_inputs([path]).facilities
+    split = [f for share in found for f in read_share(path, share, source, None)]
+    assert [(f.id, f.facts, f.periods) for f in split] == [(f.id, f.facts, f.periods) for f in whole]
+    assert shares(path, 10) is None  # one share: nothing to split
