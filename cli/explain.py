@@ -7,7 +7,7 @@ import datetime
 from ..evaluator.results import ClauseTrace, Evaluation, RuleResult
 from ..evaluator.values import NOT_EVALUATED, UNKNOWN, Bounds
 
-from .phrasing import gap_text, reason, show, show_fact
+from .phrasing import gap_text, reason, record_fields, show, show_fact
 
 MARKS = {True: "✓", False: "✗"}
 
@@ -67,6 +67,9 @@ def clause_tree(trace: ClauseTrace, evaluation: Evaluation | None = None) -> dic
             step["fact"] = info.path
             if slot in sources:
                 step["source"] = sources[slot]
+        if info.kind == "records" and hasattr(value, "outcomes"):  # what each record gave (evaluator/quantify.py)
+            step["records"] = [{"id": o.id, "selected": json_value(o.selected), "holds": json_value(o.holds),
+                                "fields": {f: json_value(v) for f, v in o.read}} for o in value.outcomes]
         members = (trace.members if nodes is trace.nodes else definition_members.get(id(nodes), {})).get(slot)
         if members:
             step["members"] = [{"facility": m.facility, "fact": m.path, "value": json_value(m.value),
@@ -134,6 +137,11 @@ def _explain_nodes(trace: ClauseTrace, lines: list[str], indent: int) -> None:
         for slot, (info, value) in enumerate(zip(nodes, values)):
             if value is NOT_EVALUATED:
                 continue
+            if info.kind == "records" and hasattr(value, "outcomes"):  # each record: what it read, how it fared
+                for o in value.outcomes:
+                    got = "not selected" if o.selected is False else MARKS.get(o.holds, "?")
+                    read = record_fields(info.path, o)
+                    lines.append(f"{pad}{info.path}[{o.id}]: {read}   → {got}")
             if info.kind in ("fact", "aggregate") and info.text not in shown:
                 shown.add(info.text)
                 lines.append(pad + _line_for(info, value, sources.get(slot)))

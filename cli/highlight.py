@@ -49,7 +49,7 @@ def make_lexer_class():
                 (_words(builtins.FUNCTIONS), Name.Builtin),
                 (_words(builtins.ROOTS), Name.Builtin.Pseudo),
                 (r"<=|>=|==|!=|<|>|\+|-|\*|/|\^|=|%", Operator),
-                (r"[()\[\]{},.]", Punctuation),
+                (r"[()\[\]{},.:]", Punctuation),
                 (r"[°µ][A-Za-z0-9°²³µ]*", Name.Constant),  # units that start with a symbol
                 (r"[A-Za-z_][A-Za-z0-9_]*", Name),
                 (r"\s+", Text),

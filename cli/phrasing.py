@@ -152,9 +152,69 @@ def decision_text(d: Decision, result: RuleResult | None) -> str:
 
 
 def _requirement_text(d: Decision, holds: bool) -> str:
+    if d.comparison is None and d.records is not None and d.records.value is holds:
+        return records_text(d.expression, d.records)
     if d.comparison is None:
         return f"{d.expression} holds" if holds else f"{d.expression} does not hold"
     return comparison_text(d.comparison)
+
+
+def records_text(expression: str, found) -> str:
+    """A quantifier's answer with the records that gave it: "every room in … where …: fails for computer room
+    cr-2 (room.cooling_system.full_load_oat_db 12.8 degC is below the minimum 18.3333 degC; …)"."""
+    from ..dsl.records import RECORD_LISTS
+
+    lst = RECORD_LISTS.get(found.path.partition(".")[2])
+    singular = lst.singular if lst is not None else "record"
+    head = found.head or expression
+    total = len(found.outcomes)
+    if found.value is True:
+        if found.kind == "some":
+            return f"{head}: holds for {_ids(singular, found.holding)}"
+        if not found.holding:
+            return f"{head}: holds, no {singular} is selected (of {total})"
+        return f"{head}: holds for each {singular} selected ({_ids(singular, found.holding, bare=True)})"
+    failing = found.failing
+    if found.kind == "some":
+        checked = f" (checked: {_ids(singular, failing, bare=True)})" if failing else ""
+        return f"{head}: holds for no {singular}{checked}"
+    details = "; ".join((f"{o.id}: " if len(failing) > 1 else "") + record_fields(found.path, o)
+                        for o in failing if o.read)
+    return f"{head}: fails for {_ids(singular, failing)}" + (f" ({details})" if details else "")
+
+
+def _ids(singular: str, outcomes, bare: bool = False) -> str:
+    ids = ", ".join(o.id for o in outcomes)
+    if bare:
+        return ids
+    return f"{singular} {ids}" if len(outcomes) == 1 else f"{singular}s {ids}"
+
+
+def record_fields(path: str, outcome) -> str:
+    """The fields a record's test read, with their values in readable units."""
+    from ..dsl.records import RECORD_LISTS, field_type
+
+    lst = RECORD_LISTS.get(path.partition(".")[2])
+    shown = []
+    for field, value in outcome.read:
+        fact_type = field_type(lst, field) if lst is not None else None
+        if fact_type is not None and fact_type.kind == "quantity" and isinstance(value, float):
+            shown.append(f"{field} = {units.format_quantity(value, fact_type.dimension)}")
+        else:
+            shown.append(f"{field} = {show(value)}")
+    shown += [f"{label} = {show_fact(label, value) if '.' in label else show(value)}" for label, value in outcome.outside]
+    failed = [_compared_text(c) for c in outcome.compared if c.result is False]
+    return "; ".join(failed + [", ".join(shown)]) if failed else ", ".join(shown)
+
+
+def _compared_text(compared) -> str:
+    """A record's failed comparison with its figures: "ups.efficiency 0.94 is below the minimum 0.943"."""
+    def figure(value):
+        if isinstance(value, float) and not compared.dimension.is_dimensionless:
+            return units.format_quantity(value, compared.dimension)
+        return show(value)
+
+    return f"{compared.text} {figure(compared.left)} {_FAILS[compared.op]} {figure(compared.right)}"
 
 
 def comparison_text(comparison: Comparison) -> str:

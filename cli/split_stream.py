@@ -202,7 +202,15 @@ def _start(context) -> None:
 
 
 def _share(share):
-    """In a worker: the share's groups and the first facility of each set of periods, or None (not split)."""
+    """In a worker: the share's groups and the first facility of each set of periods, or None (not split: the
+    ordinary reading, which is the reference, then reads on from the last batch written)."""
+    try:
+        return _share_groups(share)
+    except Exception:  # noqa: BLE001 - whatever a share could not do, the ordinary reading does and words
+        return None
+
+
+def _share_groups(share):
     from ..evaluator.batches import operator_key
     from ..evaluator.facts import to_plain
     from ..evaluator.home import judges

@@ -139,7 +139,20 @@ class Paren:
     span: Span = _span
 
 
-Expr = Union[Quantity, DateLit, StringLit, BoolLit, Ref, Call, Neg, Arith, Compare, Logical, Not, Member, Tiered, Paren]
+@attrs.frozen
+class Quantifier:
+    """``every room in facility.computer_rooms where COND: BODY`` (or ``some``): over a facility's records."""
+
+    kind: str  # every | some
+    name: str  # the name each record is bound to in `where` and the body: room
+    records: Ref  # facility.computer_rooms
+    where: Union["Expr", None]
+    body: "Expr"
+    span: Span = _span
+
+
+Expr = Union[Quantity, DateLit, StringLit, BoolLit, Ref, Call, Neg, Arith, Compare, Logical, Not, Member, Tiered, Paren,
+             Quantifier]
 
 
 # ---------------------------------------------------------------- declarations
@@ -286,6 +299,8 @@ def children(node) -> tuple:
             return (e,) + tuple(o)
         case Tiered(tiers=t, otherwise=o):
             return tuple(x for tier in t for x in (tier.value, tier.condition)) + (o,)
+        case Quantifier(records=r, where=w, body=b):
+            return (r,) + ((w,) if w is not None else ()) + (b,)
     return ()
 
 

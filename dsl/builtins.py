@@ -21,7 +21,8 @@ BLOCK_KEYWORDS = ("exempt", "exclude")  # a relief, an exclusion
 BLOCK_CLAUSES = ("cite", "quote", "because")  # the clauses of an exempt/exclude block
 BODY_KEYWORDS = ("level", "item", "public", "non-public")  # band levels, report items
 EXPRESSION_KEYWORDS = ("and", "or", "not", "in", "when", "otherwise", "by", "where", "including", "out-of-scope",
-                       "true", "false", "inf")
+                       "every", "some", "true", "false", "inf")
+QUANTIFIERS = ("every", "some")  # over a facility's records (dsl/records.py): every room in facility.computer_rooms: …
 
 
 @attrs.frozen
@@ -83,7 +84,7 @@ class Function:
     name: str
     arity: tuple[int, int]  # least and most positional arguments
     params: tuple[str, ...]  # required kind by position, the last one repeating: number, date, bool, any,
-    #                          same (the same type as the first argument)
+    #                          same (the same type as the first argument), plain (a number without a unit)
     result: str  # number | date | bool | first (the first argument's type)
     runtime: str  # the function of evaluator/runtime.py that the plan calls
     # How the plan passes arguments: values (evaluated first), lazy (as thunks, so that evaluation stops at
@@ -109,6 +110,8 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in (
     Function("round", (2, 2), ("number", "number"), "first", "round_"),
     Function("known", (1, 1), ("any",), "bool", "known"),
     Function("first_known", (2, 9), ("same",), "first", "first_known", calling="lazy"),
+    Function("ln", (1, 1), ("plain",), "number", "ln"),
+    Function("either", (2, 2), ("number", "same"), "first", "either"),
     # aggregates: over the facilities of an operator's portfolio
     Function("sum", (1, 1), ("number",), "first", "aggregate", calling="aggregate"),
     Function("mean", (1, 1), ("number",), "first", "aggregate", calling="aggregate"),

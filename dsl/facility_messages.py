@@ -98,6 +98,7 @@ class F107(Message):
     no_value = Wording("facility `{path}` has no value")
     no_facilities = Wording("portfolio has no `facilities` list",
                             "add `facilities:` with facility mappings or paths to facility files")
+    record_id = Wording("{label} has no `id`", "give every {singular} an id, e.g. `- id: cr-1`; reasons name it")
     no_period = Wording("period entry has no `period`",
                         'add `period: 2025`, `period: "FY2025"` or `period: ' + _RANGE + "`")
 
@@ -111,7 +112,7 @@ class F108(Message):
 # ---------------------------------------------------------------- F2xx values
 class F201(Message):
     title = "quantity without a unit"
-    template = "{path} is a {dimension} and needs a unit: {written} what?"
+    template = "{path} is {article} {dimension} and needs a unit: {written} what?"
     hint = 'write the number with its unit, e.g. "{number} {unit}" or "{example}" (units: {units})'
 
 
@@ -183,6 +184,10 @@ class F205(Message):
     facilities = Wording("`facilities` must be a list, found {found}", "write one entry per line, each starting with '- '")
     facilities_entry = Wording("a `facilities` entry must be a facility mapping or a relative path, found {found}",
                                'write e.g. "- fra-3.yaml" or an inline mapping with id and name')
+    records = Wording("`{path}` must be a list of {singular} entries, found {found}",
+                      "write one entry per {singular}, each starting with '- id:'")
+    record_entry = Wording("a `{path}` entry must be a mapping of a {singular}'s fields, found {found}",
+                           "write e.g. '- id: cr-1' followed by the fields, indented")
     periods = Wording("`periods` must be a list, found {found}",
                       "write one entry per reporting period, each starting with '- period:'")
     periods_entry = Wording("a `periods` entry must be a mapping, found {found}",
@@ -238,3 +243,13 @@ class F209(Message):
     template = "{path} is {written}, outside [0, 1]"
     hint = _RATIO
     percent = Wording("{path} is {written}, outside [0, 1]", 'for {written} percent write "{written}%" or {fraction:g}')
+
+
+class F210(Message):
+    title = "record list inconsistent"
+    template = '{singular} id "{id}" is used twice in {list} (first at line {line}, column {column})'
+    hint = "give every entry of {list} its own id: reasons and traces name records by it"
+    no_list = Wording('{label} names "{id}", but the facility has no `{list}` list',
+                      "add the record to `{list}`, or remove the reference")
+    unknown_id = Wording('{label} names "{id}", which is not an id of {list}',
+                         "{suggestion}ids of {list}: {ids}")

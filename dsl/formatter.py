@@ -33,6 +33,7 @@ __all__ = ["format_policy", "format_expr", "quote"]
 
 # ---------------------------------------------------------------- expressions
 _OR, _AND, _NOT, _CMP, _ADD, _MUL, _POW, _NEG, _ATOM = range(1, 10)
+_QUANTIFIER = 0  # `every … : body` runs to the end of the expression: inside anything else it needs parentheses
 _ARITH_PREC = {"+": _ADD, "-": _ADD, "*": _MUL, "/": _MUL, "^": _POW}
 
 
@@ -44,6 +45,8 @@ def quote(text: str) -> str:
 
 def _precedence(expr) -> int:
     match expr:
+        case ast.Quantifier():
+            return _QUANTIFIER
         case ast.Logical(op="or"):
             return _OR
         case ast.Logical():
@@ -104,6 +107,9 @@ def _expr(expr) -> str:
             return ".".join((head,) + tuple(parts[1:]))
         case ast.Quantity(text=text, unit=unit):
             return text if unit is None else f"{text} {unit}"
+        case ast.Quantifier(kind=kind, name=name, records=records, where=where, body=body):
+            where_text = f" where {format_expr(where, _OR)}" if where is not None else ""
+            return f"{kind} {name} in {_expr(records)}{where_text}: {format_expr(body)}"
         case ast.DateLit(text=text):
             return text
         case ast.StringLit(value=value):
@@ -145,9 +151,26 @@ def layout_expr(expr, column: int, minimum: int = 0) -> str:
         case ast.Paren(inner=inner):
             return "(" + layout_expr(inner, column + 1) + ")"
         case ast.Tiered(tiers=tiers, otherwise=otherwise):
-            parts = [f"{format_expr(t.value)} when {layout_expr(t.condition, column + 1)}" for t in tiers]
-            parts.append(f"{format_expr(otherwise)} otherwise")
+            parts = []
+            for tier in tiers:  # a value that is itself long (a tiered value in a tier) is broken too
+                value, condition = layout_expr(tier.value, column + 1), layout_expr(tier.condition, column + 1)
+                if column + 1 + len(f"{value} when {condition}") > WIDTH and "\n" not in value + condition:
+                    condition = "\n" + " " * (column + 1) + "when " + layout_expr(tier.condition, column + 6)
+                    parts.append(value + condition)  # a long flat value: its condition on the next line
+                    continue
+                parts.append(f"{value} when {condition}")
+            parts.append(f"{layout_expr(otherwise, column + 1)} otherwise")
             return "(" + (",\n" + " " * (column + 1)).join(parts) + ")"
+        case ast.Not(operand=operand):
+            return "not " + layout_expr(operand, column + 4, _NOT)
+        case ast.Compare(op=op, left=left, right=right):
+            head = f"{format_expr(left, _ADD)} {op} "
+            return head + layout_expr(right, column + len(head), _ADD)
+        case ast.Quantifier(kind=kind, name=name, records=records, where=where, body=body):
+            head = f"{kind} {name} in {_expr(records)}"  # the body on a line of its own, indented 2 more
+            if where is not None:
+                head += " where " + layout_expr(where, column + len(head) + 7, _OR)
+            return f"{head}:\n{' ' * (column + 2)}{layout_expr(body, column + 2)}"
     return flat
 
 

@@ -164,6 +164,8 @@ class E302(Message):
     plain_number = Wording(template)
     add = Wording("cannot {verb} {right} {preposition} {left}", "both sides of + and - must have the same dimension")
     power = Wording("powers need plain numbers on both sides")
+    plain_argument = Wording('"{name}" needs a plain number, but this is {kind}',
+                             "divide by a unit to make it plain, e.g. {name}(x / 1 W) for x in watts")
     arguments_disagree = Wording('arguments of "{name}" disagree: {this} and {first}')
     band_bound = Wording("this bound is {kind}, but the band classifies {subject}", "write the bound in {unit}")
 
@@ -184,6 +186,19 @@ class E305(Message):
     title = "aggregate used where it is not allowed"
     template = '"{name}" is inside another aggregate'
     hint = "aggregate once, over the operator's facilities"
+
+
+class E306(Message):
+    title = "records read wrongly: a quantifier over a facility's records misused"
+    template = "{text} is not a list of records"
+    hint = "quantify over {lists}"
+    list_as_value = Wording("{text} is a list of records: only `every` and `some` read it",
+                            "e.g. every {name} in {text}: {name}.{field} …")
+    nested = Wording("a quantifier inside another quantifier", "quantify over one list at a time")
+    in_aggregate = Wording('a quantifier inside the aggregate "{name}"', "quantify in a facility rule")
+    name_taken = Wording('"{name}" already names {what}', "give the record a name of its own, e.g. {example}")
+    field = Wording('a {singular} has no field "{field}"', "fields of a {singular}: {fields}")
+    bare = Wording('"{name}" is a {singular}, not a value', "read one of its fields, e.g. {name}.{field}")
 
 
 # ---------------------------------------------------------------- E4xx dates

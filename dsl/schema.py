@@ -206,6 +206,13 @@ FACILITY_FIELDS: dict[str, FactType] = {
     "filings.nl_research": _k("date", "NL research duty: date the research report was filed", added=True),
     "filings.nl_implementation_plan": _k("date", "NL research duty: date the implementation plan was filed",
                                          added=True),
+    # ---- issue 13, California (us_ca): the building permit; docs/facility.md "California"
+    "permit.application_date": _k("date", "US-CA: day the building-permit application was submitted (selects the "
+                                          "Title 24 edition)", added=True),
+    "permit.kind": FactType("enum", values=("new_construction", "addition", "alteration"), added=True,
+                            meaning="US-CA: what the permit is for (Title 24: new construction, addition, alteration)"),
+    "building.economizers": FactType("enum", values=("present", "none"), added=True,
+                                     meaning="US-CA §140.9(a)1 Exception 1: whether the building has any economizers"),
 }
 
 PERIOD_FIELDS: dict[str, FactType] = {

@@ -250,6 +250,10 @@ class ToAst:
                 args.append(x)
         return (tuple(args), by, where, everyone)
 
+    def quantifier(self, meta, c):
+        kind, name, _in, records, _where, where, _colon, body = c
+        return ast.Quantifier(str(kind), str(name), records, where, body, self._s(meta))
+
     def tiered(self, meta, c):
         parts = [x for x in c if not isinstance(x, Token)]
         *tiers, otherwise = parts

@@ -11,7 +11,7 @@ import difflib
 
 import attrs
 
-from . import ast, schema, shares, units
+from . import ast, quantifiers, schema, shares, units
 from . import types as T
 from .builtins import AGGREGATES, FUNCTIONS, RESERVED_NAMES, ROOTS
 from .dates import parse_date
@@ -22,20 +22,6 @@ from .messages import (E201, E202, E203, E204, E205, E206, E301, E302, E303, E30
 from .types import Duration, Type
 
 
-def _fact_type(fact: schema.FactType) -> Type:
-    if fact.kind == "quantity":
-        return T.quantity(fact.dimension)
-    if fact.kind in ("ratio", "number", "integer"):
-        return T.NUMBER
-    if fact.kind == "flag":
-        return T.BOOL
-    if fact.kind == "date":
-        return T.DATE
-    if fact.kind == "enum":
-        return Type("text", values=fact.values)
-    return T.TEXT
-
-
 @attrs.frozen
 class ExprContext:
     """Where an expression is being checked: which facts and aggregates are allowed."""
@@ -44,6 +30,8 @@ class ExprContext:
     aggregates: bool
     subject: str
     in_aggregate: bool = False
+    subject_name: str = ""  # inside an aggregate: its function's name
+    bound: tuple = ()  # inside a quantifier: ((name, RecordList),), the record its name stands for
 
 
 SUGGESTIONS = 50  # unknown names that get a "did you mean" (language.md, "Limits")
@@ -184,6 +172,8 @@ class Typer:
                 return self._tiered(expr, context)
             case ast.Call():
                 return self._call(expr, context)
+            case ast.Quantifier():
+                return quantifiers.infer(self, expr, context)
         raise AssertionError(f"unhandled node {expr!r}")
 
     def _quantity(self, expr: ast.Quantity) -> Type:
@@ -207,6 +197,11 @@ class Typer:
 
     def _reference(self, expr: ast.Ref, context: ExprContext) -> Type:
         root = expr.root
+        for name, records in context.bound:
+            if root == name:
+                return quantifiers.record_field(self, expr, records)
+        if root in ROOTS and quantifiers.is_record_list(root, expr.path):
+            return quantifiers.list_read_as_value(self, expr)
         if root in ROOTS:
             if not context.facts:
                 return self._error(E206.at(expr.span, fact=expr.text, context=context.subject))
@@ -220,7 +215,7 @@ class Typer:
                 suggestion = schema.suggest(root, expr.path)
                 return self._error(E202.at(expr.span, path=expr.text, root=root,
                                            did_you_mean=f"{root}.{suggestion}" if suggestion else None))
-            return _fact_type(fact)
+            return T.of_fact(fact)
         if expr.offset is not None:
             return self._error(E301.offset_name.at(expr.span, name=root))
         if root in self.definitions:
@@ -361,7 +356,8 @@ class Typer:
         if is_aggregate:
             if context.in_aggregate:
                 return self._error(E305.at(expr.span, name=expr.name))
-            inner_context = ExprContext(facts=True, aggregates=False, subject="an aggregate", in_aggregate=True)
+            inner_context = ExprContext(facts=True, aggregates=False, subject="an aggregate", in_aggregate=True,
+                                        subject_name=expr.name)
         arg_types = [self.expr(arg, inner_context) for arg in expr.args]
         if expr.by is not None:
             weight = self.expr(expr.by, inner_context)
@@ -376,8 +372,11 @@ class Typer:
             if want == "same" and (kind.kind != arg_types[0].kind or kind.dimension != arg_types[0].dimension):
                 wording = E302.arguments_disagree if kind.kind == "number" else E301.arguments_disagree
                 return self._error(wording.at(arg.span, name=expr.name, this=kind, first=arg_types[0]))
-            if want in ("number", "date", "bool") and kind.kind != want:
-                return self._error(E301.function_argument.at(arg.span, name=expr.name, expected=Type(want), actual=kind))
+            if want == "plain" and kind.kind == "number" and not kind.dimension.is_dimensionless:
+                return self._error(E302.plain_argument.at(arg.span, name=expr.name, kind=kind))
+            if want in ("number", "date", "bool", "plain") and kind.kind != want.replace("plain", "number"):
+                return self._error(E301.function_argument.at(arg.span, name=expr.name, actual=kind,
+                                                             expected=T.NUMBER if want == "plain" else Type(want)))
         return _RESULTS.get(signature.result) or arg_types[0]
 
 

@@ -22,7 +22,7 @@ class Type:
                 return "a number"
             name = self.dimension.name
             return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
-        return {"bool": "true/false", "date": "a date", "duration": "a duration", "text": "a text",
+        return {"bool": "true/false", "date": "a date", "duration": "a duration", "text": "a text", "records": "a list of records",
                 "error": "an erroneous value"}[self.kind]
 
     @property
@@ -40,6 +40,21 @@ ERROR = Type("error")
 
 def quantity(dimension: Dimension) -> Type:
     return Type("number", dimension)
+
+
+def of_fact(fact) -> Type:
+    """The type of a fact of the facility contract (a dsl.schema.FactType)."""
+    if fact.kind == "quantity":
+        return quantity(fact.dimension)
+    if fact.kind in ("ratio", "number", "integer"):
+        return NUMBER
+    if fact.kind == "flag":
+        return BOOL
+    if fact.kind == "date":
+        return DATE
+    if fact.kind == "enum":
+        return Type("text", values=fact.values)
+    return TEXT
 
 
 @attrs.frozen

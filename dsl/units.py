@@ -6,7 +6,7 @@ power kW, energy kWh, time h, length m (area m2, volume m3), data bytes, tempera
 crude-oil equivalent kl (a Japanese energy measure, kept apart from water volumes), standard-coal
 equivalent tce (a Chinese energy measure, kept apart from energy: its electricity coefficient depends on
 the basis, 当量值 or 等价值, so no fixed factor converts kWh to tce; docs/facility.md). US units (issue 13,
-California): ft and ft² convert by factor, °F by factor and offset (°C = (°F − 32) × 5/9), so °F is a
+California): ft and ft² convert by factor, the ton of refrigeration TR (12,000 Btu/h ≈ 3.51685 kW) too, °F by factor and offset (°C = (°F − 32) × 5/9), so °F is a
 temperature only and never part of a compound unit. Apparent power
 kVA (its own base: VA cannot become W without a power factor, which a policy must multiply in).
 """
@@ -137,6 +137,8 @@ def _table() -> dict[str, Unit]:
         ("kl", OIL, 1.0), ("kL", OIL, 1.0),
         ("kgce", COAL, 1e-3), ("tce", COAL, 1.0), ("ktce", COAL, 1e3), ("Mtce", COAL, 1e6),
         ("%", NUMBER, 0.01),
+        # ton of refrigeration: 12,000 Btu/h by definition, with the International Table Btu (1055.05585262 J)
+        ("TR", POWER, 12_000 * 1055.05585262 / 3600 / 1000),
         ("VA", APPARENT_POWER, 1e-3), ("kVA", APPARENT_POWER, 1.0), ("MVA", APPARENT_POWER, 1e3),
         ("GVA", APPARENT_POWER, 1e6),
     ]
@@ -281,6 +283,8 @@ def format_quantity(value: float, dimension: Dimension) -> str:
         return format_number(value)
     if dimension == WATER_PER_ENERGY:  # WUE is read in litres per kWh
         return f"{format_number(value * 1000)} L/kWh"
+    if dimension == POWER_DENSITY:  # Title 24 states it in W/ft2 (the only regime that reads it)
+        return f"{format_number(value)} kW/m2 ({format_number(value * 1000 * UNITS['ft2'].factor)} W/ft2)"
     ladders = {
         POWER: [("GW", 1e6), ("MW", 1e3), ("kW", 1.0), ("W", 1e-3)],
         APPARENT_POWER: [("GVA", 1e6), ("MVA", 1e3), ("kVA", 1.0), ("VA", 1e-3)],

@@ -6,8 +6,7 @@ is computed (the trace). The static node table says, for each slot, the expressi
 its span, its dimension and whether it reads a fact; so explanations are rebuilt later from
 flat values and nothing is re-walked or re-checked at evaluation time. The choice of generated
 source with flat trace slots follows the measurements in the evaluator issue (generated source
-near hand-written speed, closures and tree-walkers several times slower); benchmarks/bench_eval.py
-measures this implementation against hand-written Python on the same rules.
+near hand-written speed, closures and tree-walkers several times slower; benchmarks/bench_eval.py).
 """
 
 from __future__ import annotations
@@ -20,11 +19,10 @@ from ..dsl.checker import CheckedPolicy
 from ..dsl.diagnostics import Span, source_lines
 from ..dsl.units import NUMBER
 
-from . import runtime
+from . import quantifier_code, runtime
 from .constancy import Constancy
 from .plan import CompiledBlock, CompiledExpr, CompiledItem, CompiledRule, NodeInfo, Plan
-from .plan_source import Call, Code, Lambda, PlanFunction, Tuple, load, plan_source, unique_name
-from .plan_source import record as _record
+from .plan_source import Call, Code, Lambda, PlanFunction, Tuple, load, plan_source, record as _record, unique_name
 
 
 # Levels of an expression in one generated function: deeper parts become functions of their own, far below
@@ -49,7 +47,7 @@ def _operator(node) -> str | None:
     """A node table's `op`: a call's function name, "when" for tiers (coverage finds them so), else the AST's op."""
     if isinstance(node, ast.Call):
         return node.name
-    return "when" if isinstance(node, ast.Tiered) else getattr(node, "op", None)
+    return "when" if isinstance(node, ast.Tiered) else getattr(node, "op", None) or getattr(node, "kind", None)
 
 
 class _Generator:
@@ -64,6 +62,7 @@ class _Generator:
         self.definitions = shared.definitions
         self.shared, self.name, self.origin = shared, name, origin
         self.depth = self.parts = 0  # levels inside the function being generated; functions made of deep parts
+        self.bound: str | None = None  # inside a quantifier: the name its record is bound to
 
     def text_of(self, span: Span) -> str:
         if span.line == span.end_line:
@@ -139,8 +138,8 @@ class _Generator:
                 return repr(node.value), "literal", None, children
             case ast.Paren():
                 return sub(node.inner), "operation", None, children
-            case ast.Ref():
-                return self._reference(node, c) + (children,)
+            case ast.Ref():  # inside a quantifier, a record's field or a fact noted beside the record
+                return (quantifier_code.reference(self, node, c) if self.bound else self._reference(node, c)) + (children,)
             case ast.Neg():
                 return Call("_rt.neg", (sub(node.operand),)), "operation", None, children
             case ast.Not():
@@ -150,7 +149,7 @@ class _Generator:
                 return Call(f"_rt.{fn}", (sub(node.left), sub(node.right))), "operation", None, children
             case ast.Compare():
                 fn = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge", "==": "eq", "!=": "ne"}[node.op]
-                return Call(f"_rt.{fn}", (sub(node.left), sub(node.right))), "operation", None, children
+                return quantifier_code.comparison(self, node, c, fn, sub), "operation", None, children
             case ast.Logical():
                 fn = "and_" if node.op == "and" else "or_"
                 return Call(f"_rt.{fn}", (sub(node.left), Lambda(sub(node.right)))), "operation", None, children
@@ -171,7 +170,7 @@ class _Generator:
                 return Call("_rt.tiered", (Tuple(tuple(parts)), Lambda(otherwise))), "operation", None, children
             case ast.Call():
                 return self._call(node, c, record, sub) + (children,)
-        raise AssertionError(node)
+        return quantifier_code.generate(self, node, c, record, children) + (children,)  # (asserts it is one)
 
     def _facts_read(self, node) -> tuple[str, ...]:
         """Fact paths an expression reads, through definitions too, in first-use order."""

@@ -17,7 +17,7 @@ class Context:
 
     __slots__ = ("F", "P", "periods_back", "plan", "memo", "dtrace", "members", "all_members", "fiscal_start", "name",
                  "period_asked", "in_scope", "scope_missing", "facility_facts", "period_facts", "record_members",
-                 "period", "provenance", "shared", "dtraces")
+                 "period", "provenance", "shared", "dtraces", "record")
 
     def __init__(self, plan: Plan, facility: Facility | None = None, period: Period | None = None,
                  periods_back=_no_period, members=()):
@@ -40,6 +40,7 @@ class Context:
         self.in_scope = True
         self.scope_missing: tuple[str, ...] = ()
         self.record_members = False  # operator results name each member's facts in their traces
+        self.record = None  # inside a quantifier: the record being judged (quantify.RecordView)
         self.provenance = True  # traces record where each fact came from (only --explain / --trace full shows it)
         # what is the same for every facility of the run (constant clauses and definitions, engine.py shares one)
         self.shared: dict = {}

@@ -12,7 +12,7 @@ import attrs
 
 from .plan import CompiledRule
 from .results import Comparison, Decision, Gap, GapLever, Relief, RuleResult, Shown
-from .tracing import deciding, missing_facts, run_clause, subtree
+from .tracing import deciding, deciding_records, missing_facts, run_clause, subtree
 from .values import NOT_EVALUATED, Bounds, U, known
 
 _MISSING_PERIOD = "period (no reporting period of this calendar ends on or before the evaluation date)"
@@ -83,7 +83,8 @@ def unknown_decision(traces, context, what: str, period, failure: Decision | Non
         detailed = [absent] + detailed
     decision = Decision("unknown", undecided=what, missing=tuple(detailed),
                         comparison=failure.comparison if failure else None,
-                        expression=failure.expression if failure else None)
+                        expression=failure.expression if failure else None,
+                        records=failure.records if failure else None)
     return decision, tuple(missing)
 
 
@@ -138,10 +139,11 @@ def _requirement(rule, context, period, in_force, traces) -> RuleResult:
     comparison = _comparison(found, met, context)
     figures = _figures(found)
     expression = rule.require.root.text
+    records = deciding_records(traces[-1]) if comparison is None else None  # a quantifier over records decided it
     if met is True:
-        return rule_result(rule, "pass", Decision("met", comparison=comparison, expression=expression), period,
-                       in_force, traces, **figures)
-    failure = Decision("failed", comparison=comparison, expression=expression)
+        return rule_result(rule, "pass", Decision("met", comparison=comparison, expression=expression,
+                                                  records=records), period, in_force, traces, **figures)
+    failure = Decision("failed", comparison=comparison, expression=expression, records=records)
     undecided = False
     # A relief that holds decides whether the requirement fails or cannot be computed: the law says the
     # duty "does not apply". Only if none holds does an undecidable relief (or requirement) give unknown.
@@ -151,7 +153,8 @@ def _requirement(rule, context, period, in_force, traces) -> RuleResult:
         holds = run_clause(block.condition, context, "exempt", traces)
         if holds is True:
             decision = Decision("exempt", because=block.because, citation=block.cite, expression=expression,
-                                comparison=comparison if met is False else None, requirement_undecided=met is U)
+                                comparison=comparison if met is False else None, requirement_undecided=met is U,
+                                records=records if met is False else None)
             return rule_result(rule, "exempt", decision, period, in_force, traces,
                            relief=Relief("exempt", block.cite, block.because), **figures)
         undecided |= holds is U

@@ -13,9 +13,10 @@ from ..dsl import schema
 from ..dsl.dates import parse_date
 from ..dsl.diagnostics import Diagnostic, Span
 from ..dsl.facility_messages import F103, F104, F105, F106, F107, F204, F205, F208
+from ..dsl.records import RECORD_LISTS
 from ..dsl.schema import FACILITY_FIELDS, PERIOD_FIELDS, FactType
 
-from . import invariants
+from . import invariants, records
 from .facts import Fact, Facility, Period, SourceFile
 from .fields import ABSENT, REQUIRED, Report, closest, convert, date_value
 from .yaml_nodes import Node
@@ -50,7 +51,7 @@ def _children(table: dict[str, FactType], extra: tuple[str, ...], prefix: str) -
     """Names that may be written inside the mapping at ``prefix`` ("" for the top)."""
     names = [p[len(prefix):].split(".")[0] for p in table if p.startswith(prefix)]
     if not prefix:
-        names += list(extra)
+        names += list(extra) + (list(RECORD_LISTS) if table is FACILITY_FIELDS else [])
     return list(dict.fromkeys(names))
 
 
@@ -135,6 +136,7 @@ def read_facility(node: Node, source: SourceFile, portfolio_operator: str | None
 
     facts: dict[str, Fact] = {}
     periods_node: Node | None = None
+    lists: dict[str, tuple[Node, Node]] = {}  # lists of records (dsl/records.py), read once all are known
     reader = _FieldReader(FACILITY_FIELDS, FACILITY_GROUPS, "facility", note)
     for key, value in node.entries:
         name = key.text or ""
@@ -146,12 +148,16 @@ def read_facility(node: Node, source: SourceFile, portfolio_operator: str | None
         if name == "dcpolicy":
             note(F106.marker.at(key.span))
             continue
+        if name in RECORD_LISTS:  # (a key written twice is F105 in yaml_nodes)
+            lists[name] = (key, value)
+            continue
         reader.entry(key, value, "", facts)
     for field in REQUIRED:
         if field not in facts and not reader.reported(field):
             example = "fra-3" if field == "id" else "FRA-3 Frankfurt"
             note(F107.at(_head(node.span), field=field, example=example,
                          rule=" (lowercase letters, digits, '.', '_', '-')" if field == "id" else ""))
+    records.read_lists(lists, facts, note)
     _fill_defaults(facts, FACILITY_FIELDS)
     invariants.check_racks(facts, note)
     invariants.check_location(facts, note)

@@ -18,6 +18,23 @@ class Fact:
 
 
 @attrs.frozen
+class Record:
+    """One entry of a list of records inside a facility (dsl/records.py), e.g. one computer room.
+
+    ``values`` is what a policy reads: each field's value, a referenced record's fields under
+    ``field.name`` (``cooling_system.economizer``), and derived fields."""
+
+    list_name: str  # computer_rooms
+    id: str
+    facts: dict[str, Fact]  # as written (and derived), by field name; references followed as field.name
+    span: Span
+
+    @property
+    def values(self) -> dict:
+        return {name: fact.value for name, fact in self.facts.items()}
+
+
+@attrs.frozen
 class Period:
     label: str  # "2025", "FY2025", or "2025-01-01..2025-06-30"
     kind: str  # "calendar" | "fiscal" | "custom"

@@ -114,7 +114,9 @@ def _quantity(path: str, ftype: FactType, node: Node, report: Report):
 
 
 def _missing_unit(path: str, dim: units.Dimension, node: Node) -> Diagnostic:
-    return F201.at(node.span, path=path, dimension=dim.name, written=node.text, number=str(node.text).strip(),
+    article = "an" if dim.name[0] in "aeiou" else "a"
+    return F201.at(node.span, path=path, article=article, dimension=dim.name, written=node.text,
+                   number=str(node.text).strip(),
                    unit=dim.canonical_unit, example=units.example_for(dim), units=_units_for(dim))
 
 

@@ -113,6 +113,7 @@ class Decision:
     subject: Shown | None = None  # band: what was classified
     period_asked: str | None = None  # report_no_period: the --period label asked for
     count: int = 0  # report_complete: items available
+    records: object = None  # met/failed/unknown/exempt: what the deciding quantifier found (quantify.Quantified)
 
 
 @attrs.frozen

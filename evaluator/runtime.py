@@ -11,6 +11,7 @@ import datetime
 import math
 
 from .values import NOT_EVALUATED, UNKNOWN, Bounds, U, is_unknown, known  # noqa: F401 (re-exported: the plan's vocabulary)
+from .quantify import holds, quantify  # noqa: F401 (the plan's vocabulary: quantifiers over records)
 from .values import bounded as _bounded
 from .values import interval as _interval
 
@@ -335,3 +336,18 @@ def record(t, slot, value):
 
 
 from .aggregates import aggregate  # noqa: E402,F401 (the plan calls _rt.aggregate)
+
+
+def ln(x):
+    """The natural logarithm; of zero or a negative number there is none: unknown, never an error."""
+    if x is U or type(x) is Bounds:
+        return U
+    return math.log(x) if x > 0 else U
+
+
+def either(a, b):
+    """A limit the law states two ways that do not agree (5 tons, 18 kW): the range between them, so that
+    a comparison decides only where both figures give the same answer."""
+    if a is U or b is U or _either_bounded(a, b):
+        return U
+    return a if a == b else Bounds(min(a, b), max(a, b))

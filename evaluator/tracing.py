@@ -7,6 +7,9 @@ from .results import ClauseTrace, DefinitionTrace, MemberFact
 from .values import NOT_EVALUATED, is_unknown
 
 COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
+# Functions whose known arguments may still give no value: what `missing` says instead of a fact
+NOT_COMPUTABLE = {"ln": "the logarithm of a number that is not above 0",
+                  "either": "the law states two figures that do not agree here"}
 
 
 def run_clause(expr: CompiledExpr, context, label: str, traces: list):
@@ -149,6 +152,18 @@ def _walk_undecided(nodes, values, slot, definitions, expanded, context, annotat
     if info.kind == "fact":
         add(info.path)
         return
+    if info.kind == "quantifier":  # the fields of the records that leave it open, each record named
+        found = values[info.children[0]] if info.children else None
+        for entry in _missing_in_records(found, info.path):
+            if "." in entry or context is None or entry not in context.dtrace:
+                add(entry)
+            else:  # a definition the test read: the facts that left it open
+                inner = context.plan.definitions[entry]
+                _walk_undecided(inner.nodes, context.dtrace[entry], 0, {}, frozenset({entry}), context, annotate, add)
+        return
+    if info.op in NOT_COMPUTABLE and not any(is_unknown(values[c]) for c in info.children):
+        add(f"{info.text} ({NOT_COMPUTABLE[info.op]})")
+        return
     if info.kind == "aggregate":
         for entry in _missing_in_members(info, context, annotate):
             add(entry)
@@ -161,6 +176,27 @@ def _walk_undecided(nodes, values, slot, definitions, expanded, context, annotat
     for child in info.children:
         if is_unknown(values[child]):
             _walk_undecided(nodes, values, child, definitions, expanded, context, annotate, add)
+
+
+def _missing_in_records(found, path: str) -> list[str]:
+    if found is None or not getattr(found, "outcomes", ()):
+        return [path]  # the list itself is missing
+    entries = [f"{path}[{o.id}].{field}" for o in found.undecided for field in o.missing]
+    entries += [label for o in found.undecided for label in o.missing_outside if label not in entries]
+    return entries or [f"{path}[{o.id}] (its test has no value though its fields are known: a limit the law "
+                       "states two ways that disagree here, or a figure that cannot be computed)"
+                       for o in found.undecided]
+
+
+def deciding_records(trace):
+    """What the quantifier that decided a clause found (quantify.Quantified), through and/or as `deciding`
+    walks; None when no quantifier decided it."""
+    definitions = {d.name: d for d in trace.definitions}
+    found = _walk_deciding(trace.nodes, trace.values, 0, frozenset(), definitions, False, "quantifier")
+    if found is None:
+        return None
+    nodes, values, slot = found
+    return values[nodes[slot].children[0]] if nodes[slot].children else None
 
 
 def _missing_in_members(info, context, annotate: bool) -> list[str]:
@@ -190,18 +226,18 @@ def deciding(trace: ClauseTrace, whole_when_all_matter: bool = False):
     return _walk_deciding(trace.nodes, trace.values, 0, frozenset(), definitions, whole_when_all_matter)
 
 
-def _walk_deciding(nodes, values, slot, expanded, definitions, whole_when_all_matter):
+def _walk_deciding(nodes, values, slot, expanded, definitions, whole_when_all_matter, target="comparison"):
     info = nodes[slot]
     value = values[slot]
     if value is NOT_EVALUATED:
         return None
-    if info.op in COMPARISONS:
+    if (info.op in COMPARISONS) if target == "comparison" else info.kind == target:
         return nodes, values, slot
     if info.kind == "definition":
         inner = definitions.get(info.path)
         if inner is not None and info.path not in expanded:
             return _walk_deciding(inner.nodes, inner.values, 0, expanded | {info.path}, definitions,
-                                  whole_when_all_matter)
+                                  whole_when_all_matter, target)
         return None
     children = [c for c in info.children if values[c] is not NOT_EVALUATED]
     if info.op in ("and", "or"):
@@ -212,7 +248,7 @@ def _walk_deciding(nodes, values, slot, expanded, definitions, whole_when_all_ma
         elif whole_when_all_matter:
             return nodes, values, slot
     for child in children:
-        found = _walk_deciding(nodes, values, child, expanded, definitions, whole_when_all_matter)
+        found = _walk_deciding(nodes, values, child, expanded, definitions, whole_when_all_matter, target)
         if found is not None:
             return found
     return None

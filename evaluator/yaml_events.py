@@ -107,6 +107,17 @@ class EventReader:
             kind = type(event)
             if kind is scalar_type:
                 self.written += 1
+                top = stack[-1] if stack else None
+                if top is not None and top.key is None and top.kind == "map" and event.anchor is None and \
+                        event.tag is None and event.value != "<<":
+                    # a plain key, the most common node: its text is its value, nothing to resolve
+                    text, start, end = event.value, event.start_mark, event.end_mark
+                    base = self.line_base
+                    top.size += 1
+                    top.key = self._key_text(top, text, Span(self.file, start.line + 1 + base, start.column + 1,
+                                                             end.line + 1 + base, max(end.column + 1, start.column + 2)),
+                                             event.style in ("'", '"'))
+                    continue
                 done, size = self._scalar_node(event), 1
             elif kind is alias_type:
                 done, size = self._alias_node(event, stack)
@@ -139,17 +150,19 @@ class EventReader:
             else:  # pragma: no cover - the parser gives only node events inside a document
                 raise AssertionError(f"unexpected YAML event {event!r}")
             if not stack:
-                return done
+                return done if done.value is not _MERGE_KEY else Node("scalar", "<<", done.span, "<<")
             self._add(stack[-1], done, size)
 
     def _add(self, frame: _Frame, node: Node, size: int) -> None:
         frame.size += size
+        key = frame.key
+        if frame.kind == "map" and key is None:  # this node is a key
+            frame.key = self._key(frame, node)
+            return
+        if node.value is _MERGE_KEY:  # `<<` written as a value is text
+            node = Node("scalar", "<<", node.span, "<<")
         if frame.kind == "seq":
             frame.items.append(node)
-            return
-        key = frame.key
-        if key is None:  # this node is a key
-            frame.key = self._key(frame, node)
             return
         frame.key = None
         if key is _SKIP:
@@ -165,13 +178,14 @@ class EventReader:
             return _SKIP
         if node.value is _MERGE_KEY:
             return _MERGE_KEY
-        text = node.text or ""
+        return self._key_text(frame, node.text or "", node.span, node.quoted)
+
+    def _key_text(self, frame: _Frame, text: str, span: Span, quoted: bool):
         if text in frame.seen:
             first = frame.seen[text].span
-            self.diagnostics.append(F105.at(node.span, key=text, line=first.line, column=first.column))
+            self.diagnostics.append(F105.at(span, key=text, line=first.line, column=first.column))
             return _SKIP
-        key = Node("scalar", text, node.span, text, node.quoted)
-        frame.seen[text] = key
+        key = frame.seen[text] = Node("scalar", text, span, text, quoted)
         return key
 
     def _merge(self, frame: _Frame, value: Node) -> None:

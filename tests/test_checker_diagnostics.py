@@ -81,6 +81,8 @@ CASES = [
   ("E303-non-boolean-where", rule("  for operator\n  require count(1 where 3) >= 1\n"), "E303", 5, 25),
   ("E304-tier-mismatch", rule("  require (1 kW when facility.network_node, 2 otherwise) <= 2 kW\n"), "E304", 4, 45),
   ("E305-nested-aggregate", rule("  for operator\n  require sum(mean(period.energy.total)) <= 2 kWh\n"), "E305", 5, 15),
+  ("E306-list-as-value", rule("  require facility.computer_rooms == 1\n"), "E306", 4, 11),
+  ("E306-record-field", rule("  require every room in facility.computer_rooms: room.floor > 1 m2\n"), "E306", 4, 50),
   ("E401-impossible-date", rule("  from 2026-02-30\n  require true\n"), "E401", 4, 8),
   ("E402-date-plus-power", rule("  from facility.started + facility.power.it_installed\n  require true\n"), "E402", 4, 8),
   ("E402-date-minus-number", rule("  until 2030-01-01 - 3\n  require true\n"), "E402", 4, 9),
@@ -213,7 +215,7 @@ EXACT = {
         'de.policy:4:11: E203 unknown function "avg"\n'
         '    4 |   require avg(period.energy.total) <= 1 kWh\n'
         '      |           ^^^^^^^^^^^^^^^^^^^^^^^^\n'
-        '  hint: functions: abs, all, any, count, date, end_of_fiscal_year, first_known, fiscal_year, known, max, maximum, mean, min, minimum, round, start_of_fiscal_year, sum, weighted_mean, year'
+        '  hint: functions: abs, all, any, count, date, either, end_of_fiscal_year, first_known, fiscal_year, known, ln, max, maximum, mean, min, minimum, round, start_of_fiscal_year, sum, weighted_mean, year'
     ),
     'E203-by-misuse': (
         'de.policy:5:11: E203 "by" goes with weighted_mean only, and weighted_mean needs it\n'
@@ -273,6 +275,12 @@ EXACT = {
         '    5 |   require sum(mean(period.energy.total)) <= 2 kWh\n'
         '      |               ^^^^^^^^^^^^^^^^^^^^^^^^^\n'
         "  hint: aggregate once, over the operator's facilities"
+    ),
+    'E306-record-field': (
+        'de.policy:4:50: E306 a computer room has no field "floor"\n'
+        '    4 |   require every room in facility.computer_rooms: room.floor > 1 m2\n'
+        '      |                                                  ^^^^^^^^^^\n'
+        '  hint: did you mean "room.floor_area"?'
     ),
     'E401-impossible-date': (
         'de.policy:4:8: E401 2026-02-30 is not a date that exists\n'
@@ -506,7 +514,8 @@ def test_all_constructs_fixture_checks_clean():
     assert checked.warnings == ()
     assert checked.code == "xx"
     assert checked.fiscal_start == (4, 1)
-    assert [d.name for d in checked.policy.rules] == ["pue_limit", "operator_pue", "renewables", "best_practice", "pue_band", "register"]
+    assert [d.name for d in checked.policy.rules] == ["pue_limit", "operator_pue", "renewables", "rooms", "best_practice", "pue_band",
+                                                        "register"]
     labels = [level.label for level in checked.bands["pue_band"]]
     assert labels == ["A", "B", "C"]
     # the unit conversion 8.64 MJ/kWh * 0.0258 kl/GJ is checked as crude-oil equivalent per energy

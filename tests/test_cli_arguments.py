@@ -91,7 +91,7 @@ def test_period_naming_no_period_lists_the_periods(capsys):
     code, out, err = _eval(capsys, "--period", "2031", "--as-of", "2031-02-01", PORTFOLIO)
     assert code == 2 and out == ""
     assert ('--period "2031" names no period of the input; its periods are: FY2021, FY2022, FY2023, FY2024, '
-            'FY2025 (jp: fiscal years from 04-01); 2023, 2024, 2025 (de, cn, eu, ie, sg, fr, nl, cn_bj: calendar years)') in err
+            'FY2025 (jp: fiscal years from 04-01); 2023, 2024, 2025 (de, cn, eu, ie, sg, fr, nl, cn_bj, us_ca: calendar years)') in err
 
 
 def test_period_of_another_calendar_is_explained(capsys):

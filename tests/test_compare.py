@@ -64,13 +64,13 @@ def test_portfolio_sites_by_regimes_with_totals(capsys):
     assert "✗ shanghai-2 × eu: report: report 2025 due 2026-05-15, 16 items missing" in out
     total = out[out.index("total"):]
     # jp: every site compliant (no enacted rule); eu: shanghai-2, beijing-1 and singapore-1 miss the report
-    assert [c.strip() for c in total.splitlines()[0].split("│")] == ["total", "9", "8", "2 compliant", "3 NON-COMPL",
-                                                                     "7", "8", "8", "8"]
+    assert [c.strip() for c in total.splitlines()[0].split("│")] == ["total", "10", "9", "1", "3 NON-COMPL",
+                                                                     "8", "9", "9", "9"]
     assert "✗ beijing-1 × eu: report: report 2025 due 2026-05-15, 16 items missing" in out
     # fra-3 is incomplete only under Irish law: whether it applied for an Irish grid connection is not stated
     assert ("overall: tokyo-1 incomplete, fra-3 incomplete, shanghai-2 NON-COMPLIANT, dublin-1 incomplete, beijing-1 "
             "NON-COMPLIANT,\n    ennis-1 incomplete, singapore-1 NON-COMPLIANT, paris-2 incomplete, amsterdam-4 "
-            "incomplete;") in out
+            "incomplete, san-jose-1 incomplete;") in out
 
 
 def test_a_wide_terminal_shows_names_and_the_overall_column(capsys):
@@ -87,10 +87,11 @@ def test_portfolio_at_home_marks_foreign_law_as_not_judged(capsys):
                      "beijing-1": {"cn": "out_of_scope", "cn_bj": "compliant"},  # national rules + Beijing overlay
                      "paris-2": {"eu": "compliant", "fr": "compliant"},
                      "amsterdam-4": {"eu": "compliant", "nl": "compliant"},
-                     "ennis-1": {"eu": "compliant", "ie": "compliant"}, "singapore-1": {"sg": "compliant"}}
+                     "ennis-1": {"eu": "compliant", "ie": "compliant"}, "singapore-1": {"sg": "compliant"},
+                     "san-jose-1": {"us_ca": "compliant"}}  # Title 24: economizers and UPS units by record
     text = _compare(capsys, "--as-of", "2026-06-01", "--width", "120", PORTFOLIO)[1]
     tokyo = next(line for line in text.splitlines() if line.startswith("tokyo-1"))
-    assert [c.strip() for c in tokyo.split("│")] == ["tokyo-1", "compliant"] + ["—"] * 8
+    assert [c.strip() for c in tokyo.split("│")] == ["tokyo-1", "compliant"] + ["—"] * 9
 
 
 def test_markdown_compare_is_a_table(capsys):

@@ -154,7 +154,7 @@ def test_portfolio_all_jurisdictions_gives_every_pair_in_order(capsys):
     document = json.loads(out)
     pairs = [(e["facility"], e["jurisdiction"]) for e in document["evaluations"]]
     facilities = ["tokyo-1", "fra-3", "shanghai-2", "dublin-1", "beijing-1", "ennis-1", "singapore-1", "paris-2",
-                  "amsterdam-4"]
+                  "amsterdam-4", "san-jose-1"]
     assert pairs == [(f, j) for f in facilities for j in ("jp", "de", "cn", "eu", "ie", "sg", "fr", "nl")]
     operators = {(o["operator"], o["jurisdiction"]) for o in document["operators"]}
     assert ("example-dc-japan", "jp") in operators  # the benchmark is reported once per operator

@@ -39,10 +39,10 @@ def test_every_subcommand_help_has_a_description_examples_and_exit_codes(capsys,
 
 def test_completion_values_list_jurisdictions_and_rule_ids(capsys):
     assert main(["completion", "--values", "jurisdictions"]) == 0
-    assert capsys.readouterr().out.split() == ["cn_bj", "cn", "de_draft_2026", "de", "eu", "fr", "ie", "jp", "nl", "sg", "all"]
+    assert capsys.readouterr().out.split() == ["cn_bj", "cn", "de_draft_2026", "de", "eu", "fr", "ie", "jp", "nl", "sg", "us_ca", "all"]
     assert main(["completion", "--values", "rules"]) == 0
     rules = capsys.readouterr().out.split()
-    assert "de.pue_new" in rules and "jp.benchmark_pue" in rules and len(rules) == 74
+    assert "de.pue_new" in rules and "jp.benchmark_pue" in rules and len(rules) == 77
 
 
 def test_completion_without_a_shell_is_a_usage_error(capsys):

@@ -78,7 +78,7 @@ def test_every_shipped_policy_declares_its_territory():
 
     plans = {p.code: p.territory for p in compile_plans(shipped_policies().values())}
     assert plans == {"cn": "CN", "cn_bj": "CN-BJ", "de": "DE", "de_draft_2026": "DE", "eu": "EU", "ie": "IE", "jp": "JP",
-                     "sg": "SG", "fr": "FR", "nl": "NL"}
+                     "sg": "SG", "fr": "FR", "nl": "NL", "us_ca": "US-CA"}
 
 
 # ---------------------------------------------------------------- the facility
@@ -107,7 +107,8 @@ def test_home_judges_each_site_under_its_own_law_and_the_portfolio_passes(capsys
     assert _pairs(out) == [("tokyo-1", "jp"), ("fra-3", "de"), ("fra-3", "eu"), ("shanghai-2", "cn"),
                            ("dublin-1", "eu"), ("dublin-1", "ie"), ("beijing-1", "cn"), ("beijing-1", "cn_bj"),
                            ("ennis-1", "eu"), ("ennis-1", "ie"), ("singapore-1", "sg"),
-                           ("paris-2", "eu"), ("paris-2", "fr"), ("amsterdam-4", "eu"), ("amsterdam-4", "nl")]
+                           ("paris-2", "eu"), ("paris-2", "fr"), ("amsterdam-4", "eu"), ("amsterdam-4", "nl"),
+                           ("san-jose-1", "us_ca")]
     # the operator rule of Japan groups only the Japanese site
     operators = json.loads(out)["operators"]
     assert [(o["operator"], o["facilities"]) for o in operators] == [("example-dc-japan", ["tokyo-1"])]
@@ -115,12 +116,12 @@ def test_home_judges_each_site_under_its_own_law_and_the_portfolio_passes(capsys
 
 def test_all_still_judges_every_site_under_every_regime_and_fails_on_foreign_law(capsys):
     code, out, _ = _eval(capsys, "-j", "all", "--as-of", "2026-06-01", "--format", "json", PORTFOLIO)
-    assert code == 1 and len(_pairs(out)) == 9 * 8  # every site × every main regime
+    assert code == 1 and len(_pairs(out)) == 10 * 8  # every site × every main regime
 
 
 def test_without_j_every_site_with_a_country_is_judged_at_home(capsys):
     code, out, _ = _eval(capsys, "--as-of", "2026-06-01", "--format", "json", PORTFOLIO)
-    assert code == 0 and len(_pairs(out)) == 15  # jp; de, eu; cn; eu, ie; cn, cn_bj; eu, ie; sg; eu, fr; eu, nl
+    assert code == 0 and len(_pairs(out)) == 16  # jp; de, eu; cn; eu, ie; cn, cn_bj; eu, ie; sg; eu, fr; eu, nl; us_ca
 
 
 def test_without_j_a_site_without_a_country_means_all(tmp_path, capsys):
@@ -146,7 +147,7 @@ def test_explicit_home_needs_every_country(tmp_path, capsys):
 def test_a_site_no_regime_governs_is_named_on_stderr(tmp_path, capsys):
     code, out, err = _eval(capsys, "-j", "home", "--format", "json", _facility(tmp_path, "{country: US}"))
     assert code == 0 and _pairs(out) == []
-    assert "no regime among jp, de, cn, eu, ie, sg, fr, nl, cn_bj governs the location of s-1" in err
+    assert "no regime among jp, de, cn, eu, ie, sg, fr, nl, cn_bj, us_ca governs the location of s-1" in err
 
 
 def test_a_regional_site_falls_under_its_national_regime(capsys):
@@ -179,7 +180,7 @@ def test_a_regional_policy_given_with_policy_judges_only_its_subdivision_under_h
     code, out, _ = _eval(capsys, "-j", "home", "--policy", str(policy), "--as-of", "2026-06-01", "--format", "json",
                          PORTFOLIO)
     assert ("shanghai-2", "cn_sh") in _pairs(out)  # location.subdivision CN-SH
-    assert [j for f, j in _pairs(out) if f not in ("shanghai-2", "beijing-1")] == ["jp", "de", "eu", "eu", "ie", "eu", "ie", "sg", "eu", "fr", "eu", "nl"]  # nowhere else
+    assert [j for f, j in _pairs(out) if f not in ("shanghai-2", "beijing-1")] == ["jp", "de", "eu", "eu", "ie", "eu", "ie", "sg", "eu", "fr", "eu", "nl", "us_ca"]  # nowhere else
     assert [j for f, j in _pairs(out) if f == "shanghai-2"] == ["cn", "cn_sh"]
 
 
@@ -189,4 +190,4 @@ def test_a_policy_without_territory_still_judges_everyone_under_home(tmp_path, c
     out = _eval(capsys, "-j", "home", "--policy", str(policy), "--as-of", "2026-06-01", "--format", "json",
                 PORTFOLIO)[1]
     assert [f for f, j in _pairs(out) if j == "xx"] == ["tokyo-1", "fra-3", "shanghai-2", "dublin-1", "beijing-1", "ennis-1",
-                                                     "singapore-1", "paris-2", "amsterdam-4"]
+                                                     "singapore-1", "paris-2", "amsterdam-4", "san-jose-1"]

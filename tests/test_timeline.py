@@ -111,4 +111,4 @@ def test_portfolio_timeline_has_one_section_per_site(capsys):
     out = _timeline(capsys, "--as-of", "2026-06-01", "--width", "100", PORTFOLIO)[1]
     assert [line.split(" ")[0] for line in out.splitlines() if "obligations year by year" in line] == [
         "tokyo-1", "fra-3", "shanghai-2", "dublin-1", "beijing-1", "ennis-1", "singapore-1", "paris-2",
-        "amsterdam-4"]
+        "amsterdam-4", "san-jose-1"]

@@ -38,7 +38,7 @@ def deep_flow(prefix: str, levels: int = 500) -> tuple[str, int]:
 
 
 def faults():
-    """(file name, command, text, exit code, code, line, column)."""
+    """(file name, command, text, exit code, code, line, column[, the file the error is in, if another])."""
     out = []
 
     def facility(name, text, code, line, column, command="eval"):
@@ -85,8 +85,15 @@ def faults():
         out.append((f"portfolio-tag{suffix}.yaml", command, entry + "    owner: !custom Acme\n", 2, "F102", 5, 12))
         out.append((f"portfolio-fullwidth{suffix}.yaml", command, entry + "    design_pue: \uff11.\uff15\n",
                     2, "F205", 5, 17))
-    # stdin
+    # a portfolio listing a facility file that holds the fault: located in that file
+    out.append(("portfolio-listing-a-bomb.yaml", "eval", "facilities:\n  - alias-bomb.yaml\n", 2, "F102",
+                4 + bomb("")[1], bomb("")[2], "alias-bomb.yaml"))
+    out.append(("portfolio-listing-a-deep-file.yaml", "eval-jsonl", "facilities:\n  - deep-block-2000.yaml\n", 2,
+                "F102", 4 + MAX_DEPTH, 2 * MAX_DEPTH + 1, "deep-block-2000.yaml"))
+    # stdin, a facility read whole and a portfolio streamed entry by entry
     text, line, column = bomb("")
+    out.append(("stdin-portfolio-alias-bomb.yaml", "eval-stdin-jsonl", entry + bomb("    ")[0], 2, "F102",
+                5 + bomb("    ")[1], bomb("    ")[2]))
     out.append(("stdin-alias-bomb.yaml", "eval-stdin", HEAD + text, 2, "F102", 4 + line, column))
     out.append(("stdin-deep.yaml", "eval-stdin", HEAD + "x: " + "{a: " * 500 + "1" + "}" * 500 + "\n",
                 2, "F102", 4, 4 + (MAX_DEPTH - 1) * 4))
@@ -118,10 +125,10 @@ def main() -> None:
     HERE.mkdir(exist_ok=True)
     for old in HERE.iterdir():
         old.unlink()
-    rows = ["# file\tcommand\texit code\terror code\tline\tcolumn"]
-    for name, command, text, exit_code, code, line, column in faults():
+    rows = ["# file\tcommand\texit code\terror code\tline\tcolumn\tfile of the error (if not the file itself)"]
+    for name, command, text, exit_code, code, line, column, *where in faults():
         (HERE / name).write_text(text, encoding="utf-8")
-        rows.append(f"{name}\t{command}\t{exit_code}\t{code}\t{line}\t{column}")
+        rows.append(f"{name}\t{command}\t{exit_code}\t{code}\t{line}\t{column}\t{''.join(where)}")
     (HERE / "EXPECTED.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
