@@ -13,6 +13,8 @@ from pathlib import Path
 import attrs
 
 from ..dsl.diagnostics import DiagnosticError
+from ..dsl.files import DEFAULT as DEFAULT_READING
+from ..dsl.files import ReadOptions
 
 MAIN_JURISDICTIONS = ("jp", "de", "cn", "eu", "ie", "sg", "fr", "nl")  # -j all; -j home also takes every shipped regime but drafts
 # Drafts of a law judge only when named (-j de_draft_2026), never by -j home beside the law in force.
@@ -53,6 +55,7 @@ class EvalRequest:
     period: str | None = None
     fail_on: frozenset[str] = frozenset({"mandatory"})
     overrides: tuple[str, ...] = ()  # what-if: "PATH=VALUE", applied as if the file said it (evaluator/overrides.py)
+    reading: ReadOptions = DEFAULT_READING  # --max-input-size, --allow-outside (dsl/files.py)
 
 
 # ---------------------------------------------------------------- policies
@@ -182,7 +185,7 @@ def compile_plans(paths) -> list:
     plans = []
     for path in paths:
         display = display_path(path)
-        data = path.read_bytes()
+        data = _policy_bytes(path, display)
         key = entry_key(data, display)
         plan = load_plan(key)
         if plan is None:
@@ -194,14 +197,27 @@ def compile_plans(paths) -> list:
     return plans
 
 
+def _policy_bytes(path: Path, display: str) -> bytes:
+    """A policy file's bytes (a regular file within the size limit, dsl/files.py); InvalidPolicy if unreadable."""
+    from ..dsl.diagnostics import Span
+    from ..dsl.facility_messages import F101
+    from ..dsl.files import read_input
+
+    try:
+        return read_input(path)
+    except OSError as exc:
+        raise InvalidPolicy(DiagnosticError([F101.policy_file.at(Span.point(display, 1, 1),
+                                                                 reason=exc.strerror or exc)])) from None
+
+
 # ---------------------------------------------------------------- facilities and evaluation
-def load_facilities(inputs, stdin_text: str | None = None, overrides=()):
+def load_facilities(inputs, stdin_text: str | None = None, overrides=(), reading: ReadOptions = DEFAULT_READING):
     """Facility files, portfolio files, folders or "-" (stdin_text); InvalidInput with every error located.
     `overrides`: what-if "PATH=VALUE" texts, validated like the file (evaluator/overrides.py)."""
     from ..evaluator.inputs import load_inputs
 
     try:
-        return load_inputs(list(inputs), stdin_text, overrides=overrides)
+        return load_inputs(list(inputs), stdin_text, overrides=overrides, reading=reading)
     except DiagnosticError as err:
         raise InvalidInput(err) from None
     except Exception as err:
@@ -254,7 +270,7 @@ def evaluate_all(request: EvalRequest, stdin_text: str | None = None) -> Evaluat
         named = _without_home(request.jurisdictions)
         if named or not wants_home(request.jurisdictions, (), None):
             _shipped_named(named or request.jurisdictions)
-    loaded = load_facilities(request.inputs, stdin_text, request.overrides)
+    loaded = load_facilities(request.inputs, stdin_text, request.overrides, request.reading)
     if not loaded.facilities:
         raise UsageError("no facilities in the input")
     chosen = choose(request.jurisdictions, request.policy_files, loaded)

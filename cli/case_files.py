@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import re
 from pathlib import Path
 
 import attrs
 
+from ..dsl.dates import parse_date, why_not_a_date
+from ..dsl.diagnostics import Span, excerpt
+from ..dsl.facility_messages import F301, F302, F303
 from ..evaluator.results import VERDICTS
 from ..evaluator.yaml_nodes import Node
 
@@ -66,73 +70,80 @@ def case_files(paths: list[str]) -> list[Path]:
 
 def load_cases(path: Path) -> list[Case]:
     from ..dsl.diagnostics import utf8_error_position
+    from ..dsl.files import read_input
     from ..evaluator.yaml_nodes import load_yaml
 
-    raw_bytes = path.read_bytes()
+    try:
+        raw_bytes = read_input(path)
+    except OSError as exc:
+        raise _error(Span.point(str(path), 1, 1), F301.main, "", reason=exc.strerror or exc) from None
     try:
         text = raw_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, column = utf8_error_position(raw_bytes, exc)
-        raise CaseFileError(f"{path}:{line}:{column}: this case file is not UTF-8: byte 0x{raw_bytes[exc.start]:02x} "
-                            "does not belong to a UTF-8 character; save it as UTF-8") from None
+        raise _error(Span.point(str(path), line, column), F301.not_utf8, "", byte=raw_bytes[exc.start]) from None
     root, problems = load_yaml(text, str(path))
     if problems:
         raise CaseFileError(_render(problems, text))
     if root is None or root.kind != "map" or root.get("cases") is None or root.get("policy") is None:
-        raise CaseFileError(f"{_at(root) if root is not None else path}: a case file is a mapping with `policy:` and "
-                            "`cases:`")
-    _known_keys(root, FILE_KEYS, "a case file")
+        raise _error(root.span if root is not None else Span.point(str(path), 1, 1), F302.main, text)
+    _known_keys(root, FILE_KEYS, F302.unknown_key, text)
     base = root.get("base")
     if base is not None and base.kind != "map" and not base.is_null:
-        raise CaseFileError(f"{_at(base)}: `base:` is a facility mapping")
+        raise _error(base.span, F302.base, text)
     base = base if base is not None and base.kind == "map" else None
     cases_node = root.get("cases")
     if cases_node.kind != "seq":
-        raise CaseFileError(f"{_at(cases_node)}: `cases:` is a list of cases, each starting with `- name:`")
-    policy = str(plain(root.get("policy")))
+        raise _error(cases_node.span, F302.cases, text)
+    policy = _policy(root.get("policy"), text)
     return [_case(path, text, index, raw, base, policy) for index, raw in enumerate(cases_node.items)]
 
 
 def _case(path: Path, text: str, index: int, raw: Node, base: Node | None, policy: str) -> Case:
+    number = index + 1
     if raw.kind != "map" or raw.get("name") is None or raw.get("expect") is None:
-        raise CaseFileError(f"{_at(raw)}: case {index + 1} needs `name:` and `expect:`")
-    _known_keys(raw, CASE_KEYS, "a case")
-    name = str(plain(raw.get("name")))
-    where = f"{_at(raw)}: case {index + 1} ({name})"
+        raise _error(raw.span, F303.main, text, number=number)
+    _known_keys(raw, CASE_KEYS, F303.unknown_key, text)
+    name = excerpt(str(plain(raw.get("name"))))
     as_of_node = raw.get("as_of")
     as_of = plain(as_of_node) if as_of_node is not None else None
     if isinstance(as_of, str):
         try:
             as_of = datetime.date.fromisoformat(as_of)
         except ValueError:
-            raise CaseFileError(f"{_at(as_of_node)}: as_of {as_of!r} is not a date that exists; write YYYY-MM-DD"
-                                ) from None
+            raise _error(as_of_node.span, F303.as_of_day, text, written=excerpt(as_of),
+                         reason=why_not_a_date(as_of)) from None
     if not isinstance(as_of, datetime.date) or isinstance(as_of, datetime.datetime):  # a time is not a day
         if as_of_node is not None:  # written, but not a day
-            raise CaseFileError(f"{_at(as_of_node)}: case {index + 1} ({name}) needs `as_of: YYYY-MM-DD`, not "
-                                f"{as_of_node.describe()}")
-        raise CaseFileError(f"{where} needs `as_of: YYYY-MM-DD`")
+            raise _error(as_of_node.span, F303.as_of_kind, text, number=number, name=name,
+                         found=as_of_node.describe())
+        raise _error(raw.span, F303.as_of_missing, text, number=number, name=name)
+    from .evaluate import EARLIEST, LATEST
+
+    if not EARLIEST <= as_of <= LATEST:
+        raise _error(as_of_node.span, F303.as_of_range, text, number=number, name=name, day=as_of,
+                     earliest=EARLIEST, latest=LATEST)
     expect_node = raw.get("expect")
     if expect_node.kind != "map" or not expect_node.entries:
-        raise CaseFileError(f"{_at(expect_node)}: `expect:` maps rule ids to verdicts, e.g. `de.pue_new: pass`")
+        raise _error(expect_node.span, F303.expect, text)
     expect = {}
     for key, value in expect_node.entries:
-        expect[key.text] = _expectation(key.text, value)
+        expect[key.text] = _expectation(key.text, value, text)
     facility, facilities = raw.get("facility"), raw.get("facilities")
     if facility is not None and facility.kind != "map" and not facility.is_null:
-        raise CaseFileError(f"{_at(facility)}: `facility:` is a mapping merged onto the base")
+        raise _error(facility.span, F303.facility, text)
     if facilities is not None and (facilities.kind != "seq" or any(f.kind != "map" for f in facilities.items)):
-        raise CaseFileError(f"{_at(facilities)}: `facilities:` is a list of mappings, each merged onto the base")
+        raise _error(facilities.span, F303.facilities, text)
     if facilities is not None:
         merged = tuple(merge(base, f, f.span) for f in facilities.items)
     else:
         merged = (merge(base, facility if facility is not None and facility.kind == "map" else None, raw.span),)
     period = raw.get("period")
-    return Case(str(path), index, name, str(plain(raw.get("policy")) if raw.get("policy") else policy), as_of,
+    return Case(str(path), index, name, _policy(raw.get("policy"), text) if raw.get("policy") else policy, as_of,
                 str(plain(period)) if period is not None else None, merged, expect, raw.span.line, text)
 
 
-def _expectation(rule: str, node: Node):
+def _expectation(rule: str, node: Node, text: str):
     """A verdict word, or a mapping of EXPECT_FIELDS; unknown words are rejected with a suggestion."""
     value = plain(node)
     if isinstance(value, dict):
@@ -140,27 +151,73 @@ def _expectation(rule: str, node: Node):
             if field not in EXPECT_FIELDS:
                 close = difflib.get_close_matches(str(field), EXPECT_FIELDS, n=1)
                 hint = f' (did you mean "{close[0]}"?)' if close else ""
-                raise CaseFileError(f"{_at(node)}: {rule}: unknown expectation field {field!r}{hint}; "
-                                    f"known: {', '.join(EXPECT_FIELDS)}")
+                raise _error(node.span, F303.field, text, rule=rule, field=field, suggestion=hint,
+                             known=", ".join(EXPECT_FIELDS))
+        for field, child in node.entries:
+            expected = _expected_kind(field.text, child)
+            if expected is not None:
+                raise _error(child.span, F303.field_type, text, rule=rule, field=field.text, expected=expected,
+                             found=child.describe())
         verdict = value.get("verdict")
     else:
         verdict = value
-    if verdict is not None and verdict not in VERDICTS:
+    if verdict is not None and (not isinstance(verdict, str) or verdict not in VERDICTS):
         word = str(verdict).strip().lower()
         close = ([VERDICT_LABELS[word]] if word in VERDICT_LABELS
                  else difflib.get_close_matches(word.replace("-", "_").replace(" ", "_"), VERDICTS, n=1, cutoff=0.6))
         hint = f' (did you mean "{close[0]}"?)' if close else ""
-        raise CaseFileError(f"{_at(node)}: {rule}: unknown verdict {verdict!r}{hint}; "
-                            f"write one of {', '.join(VERDICTS)}")
+        raise _error(node.span, F303.verdict, text, rule=rule, verdict=_short(verdict), suggestion=hint,
+                     verdicts=", ".join(VERDICTS))
     return value
 
 
-def _known_keys(node: Node, known: tuple[str, ...], what: str) -> None:
+def _policy(node: Node, text: str) -> str:
+    """`policy:` of a case file or a case: a code or a path, as text."""
+    if node.kind != "scalar" or not isinstance(node.value, str) or not node.value.strip():
+        raise _error(node.span, F303.policy, text, found=node.describe())
+    return node.value
+
+
+def _expected_kind(field: str | None, node: Node) -> str | None:
+    """What an expectation field must hold, when `node` holds something else (None when it fits)."""
+    value = None if node.kind != "scalar" else node.value
+    if field in ("value", "limit", "reason") and node.kind != "scalar":
+        return "a single value" if field != "reason" else "a text"
+    if field == "projection" and not isinstance(value, bool):
+        return "true or false"
+    if field in ("in_force_from", "due") and node.kind == "scalar" and value is not None and not _is_day(value):
+        return "a date, YYYY-MM-DD"
+    if field == "missing" and (node.kind != "seq" or any(i.kind != "scalar" or not isinstance(i.value, str)
+                                                          for i in node.items)):
+        return "a list of fact names, e.g. [period.energy.it]"
+    return None
+
+
+def _is_day(value) -> bool:
+    """A day, written as a date or quoted ("2025-12-31"), not a time."""
+    if isinstance(value, str):
+        return re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value) is not None and parse_date(value) is not None
+    return isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)
+
+
+def _short(value):
+    """A value quoted in a message: itself if short text, else an excerpt of its text."""
+    return value if isinstance(value, str) and len(value) <= 60 else excerpt(str(value))
+
+
+def _known_keys(node: Node, known: tuple[str, ...], wording, text: str) -> None:
     for key, _ in node.entries:
         if key.text not in known:
             close = difflib.get_close_matches(key.text or "", known, n=1)
             hint = f' (did you mean "{close[0]}"?)' if close else ""
-            raise CaseFileError(f"{_at(key)}: unknown key {key.text!r} in {what}{hint}; known: {', '.join(known)}")
+            raise _error(key.span, wording, text, key=_short(key.text), suggestion=hint, known=", ".join(known))
+
+
+def _error(span, wording, text: str, **fields) -> CaseFileError:
+    """A located error of a case file (F301-F303, dsl/facility_messages.py), rendered with its line."""
+    from ..dsl.diagnostics import render
+
+    return CaseFileError(render(wording.at(span, **fields), text or None))
 
 
 def merge(base: Node | None, override: Node | None, span) -> Node:
@@ -194,10 +251,6 @@ def plain(node: Node | None):
     if node.kind == "seq":
         return [plain(v) for v in node.items]
     return node.value
-
-
-def _at(node: Node) -> str:
-    return f"{node.span.file}:{node.span.line}:{node.span.column}"
 
 
 def _render(problems, text: str) -> str:

@@ -48,7 +48,7 @@ def run(args) -> int:
                 for f, ds, _ in reports
             ] + [{"file": f, "valid": False, "internal_error": f"{type(e).__name__}: {e}"[:200]} for f, e in crashed],
         }
-        print(json.dumps(document, indent=2, ensure_ascii=False))
+        print(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False))
     else:
         for file, diagnostics, sources in reports:
             for diagnostic in diagnostics:

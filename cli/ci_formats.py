@@ -10,6 +10,9 @@ import json
 from pathlib import Path
 from urllib.parse import quote
 
+from .escape import field, xml
+from .escape import lines as without_controls
+
 CI_FORMATS = ("junit", "sarif", "github", "tap")
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
@@ -30,17 +33,18 @@ def junit(checks, command: str) -> str:
     for index, (name, members) in enumerate(suites.items()):
         counts = {"tests": len(members), "failures": sum(c.outcome == "fail" for c in members), "errors": 0,
                   "skipped": sum(c.outcome == "skip" for c in members)}
-        suite = ET.SubElement(root, "testsuite", name=name, id=str(index),
+        suite = ET.SubElement(root, "testsuite", name=xml(name), id=str(index),
                               **{k: str(v) for k, v in counts.items()}, time="0")
         for check in members:
-            case = ET.SubElement(suite, "testcase", name=check.name, classname=_classname(name), time="0")
+            # user text through xml(): XML 1.0 holds no control character (ElementTree escapes the rest)
+            case = ET.SubElement(suite, "testcase", name=xml(check.name), classname=xml(_classname(name)), time="0")
             if check.outcome == "fail":
-                failure = ET.SubElement(case, "failure", message=check.message, type=check.rule.id)
-                failure.text = _where(check) + check.detail
+                failure = ET.SubElement(case, "failure", message=xml(check.message), type=xml(check.rule.id))
+                failure.text = xml(_where(check) + check.detail)
             elif check.outcome == "skip":
-                ET.SubElement(case, "skipped", message=check.message)
+                ET.SubElement(case, "skipped", message=xml(check.message))
             if check.detail and check.outcome != "fail":
-                ET.SubElement(case, "system-out").text = check.detail
+                ET.SubElement(case, "system-out").text = xml(check.detail)
         for key in totals:
             totals[key] += counts[key]
     for key, value in totals.items():
@@ -96,12 +100,15 @@ def sarif(checks, command: str) -> str:
             "results": results,
         }],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def _sarif_location(location) -> dict:
     path = Path(location.file)
-    uri = path.resolve().as_uri() if path.is_absolute() else quote(path.as_posix())
+    # a file name that is not UTF-8 (lone surrogates) is percent-encoded from its own bytes
+    uri = (quote(path.resolve().as_posix(), errors="surrogateescape") if path.is_absolute()
+           else quote(path.as_posix(), errors="surrogateescape"))
+    uri = "file://" + uri if path.is_absolute() else uri
     region = {"startLine": location.line, "startColumn": location.column}
     if location.end_line is not None:
         region["endLine"] = location.end_line
@@ -135,8 +142,9 @@ def github(checks, command: str) -> str:
 
 
 def _escape_data(text: str) -> str:
-    """The escaping of GitHub's workflow commands (actions/toolkit, core/src/command.ts)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The escaping of GitHub's workflow commands (actions/toolkit, core/src/command.ts); other control
+    characters shown as escapes (cli/escape.py), so none acts on the log viewer."""
+    return without_controls(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:
@@ -147,9 +155,9 @@ def _escape_property(text: str) -> str:
 def tap(checks, command: str) -> str:
     lines = ["TAP version 13", f"1..{len(checks)}"]
     for number, check in enumerate(checks, 1):
-        description = f"{check.suite}: {check.name}".replace("\\", "\\\\").replace("#", "\\#")
+        description = field(f"{check.suite}: {check.name}").replace("\\", "\\\\").replace("#", "\\#")
         if check.outcome == "skip":
-            lines.append(f"ok {number} - {description} # SKIP {check.message.replace(chr(10), ' ')}")
+            lines.append(f"ok {number} - {description} # SKIP {field(check.message)}")
             continue
         lines.append(f"{'ok' if check.outcome == 'pass' else 'not ok'} {number} - {description}")
         if check.outcome == "fail":
@@ -166,5 +174,5 @@ def _yaml_lines(block: dict, detail: str) -> list[str]:
     lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in block.items()]
     if detail:
         lines.append("detail: |")
-        lines.extend("  " + line for line in detail.splitlines())
+        lines.extend("  " + field(line) for line in detail.split("\n"))
     return lines

@@ -152,7 +152,9 @@ def site_markdown(matrix: SiteMatrix, as_of) -> str:
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|")
+    from .escape import markdown
+
+    return markdown(text)
 
 
 def as_json(evaluated, facility_ids) -> str:
@@ -170,7 +172,7 @@ def as_json(evaluated, facility_ids) -> str:
         document["sites"] = [{"facility": site, "name": name,
                               "statuses": {r: e.status for r, e in zip(matrix.regimes, cells) if e}}
                              for site, name, cells in matrix.sites]
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def _rule_json(result) -> dict:

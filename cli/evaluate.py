@@ -4,21 +4,44 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 import sys
 
-from . import exits
+from ..dsl.dates import why_not_a_date
+
+from . import escape, exits
 from .api import FAIL_ON, EvalRequest, InvalidInput, InvalidPolicy, UsageError
 
 EXPLAINED_FORMATS = ("table", "json", "markdown")  # --format summary has one line per evaluation: no room
 
 
+# The dates the tool judges at (--as-of, timeline years; docs/facility.md, "Limits"). Wide enough for any
+# law and any plan, narrow enough that every date computed from them (a period a year on, a timeline 61
+# years on, a deadline some months on) stays inside the calendar Python can hold (years 1 to 9999).
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2199, 12, 31)
+_ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # [0-9]: no full-width or other script's digits
+
+
 def parse_as_of(text: str | None) -> datetime.date:
+    """--as-of: exactly YYYY-MM-DD (not 20310101, not 2031-W01), a day that exists, from EARLIEST to LATEST."""
     if text is None:
         return datetime.date.today()
+    if not _ISO_DAY.match(text):
+        raise UsageError(f'--as-of "{escape.field(text)}" is not a date; write YYYY-MM-DD, e.g. 2031-04-01')
     try:
-        return datetime.date.fromisoformat(text)
+        day = datetime.date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f'--as-of "{text}" is not a date; write YYYY-MM-DD, e.g. 2031-04-01') from None
+        raise UsageError(f'--as-of "{text}" is not a date that exists; {why_not_a_date(text)}') from None
+    if not EARLIEST <= day <= LATEST:
+        raise UsageError(f"--as-of {text} is outside the dates dcpolicy judges at, {EARLIEST} to {LATEST}")
+    return day
+
+
+def check_year(option: str, year: int | None) -> None:
+    """A year option (timeline --from, --to) within the years of EARLIEST and LATEST."""
+    if year is not None and not EARLIEST.year <= year <= LATEST.year:
+        raise UsageError(f"{option} {year} is outside the years dcpolicy judges, {EARLIEST.year} to {LATEST.year}")
 
 
 def parse_fail_on(text: str) -> frozenset[str]:
@@ -37,6 +60,47 @@ def check_explain(explain: bool, output_format: str) -> None:
                          f"use --format {', '.join(EXPLAINED_FORMATS[:-1])} or {EXPLAINED_FORMATS[-1]}")
 
 
+def read_options(args):
+    """--max-input-size and --allow-outside as dsl/files.py ReadOptions."""
+    from ..dsl.files import DEFAULT_MAX_BYTES, ReadOptions, parse_size
+
+    text = getattr(args, "max_input_size", None)
+    try:
+        max_bytes = DEFAULT_MAX_BYTES if text is None else parse_size(text)
+    except ValueError as err:
+        raise UsageError(f"--max-input-size {err}") from None
+    return ReadOptions(max_bytes, bool(getattr(args, "allow_outside", False)))
+
+
+def stdin_input(request) -> str | None:
+    """Standard input as text when "-" is among the inputs: at most the size limit, UTF-8 (else InvalidInput, located)."""
+    if "-" not in request.inputs:
+        return None
+    from ..dsl.diagnostics import DiagnosticError, Span, utf8_error_position
+    from ..dsl.facility_messages import F101
+    from ..dsl.files import STDIN, TooLarge, read_stdin
+
+    limit = request.reading.max_bytes
+    buffer = getattr(sys.stdin, "buffer", None)
+    try:
+        if buffer is None:  # a text stream put in its place (tests)
+            text = sys.stdin.read(limit + 1)
+            data = text.encode("utf-8", "surrogateescape")
+            if len(text) > limit:
+                raise TooLarge(0, f"it is more than {limit:,} characters, over the input size limit", STDIN)
+        else:
+            data = read_stdin(buffer, limit)
+    except TooLarge as err:
+        raise InvalidInput(DiagnosticError([F101.too_large.at(Span.point(STDIN, 1, 1), file=STDIN,
+                                                              reason=err.strerror)])) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, column = utf8_error_position(data, exc)
+        raise InvalidInput(DiagnosticError([F101.input_not_utf8.at(Span.point(STDIN, line, column), file=STDIN,
+                                                                   byte=data[exc.start])])) from None
+
+
 def trace_mode(args) -> str:
     """--trace for json and jsonl: "reasons" (one step per clause) by default, "full" with --explain."""
     chosen = getattr(args, "trace", None)
@@ -53,7 +117,8 @@ def request_from(args) -> EvalRequest:
     trace_mode(args)
     return EvalRequest(inputs=tuple(args.inputs), as_of=parse_as_of(args.as_of), jurisdictions=args.jurisdiction,
                        policy_files=tuple(args.policy or ()), period=args.period,
-                       fail_on=parse_fail_on(args.fail_on), overrides=tuple(getattr(args, "overrides", ()) or ()))
+                       fail_on=parse_fail_on(args.fail_on), overrides=tuple(getattr(args, "overrides", ()) or ()),
+                       reading=read_options(args))
 
 
 def run(args) -> int:
@@ -72,7 +137,7 @@ def run(args) -> int:
 
     try:
         request = request_from(args)
-        stdin_text = sys.stdin.read() if "-" in request.inputs else None
+        stdin_text = stdin_input(request)
         if args.format == "jsonl":
             if request.overrides:  # refused before the header is written
                 from .stream import SET_WITH_JSONL

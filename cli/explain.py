@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import math
 
 from ..evaluator.results import ClauseTrace, Evaluation, RuleResult
 from ..evaluator.values import NOT_EVALUATED, UNKNOWN, Bounds
@@ -21,8 +22,8 @@ def json_value(value):
         return value
     if isinstance(value, int):
         return value
-    if isinstance(value, float):
-        return round(value, 10)
+    if isinstance(value, float):  # an infinite or NaN figure is not a value JSON can hold: unknown
+        return round(value, 10) if math.isfinite(value) else None
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value)

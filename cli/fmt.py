@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from ..dsl.diagnostics import DiagnosticError
+from ..dsl.files import read_input
 
 from . import exits
 
@@ -42,7 +43,7 @@ def run(args) -> int:
     changed = []
     for display, path in sources:
         try:
-            text = sys.stdin.read() if path is None else Path(path).read_text(encoding="utf-8")
+            text = sys.stdin.read() if path is None else read_input(path).decode("utf-8")
             formatted = canonical(text, display)
         except DiagnosticError as err:
             print(err.render(), file=sys.stderr)

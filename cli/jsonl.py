@@ -14,7 +14,9 @@ from .. import __version__
 TRACES = ("none", "reasons", "full")  # --trace: no trace, one step per clause, the tree of steps
 FORMAT = "dcpolicy/result/1"
 
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# allow_nan=False: Infinity and NaN are not JSON; a figure that left the range of numbers is unknown
+# (null) long before it gets here, so one that did would be a bug, reported as such (exit 4)
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 
 
 def header(run, options: dict | None = None) -> dict:

@@ -83,6 +83,7 @@ def _eval_options(commands, name) -> None:
     evaluate.add_argument("--as-of", metavar="YYYY-MM-DD", help="evaluation date (default: today)")
     evaluate.add_argument("--period", metavar="LABEL", help="reporting period to judge, e.g. 2030 or FY2030 "
                           "(default: the latest that ends on or before --as-of)")
+    add_input_limits(evaluate)
     evaluate.add_argument("--explain", action="store_true",
                           help="show the tree of steps of every rule (table, markdown and json formats)")
     evaluate.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", dest="overrides",
@@ -163,6 +164,14 @@ def _replay_options(commands, name) -> None:
     replay = commands.add_parser(name, help="run a run recorded with `policy eval --record DIR` again and compare "
                                             "its result byte for byte")
     replay.add_argument("dir", metavar="DIR", help="the folder `policy eval --record DIR` wrote")
+
+
+def add_input_limits(parser) -> None:
+    """--max-input-size and --allow-outside, for every command that reads facility input."""
+    parser.add_argument("--max-input-size", metavar="SIZE", help="the largest input file read, e.g. 512M or 1G "
+                        "(default: 256M; docs/facility.md, Limits)")
+    parser.add_argument("--allow-outside", action="store_true", help="let a portfolio list files outside its own "
+                        "folder (refused by default, symbolic links leading out too)")
 
 
 def _percent(text: str) -> float:
@@ -324,12 +333,14 @@ def console() -> None:
 
 def _replace_unencodable_output() -> None:
     """A terminal or pipe that is not UTF-8 (cp1252, ascii, the C locale) gets '?' for what it cannot
-    show, not a crash. (Python's defaults: strict, or surrogateescape in the C locale; stderr already
+    show, not a crash; a UTF-8 one gets U+FFFD for a lone surrogate, so the output is always valid UTF-8. (Python's defaults: strict, or surrogateescape in the C locale; stderr already
     uses backslashreplace.)"""
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None and stream.errors in ("strict", "surrogateescape"):
-            reconfigure(errors="replace")
+            from .escape import UTF8_ERRORS  # a lone surrogate (a file name not in UTF-8) as U+FFFD
+
+            reconfigure(errors=UTF8_ERRORS)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 from ..dsl import units
+from ..dsl.diagnostics import visible
 from ..dsl.types import Duration
 from ..evaluator.results import Comparison, Decision, Gap, RuleResult
 from ..evaluator.values import NOT_EVALUATED, UNKNOWN, Bounds
@@ -36,7 +37,7 @@ def show(value, info=None) -> str:
         return units.format_number(float(value))
     if isinstance(value, (datetime.date, Duration)):
         return str(value) if isinstance(value, Duration) else value.isoformat()
-    return str(value)
+    return visible(str(value))  # text from an input file: on one line, no control character acts on a terminal
 
 
 def show_fact(path: str, value) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from . import exits
+from .escape import lines
 
 
 def run(args) -> int:
@@ -31,11 +32,11 @@ def run(args) -> int:
         case = outcome.case
         if outcome.problems:
             failed += 1
-            print(f"FAIL {case.id} {case.name}  ({case.file}:{case.line})")
-            for problem in outcome.problems:
-                print("     " + problem.replace("\n", "\n     "))
+            print(lines(f"FAIL {case.id} {case.name}  ({case.file}:{case.line})"))  # cli/escape.py: no control
+            for problem in outcome.problems:                                            # character acts on a terminal
+                print(lines("     " + problem.replace("\n", "\n     ")))
         elif args.verbose:
-            print(f"ok   {case.id} {case.name}")
+            print(lines(f"ok   {case.id} {case.name}"))
     if covered is not None and args.coverage:
         from .coverage import report
 

@@ -155,7 +155,7 @@ def as_json(gap_items, target_items, coming, as_of, through) -> str:
                 "targets": [gap(g) for g in by_size(target_items)],
                 "deadlines": [{"date": d.date.isoformat(), "facility": d.facility, "rule": d.rule, "kind": d.kind,
                                "title": d.title, "detail": d.detail} for d in coming]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def build(evaluated, request, args) -> str:
@@ -173,7 +173,9 @@ def build(evaluated, request, args) -> str:
     target_items = gaps(timelines, as_of, ("target",))
     coming = deadlines(evaluated, timelines, as_of, through)
     if args.ics:
-        with open(args.ics, "w", encoding="utf-8", newline="") as handle:
+        from .escape import UTF8_ERRORS
+
+        with open(args.ics, "w", encoding="utf-8", errors=UTF8_ERRORS, newline="") as handle:
             handle.write(calendar(coming, as_of))
     if args.format == "ics":
         return calendar(coming, as_of)

@@ -53,6 +53,10 @@ def eval_arguments(args, as_of: datetime.date) -> list[str]:
     for override in args.overrides or ():
         argv += ["--set", override]
     argv += ["--format", args.format, "--fail-on", args.fail_on]
+    if getattr(args, "max_input_size", None) is not None:
+        argv += ["--max-input-size", args.max_input_size]
+    if getattr(args, "allow_outside", False):
+        argv.append("--allow-outside")
     if args.trace is not None:
         argv += ["--trace", args.trace]
     return argv
@@ -96,7 +100,7 @@ def record(args, run) -> int:
         return code
     try:
         request = request_from(inner)
-        loaded = load_facilities(request.inputs, stdin_text, request.overrides)
+        loaded = load_facilities(request.inputs, stdin_text, request.overrides, request.reading)
         read = [source.path for source in loaded.sources if source.path != "<stdin>"] + list(request.policy_files)
         relative = {_relative(path, "the file"): path for path in read}
     except UsageError as err:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..evaluator.results import Evaluation, RuleResult, Run
 from ..evaluator.status import beside_status
 
+from . import escape
 from .explain import clause_tree, explain_lines, json_value
 from .headline import headline
 from .phrasing import gap_text, metric_name, reason, scope_reason
@@ -150,31 +151,32 @@ def to_table(run: Run, explain: bool, console) -> None:
     def table_for(results):
         if layout is not None:  # narrower than 140 columns: the columns that fit (cli/table_layout.py)
             return narrow_table(layout, [(Text(verdict_label(r), style=STYLES.get(r.verdict, "")), r.severity, r.rule,
-                                          r.title, r.citation or "", *_value_text(r)) for r in results],
-                                console.width)
+                                          escape.field(r.title), escape.field(r.citation or ""),
+                                          *map(escape.field, _value_text(r)))
+                                         for r in results], console.width)
         table = Table(show_header=True, header_style="bold", expand=False, pad_edge=False)
         for column in ("verdict", "severity", "rule", "title", "citation", "value", "limit"):
             table.add_column(column, overflow="fold")
         for r in results:
             value, limit = _value_text(r)
             verdict = verdict_label(r)
-            table.add_row(Text(verdict, style=STYLES.get(r.verdict, "")), r.severity, r.rule, r.title,
-                          r.citation or "", value, limit)
+            table.add_row(Text(verdict, style=STYLES.get(r.verdict, "")), r.severity, r.rule, *map(escape.rich, (
+                          r.title, r.citation or "", value, limit)))
         return table
 
     def section(head: str, results, evaluation, subtitle: str | None = None) -> None:
         for part in wrap(head, console.width, "  "):  # a headline longer than the width: under its words
-            console.print(part, style="bold", highlight=False, markup=False, soft_wrap=True)
+            console.print(escape.lines(part), style="bold", highlight=False, markup=False, soft_wrap=True)
         if subtitle:
-            console.print(subtitle, highlight=False, markup=False)
+            console.print(escape.lines(subtitle), highlight=False, markup=False)
         console.print(table_for(results))
         _reasons(results, console, reason_lines)
         if explain:
             for r in results:
-                lines = explain_lines(r, evaluation, run.as_of)
+                steps = explain_lines(r, evaluation, run.as_of)
                 # past the width, wrap under the text rather than at the left edge
-                lines = [part for line in lines for part in explanation_lines(line, console.width)]
-                console.print("\n".join(lines), highlight=False, markup=False)
+                steps = [part for line in steps for part in explanation_lines(line, console.width)]
+                console.print(escape.lines("\n".join(steps)), highlight=False, markup=False)
                 console.print()
 
     for e in run.evaluations:
@@ -195,7 +197,7 @@ def _reasons(results, console, wrapped=None) -> None:
                 lines.append(f"           gap: {gap_text(r.gap)}")
             for line in lines:
                 for part in (wrapped(line, console.width) if wrapped else [line]):
-                    console.print(part, highlight=False, markup=False, soft_wrap=True)
+                    console.print(escape.lines(part), highlight=False, markup=False, soft_wrap=True)
     console.print()
 
 
@@ -211,7 +213,7 @@ def to_summary(run: Run) -> str:
         lines.append(operator_headline(o, run.counting))
         lines.extend(f"    {line}" for line in [scope_line(o)] if line)
         lines.extend(_summary_reasons(o.results))
-    return "\n".join(lines) + "\n"
+    return escape.lines("\n".join(lines) + "\n")
 
 
 def _summary_reasons(results) -> list[str]:
@@ -236,10 +238,11 @@ def to_markdown(run: Run, explain: bool) -> str:
                "|---|---|---|---|---|---|---|---|"]
         for r in results:
             value, limit = _value_text(r)
-            why = reason(r) + (f"<br>**gap:** {gap_text(r.gap)}" if r.gap is not None else "")
-            cells = [verdict_label(r), r.severity, f"`{r.rule}`", r.title, r.citation or "",
-                     value, limit, why]
-            out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+            why = escape.markdown(reason(r)) + (f"<br>**gap:** {escape.markdown(gap_text(r.gap))}"
+                                                if r.gap is not None else "")
+            cells = [verdict_label(r), r.severity, f"`{r.rule}`", *map(escape.markdown, (r.title, r.citation or "",
+                     value, limit)), why]
+            out.append("| " + " | ".join(cells) + " |")
         return out
 
     for e in run.evaluations:
@@ -250,7 +253,7 @@ def to_markdown(run: Run, explain: bool) -> str:
         lines.append("")
         if explain:
             for r in e.results:
-                lines.extend(["```", *explain_lines(r, e, run.as_of), "```", ""])
+                lines.extend(_fenced(explain_lines(r, e, run.as_of)))
     for o in run.operators:
         lines.append(f"## {operator_headline(o, run.counting)}")
         lines.append("")
@@ -259,5 +262,11 @@ def to_markdown(run: Run, explain: bool) -> str:
         lines.append("")
         if explain:
             for r in o.results:
-                lines.extend(["```", *explain_lines(r, None, run.as_of), "```", ""])
-    return "\n".join(lines) + "\n"
+                lines.extend(_fenced(explain_lines(r, None, run.as_of)))
+    return escape.lines("\n".join(lines) + "\n")
+
+
+def _fenced(steps: list[str]) -> list[str]:
+    """An explanation as a Markdown code block whose fence no backticks in a value can close."""
+    fence = escape.fence(steps)
+    return [fence, *steps, fence, ""]

@@ -9,9 +9,8 @@ is escaped. `policy report`, and `--format html` of eval, compare and timeline.
 
 from __future__ import annotations
 
-from html import escape
-
 from . import site_words as words
+from .escape import html as html_text
 
 SECTIONS = ("matrix", "obligations", "timeline", "priorities", "explained", "audit")
 STATUS_CLASS = {"compliant": "ok", "non_compliant": "bad", "incomplete": "warn", "out_of_scope": "muted"}
@@ -48,7 +47,7 @@ SCRIPT = ("document.documentElement.dataset.ready = 'yes';"
 
 
 def e(value) -> str:
-    return escape(str(value), quote=True)
+    return html_text(value)  # cli/escape.py: quotes too, and control characters shown as escapes
 
 
 def page(evaluated, request, sections=SECTIONS, timelines=None, priorities=None) -> str:
@@ -238,10 +237,11 @@ def add_arguments(parser) -> None:
 
 def full_report(evaluated, request, args) -> str:
     from .priorities import add_months, deadlines, gaps
-    from .timeline import timelines_of
+    from .timeline import check_years, timelines_of
 
     as_of = request.as_of
     through = add_months(as_of, getattr(args, "months", 12))
+    check_years(args)
     timelines = timelines_of(evaluated, request, getattr(args, "first_year", None), getattr(args, "last_year", None))
     ahead = timelines_of(evaluated, request, as_of.year, max(as_of.year + 7, through.year))
     priorities = (gaps(ahead, as_of), gaps(ahead, as_of, ("target",)), deadlines(evaluated, ahead, as_of, through),

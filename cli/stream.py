@@ -78,7 +78,7 @@ def evaluate_stream(request, emit, stdin_text, batch_size: int, jobs: int, rende
 
     try:
         try:
-            load_inputs(list(request.inputs), stdin_text, sink=take)
+            load_inputs(list(request.inputs), stdin_text, sink=take, reading=request.reading)
         except DiagnosticError as err:
             batches_out.finish()  # what was read before the first error is written, whatever the jobs
             raise InvalidInput(err) from None

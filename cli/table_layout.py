@@ -101,5 +101,5 @@ def narrow_table(layout: Layout, rows, width: int):
         else:
             table.add_column(column, no_wrap=True, min_width=natural)
     for row, shown in zip(rows, cells):
-        table.add_row(*(row[0] if c == "verdict" else text for c, text in zip(columns, shown)))
+        table.add_row(*(row[0] if c == "verdict" else Text(text) for c, text in zip(columns, shown)))  # never markup
     return table

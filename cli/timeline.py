@@ -55,8 +55,10 @@ class FacilityTimeline:
 
 
 def years_between(first: int | None, last: int | None, as_of: datetime.date) -> tuple[int, ...]:
+    from .evaluate import LATEST
+
     start = first if first is not None else as_of.year
-    end = last if last is not None else start + DEFAULT_YEARS - 1
+    end = min(last if last is not None else start + DEFAULT_YEARS - 1, LATEST.year)  # a look ahead stops there
     if end < start:
         from .api import UsageError
 
@@ -189,7 +191,7 @@ def timeline_json(timelines, as_of) -> str:
          "pue_limits": [{"regime": s.regime, "severity": s.severity, "limits": list(s.limits),
                          "rules": list(s.rules)} for s in t.series]}
         for t in timelines]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 # ---------------------------------------------------------------- the command
@@ -203,6 +205,14 @@ def add_arguments(parser) -> None:
                         help=f"last year (default: {DEFAULT_YEARS} years from --from)")
 
 
+def check_years(args) -> None:
+    """--from and --to, where a command takes them: years dcpolicy judges (UsageError otherwise)."""
+    from .evaluate import check_year
+
+    check_year("--from", getattr(args, "first_year", None))
+    check_year("--to", getattr(args, "last_year", None))
+
+
 def timelines_of(evaluated, request, first_year, last_year) -> list[FacilityTimeline]:
     years = years_between(first_year, last_year, request.as_of)
     runs = {y: evaluated.at(datetime.date(y, 12, 31), request.period, request.fail_on) for y in years}
@@ -212,6 +222,7 @@ def timelines_of(evaluated, request, first_year, last_year) -> list[FacilityTime
 def build(evaluated, request, args) -> str:
     from .width import output_width
 
+    check_years(args)
     timelines = timelines_of(evaluated, request, args.first_year, args.last_year)
     if args.format == "json":
         return timeline_json(timelines, request.as_of)

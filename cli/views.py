@@ -26,26 +26,30 @@ def add_options(parser, formats=VIEW_FORMATS) -> None:
                         help='what-if: override a fact as if the file said it, e.g. --set period.energy.total="27 '
                              'GWh" (repeatable; period facts change the latest period)')
     parser.add_argument("--format", choices=formats, default="text")
+    from .main import add_input_limits
+
+    add_input_limits(parser)
     parser.add_argument("--width", type=int, metavar="N", help="text width (default: the terminal's, or COLUMNS)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
 
 
 def request_from(args) -> EvalRequest:
-    from .evaluate import parse_as_of, parse_fail_on
+    from .evaluate import parse_as_of, parse_fail_on, read_options
 
     return EvalRequest(inputs=tuple(args.inputs), as_of=parse_as_of(args.as_of), jurisdictions=args.jurisdiction,
                        policy_files=tuple(args.policy or ()), period=args.period,
                        fail_on=parse_fail_on(getattr(args, "fail_on", "mandatory")),
-                       overrides=tuple(getattr(args, "overrides", ()) or ()))
+                       overrides=tuple(getattr(args, "overrides", ()) or ()), reading=read_options(args))
 
 
 def run_view(args, command: str, build) -> int:
     """Evaluate as args ask, then `build(evaluated, args)` returns the text to write; the exit code is eval's."""
     from .api import evaluate_all
+    from .evaluate import stdin_input
 
     try:
         request = request_from(args)
-        stdin_text = sys.stdin.read() if "-" in request.inputs else None
+        stdin_text = stdin_input(request)
         evaluated = evaluate_all(request, stdin_text)
         text = build(evaluated, request, args)
     except UsageError as err:
@@ -67,6 +71,10 @@ def run_view(args, command: str, build) -> int:
         print(unjudged(evaluated.run.unjudged, MAIN_JURISDICTIONS), file=sys.stderr)
     if evaluated.run.overrides:
         text = with_overrides(text, evaluated.run.overrides, args.format)
+    if args.format in ("text", "markdown"):  # no control character from an input reaches a terminal
+        from .escape import lines
+
+        text = lines(text)
     _write(text, getattr(args, "output", None))
     return exits.for_run(evaluated.run, request.fail_on)
 
@@ -80,7 +88,7 @@ def with_overrides(text: str, overrides, output_format: str) -> str:
 
         document = json.loads(text)
         document["overrides"] = overrides_json(overrides)
-        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if output_format in ("text", "markdown", "table", "summary"):
         prefix = "> " if output_format == "markdown" else ""
         return "".join(f"{prefix}{line}\n" for line in what_if_lines(overrides)) + "\n" + text
@@ -91,5 +99,7 @@ def _write(text: str, output: str | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    with open(output, "w", encoding="utf-8", newline="\n") as handle:
+    from .escape import UTF8_ERRORS
+
+    with open(output, "w", encoding="utf-8", errors=UTF8_ERRORS, newline="\n") as handle:  # always valid UTF-8
         handle.write(text)

@@ -90,6 +90,30 @@ def utf8_error_position(raw: bytes, exc: UnicodeDecodeError) -> tuple[int, int]:
 
 
 SHOWN_COLUMNS = 240  # of a source line under a message
+EXCERPT = 60  # characters of a value quoted inside a message
+
+
+def visible(text: str) -> str:
+    """Text with every control character (C0, DEL, C1; line breaks too) shown as an escape such as \\x1b,
+    so that words from an input file can neither act on a terminal nor start a line of their own."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == " " else _escape(c) for c in text)
+
+
+def _escape(c: str) -> str:
+    code = ord(c)
+    if code <= 0xFF:
+        return {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(c, f"\\x{code:02x}")
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def excerpt(text: str, limit: int = EXCERPT) -> str:
+    """A value quoted inside a message: its first line, cut to `limit` characters, controls escaped. A
+    file that is not a valid input is never quoted whole (issue 12: a portfolio listing /etc/passwd)."""
+    first, newline, _ = text.partition("\n")
+    cut = len(first) > limit or bool(newline)
+    return visible(first[:limit]) + (" …" if cut else "")
 
 
 @functools.lru_cache(maxsize=4)
@@ -100,7 +124,7 @@ def _cached_lines(source: str) -> tuple[str, ...]:
 
 def render(diagnostic: Diagnostic, source: str | None = None) -> str:
     """The headline, the source line with a caret under the span, and the hint."""
-    lines = [diagnostic.headline()]
+    lines = [visible(diagnostic.headline())]
     span = diagnostic.span
     if span and source is not None:
         lines_of_source = _cached_lines(source)
@@ -118,7 +142,7 @@ def render(diagnostic: Diagnostic, source: str | None = None) -> str:
             width = max(1, min(end, stop + 1) - span.column)
             lines.append(" " * (len(gutter) - 2) + "| " + " " * (len(lead) + span.column - 1 - start) + "^" * width)
     if diagnostic.hint:
-        lines.append(f"  hint: {diagnostic.hint}")
+        lines.append(f"  hint: {visible(diagnostic.hint)}")
     return "\n".join(lines)
 
 

@@ -24,7 +24,11 @@ class F101(Message):
     no_such_listed_file = Wording("cannot read {file}: no such file",
                                   "check the path; paths in a portfolio are relative to the portfolio file's folder")
     directory = Wording("cannot read {file}: it is a directory", "list facility files, not folders, in a portfolio")
-    not_utf8 = Wording("cannot read {file}: not UTF-8 text (byte 0x{byte:02x})", "save the file as UTF-8")
+    input_not_utf8 = Wording("cannot read {file}: not UTF-8 text (byte 0x{byte:02x})", "save the file as UTF-8")
+    not_regular = Wording("cannot read {file}: {reason}",
+                          "give a regular file; to read from a pipe, give - (standard input)")
+    too_large = Wording("cannot read {file}: {reason}",
+                        "split the input into several files, or give --max-input-size with a larger limit")
     empty_directory = Wording("directory {path} holds no *.yaml, *.yml or *.csv files",
                               "give a facility or portfolio file, or a folder of them")
     policy_file = Wording("cannot read policy file: {reason}")
@@ -107,6 +111,22 @@ class F108(Message):
     title = "duplicate facility id"
     template = 'facility id "{id}" is used twice; first at {first}'
     hint = "give every facility its own id (ids are unique across all input)"
+
+
+class F109(Message):
+    title = "file outside the portfolio's folder"
+    template = "{file} lies outside the folder of the portfolio that lists it ({folder})"
+    hint = ("keep the facility files in the portfolio's folder or below it, or give --allow-outside "
+            "if this portfolio comes from a source you trust")
+    symlink = Wording("{file} is a symbolic link to {target}, outside the folder of the portfolio that lists it "
+                      "({folder})", "copy the file into the portfolio's folder, or give --allow-outside if this "
+                      "portfolio comes from a source you trust")
+
+
+class F110(Message):
+    title = "portfolio lists itself"
+    template = "this portfolio lists its own file, {file}"
+    hint = "list the facility files, not the portfolio; remove this entry"
 
 
 # ---------------------------------------------------------------- F2xx values
@@ -217,6 +237,10 @@ class F206(Message):
                       "potable water is part of the total water input; check both figures")
     subdivision = Wording("location.subdivision {subdivision} is not in location.country {country} (line {line})",
                           "an ISO 3166-2 code starts with its country's code; check both")
+    absolute_zero = Wording("{path} is {value}, below absolute zero (-273.15 °C)",
+                            "check the sign and the unit (degC, °F); no temperature is below -273.15 °C")
+    heat_network = Wording("energy.reused_via_heat_network ({part}) exceeds energy.reused ({reused}, line {line})",
+                           "the energy a heat network takes up is part of the reused energy; check both figures")
     part_of = Wording("{part} ({value}) exceeds {whole} ({whole_value}, line {line})",
                       "{part} is part of {whole} (dsl/shares.py PARTS_OF); check both figures and their units")
 
@@ -253,3 +277,52 @@ class F210(Message):
                       "add the record to `{list}`, or remove the reference")
     unknown_id = Wording('{label} names "{id}", which is not an id of {list}',
                          "{suggestion}ids of {list}: {ids}")
+
+
+# ---------------------------------------------------------------- F3xx policy test case files
+# `policy test` case files (docs/analyst-guide.md, "Test cases"); added by issue 12 so that a malformed
+# case file is reported like any other input: file, line, column, a code and a hint (exit 2).
+_KEYS = "correct the spelling; docs/analyst-guide.md, \"Test cases\", lists every key"
+_CASE = "write each case as `- name: …` with `as_of: YYYY-MM-DD` and `expect: {{rule id: verdict}}`"
+
+
+class F301(Message):
+    title = "case file cannot be read"
+    template = "cannot read this case file: {reason}"
+    hint = "give a test case file (YAML) that exists, is a regular file and is readable"
+    not_utf8 = Wording("this case file is not UTF-8: byte 0x{byte:02x} does not belong to a UTF-8 character",
+                       "save it as UTF-8")
+
+
+class F302(Message):
+    title = "malformed case file"
+    template = "a case file is a mapping with `policy:` and `cases:`"
+    hint = "start with `policy: CODE` (or a .policy file) and `cases:`, a list of cases; " + _CASE
+    base = Wording("`base:` is a facility mapping", "write the base facility's fields indented under `base:`")
+    cases = Wording("`cases:` is a list of cases, each starting with `- name:`", _CASE)
+    unknown_key = Wording("unknown key {key!r} in a case file{suggestion}; known: {known}", _KEYS)
+
+
+class F303(Message):
+    title = "malformed test case"
+    template = "case {number} needs `name:` and `expect:`"
+    hint = _CASE
+    as_of_missing = Wording("case {number} ({name}) needs `as_of: YYYY-MM-DD`", "add the day to judge at, e.g. "
+                            "`as_of: 2031-04-01`")
+    as_of_kind = Wording("case {number} ({name}) needs `as_of: YYYY-MM-DD`, not {found}",
+                         "write the day alone, e.g. `as_of: 2031-04-01` (no time, no other layout)")
+    as_of_day = Wording("as_of {written!r} is not a date that exists; write YYYY-MM-DD", "{reason}")
+    as_of_range = Wording("case {number} ({name}): as_of {day} is outside the dates dcpolicy judges at, "
+                          "{earliest} to {latest}", "judge at a day in that range")
+    expect = Wording("`expect:` maps rule ids to verdicts, e.g. `de.pue_new: pass`", _CASE)
+    facility = Wording("`facility:` is a mapping merged onto the base", "write the fields indented under `facility:`")
+    facilities = Wording("`facilities:` is a list of mappings, each merged onto the base",
+                         "write one facility per entry, each starting with '- id:'")
+    unknown_key = Wording("unknown key {key!r} in a case{suggestion}; known: {known}", _KEYS)
+    field = Wording("{rule}: unknown expectation field {field!r}{suggestion}; known: {known}", _KEYS)
+    verdict = Wording("{rule}: unknown verdict {verdict!r}{suggestion}; write one of {verdicts}",
+                      "n/a, as the headline prints it, is not_applicable")
+    field_type = Wording("{rule}: `{field}` must be {expected}, found {found}", "see docs/analyst-guide.md, Test cases")
+    policy = Wording("`policy:` must name a policy, found {found}",
+                     "write a jurisdiction code (de) or the path of a .policy file relative to this case file")
+

@@ -214,11 +214,11 @@ def _end_of_file(text: str, file: str, expected: set[str]) -> Diagnostic:
 
 
 def parse_file(path: str, display: str | None = None) -> tuple[ast.Policy, str]:
-    from pathlib import Path
+    from .files import read_input
 
     name = display or path
     try:
-        raw = Path(path).read_bytes()
+        raw = read_input(path)
     except OSError as exc:
         raise DiagnosticError([F101.policy_file.at(Span.point(name, 1, 1), reason=exc.strerror or exc)]) from None
     try:

@@ -22,6 +22,7 @@ PARTS_OF: dict[str, str] = {
     "energy.renewable_ppa": "energy.total",
     "energy.renewable_onsite": "energy.total",
     "water.potable": "water.input",
+    "energy.reused_via_heat_network": "energy.reused",  # DE §12(4): the part a heat network takes up
 }
 
 

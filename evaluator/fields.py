@@ -49,6 +49,8 @@ PLAIN_NUMBER = re.compile(r"^\s*[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]
 
 ABSENT = object()  # what a null in a nullable field converts to: the fact is not known
 
+ABSOLUTE_ZERO_C = -273.15  # no temperature is lower (issue 12: "-300 degC" passed every check)
+
 
 def convert(path: str, ftype: FactType, node: Node, report: Report):
     """A Fact, ABSENT (a null in a nullable field), or None after reporting a problem."""
@@ -109,6 +111,10 @@ def _quantity(path: str, ftype: FactType, node: Node, report: Report):
         return None
     if magnitude < 0 and dim != units.TEMPERATURE:
         report(F206.at(node.span, path=path, value=value.strip(), dimension=dim.name))
+        return None
+    # canonical degC; the margin: -459.67 °F is exactly absolute zero, a hair below it in floating point
+    if dim == units.TEMPERATURE and magnitude < ABSOLUTE_ZERO_C - 1e-9:
+        report(F206.absolute_zero.at(node.span, path=path, value=value.strip()))
         return None
     return magnitude
 

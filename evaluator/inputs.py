@@ -11,15 +11,17 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from pathlib import Path
 
 import attrs
 
 from ..dsl.diagnostics import Diagnostic, DiagnosticError, Span
 from ..dsl.facility_messages import F101, F102, F104, F108, F205
+from ..dsl.files import DEFAULT as DEFAULT_READING
+from ..dsl.files import NotARegularFile, TooLarge, read_input
 
 from .documents import document_kind, read_facility, read_portfolio
 from .facts import Facility, LoadedInput, SourceFile
+from .listed_files import listed_file_problem
 from .tabular import is_tabular, read_csv
 from .yaml_nodes import Node, load_yaml
 from .yaml_stream import StreamedPortfolio, TextFeed, streamable, text_pieces
@@ -30,7 +32,8 @@ STREAM_FROM_DISK = 1 << 20  # bytes: a streamed portfolio this large is read fro
 STDIN_NAME = "<stdin>"
 
 
-def load_inputs(paths: list[str], stdin_text: str | None = None, sink=None, overrides=()) -> LoadedInput:
+def load_inputs(paths: list[str], stdin_text: str | None = None, sink=None, overrides=(),
+                reading=DEFAULT_READING) -> LoadedInput:
     """Load facility files, portfolio files, directories (``*.yaml``/``*.yml``/``*.csv`` sorted by name)
     and ``"-"`` (``stdin_text``, shown as ``<stdin>``); ``overrides`` are what-if ``--set`` texts
     (evaluator/overrides.py), written into each facility before it is converted.
@@ -48,7 +51,7 @@ def load_inputs(paths: list[str], stdin_text: str | None = None, sink=None, over
         from .overrides import parse_overrides
 
         parsed, override_text = parse_overrides(overrides)
-    loader = _Loader(stdin_text, sink, parsed)
+    loader = _Loader(stdin_text, sink, parsed, reading)
     for path in paths:
         loader.argument(path)
         loader.flush()
@@ -100,7 +103,8 @@ class StreamOrderError(Exception):
 class _Loader:
     """The files read so far, the facilities found in them and every problem reported."""
 
-    def __init__(self, stdin_text: str | None, sink=None, overrides=()):
+    def __init__(self, stdin_text: str | None, sink=None, overrides=(), reading=DEFAULT_READING):
+        self.reading = reading  # dsl/files.py ReadOptions: size limit, --allow-outside
         self.stdin_text = stdin_text
         self.sink = sink
         self.overrides = overrides
@@ -143,12 +147,16 @@ class _Loader:
             return
         where = at or Span.point(display, 1, 1)
         try:
-            data = Path(real).read_bytes()
+            data = read_input(real, self.reading.max_bytes)
         except FileNotFoundError:
             self.error((F101.no_such_file if at is None else F101.no_such_listed_file).at(where, file=display))
             return
         except IsADirectoryError:
             self.error(F101.directory.at(where, file=display))
+            return
+        except (TooLarge, NotARegularFile) as exc:
+            wording = F101.too_large if isinstance(exc, TooLarge) else F101.not_regular
+            self.error(wording.at(where, file=display, reason=exc.strerror))
             return
         except OSError as exc:
             self.error(F101.at(where, file=display, reason=exc.strerror or exc))
@@ -172,7 +180,7 @@ class _Loader:
                 before = data[: exc.start].decode("utf-8", "replace")
                 line = before.count("\n") + 1
                 column = len(before) - (before.rfind("\n") + 1) + 1
-                self.error(F101.not_utf8.at(Span.point(display, line, column), file=display, byte=data[exc.start]))
+                self.error(F101.input_not_utf8.at(Span.point(display, line, column), file=display, byte=data[exc.start]))
                 return
         source = SourceFile(display, hashlib.sha256(data).hexdigest(), text)
         del data
@@ -233,7 +241,8 @@ class _Loader:
         from . import register_file
 
         try:
-            if is_tabular(display) or real in self.read_keys or os.path.getsize(real) < STREAM_FROM_DISK:
+            size = os.path.getsize(real)  # over the input size limit: the ordinary path refuses it (F101)
+            if is_tabular(display) or real in self.read_keys or not STREAM_FROM_DISK <= size <= self.reading.max_bytes:
                 return False
             scan = register_file.scan(real)
         except OSError:
@@ -277,6 +286,10 @@ class _Loader:
             display = os.path.normpath(os.path.join(base_dir, rel)) if not os.path.isabs(rel) else rel
             if source.path == STDIN_NAME:
                 display = os.path.normpath(rel)
+            problem = listed_file_problem(display, entry.span, base_dir, self.reading, self._current)
+            if problem is not None:
+                self.error(problem)
+                return
             self.file(display, entry.span, portfolio_ok=False)
             if operator is not None:
                 # Also when the file was already read (e.g. from a folder argument).

@@ -65,7 +65,9 @@ class Node:
             return "a list"
         if self.value is None:
             return "null (no value)"
-        return f'"{self.text}"' if self.quoted or isinstance(self.value, str) else str(self.text)
+        from ..dsl.diagnostics import excerpt  # one line, cut short: never a whole file in a message
+
+        return f'"{excerpt(self.text)}"' if self.quoted or isinstance(self.value, str) else excerpt(str(self.text))
 
 
 def _mark_span(file: str, mark, width: int = 1) -> Span:

@@ -141,7 +141,7 @@ def test_an_unknown_verdict_word_is_rejected_with_a_suggestion(capsys, analyst_f
     path = _write_cases(analyst_folder, expected_before=f'"{word}"')
     assert main(["test", str(path)]) == 2
     err = capsys.readouterr().err
-    assert f"xx-pue.yaml:17:21: xx.pue_limit: unknown verdict '{word}' (did you mean \"{suggestion}\"?)" in err
+    assert f"xx-pue.yaml:17:21: F303 xx.pue_limit: unknown verdict '{word}' (did you mean \"{suggestion}\"?)" in err
 
 
 def test_an_unknown_expectation_field_is_rejected_with_a_suggestion(capsys, analyst_folder):
