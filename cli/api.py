@@ -189,9 +189,7 @@ def compile_plans(paths) -> list:
         key = entry_key(data, display)
         plan = load_plan(key)
         if plan is None:
-            from ..evaluator.compiler import compile_policy
-
-            plan = compile_policy(check_policy(path, display), hashlib.sha256(data).hexdigest())
+            plan = _compiled(path, display, data)
             store_plan(key, plan)
         plans.append(plan)
     return plans
@@ -208,6 +206,22 @@ def _policy_bytes(path: Path, display: str) -> bytes:
     except OSError as exc:
         raise InvalidPolicy(DiagnosticError([F101.policy_file.at(Span.point(display, 1, 1),
                                                                  reason=exc.strerror or exc)])) from None
+
+
+def _compiled(path: Path, display: str, data: bytes):
+    """Parse, check and compile one policy with the cyclic collector paused: the tree, the checked tree
+    and the plan are made in one burst with nothing to collect in it (as evaluation pauses it)."""
+    import gc
+
+    from ..evaluator.compiler import compile_policy
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return compile_policy(check_policy(path, display), hashlib.sha256(data).hexdigest())
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 # ---------------------------------------------------------------- facilities and evaluation
@@ -288,15 +302,16 @@ STREAM_BATCH = 100  # facilities per streamed batch (more when an operator's fac
 
 def evaluate_stream(request: EvalRequest, emit, stdin_text: str | None = None, batch_size: int = STREAM_BATCH,
                     jobs: int = 1, render=None, provenance: bool = True, unjudged: list | None = None,
-                    render_parts=None) -> int:
+                    render_parts=None, applied: list | None = None) -> int:
     """`policy eval`, streamed (cli/stream.py): facilities read, evaluated and handed to `emit(render(run))`
     batch by batch, memory flat; with `jobs` > 1 in worker processes, emitted in input order. Returns how
-    many facilities were evaluated; `unjudged` gains the ids no chosen regime governs (-j home). With
-    `render_parts` (cli/jsonl.py `jsonl_parts` and an exit code) and jobs > 1, one large register is split
-    so that each worker reads its own share (cli/split_stream.py)."""
+    many facilities were evaluated; `unjudged` gains the ids no chosen regime governs (-j home), `applied`
+    the facts the request's --set overrides replaced. With `render_parts` (cli/jsonl.py `jsonl_parts` and an
+    exit code) and jobs > 1, one large register is split so that each worker reads its own share
+    (cli/split_stream.py; not with --set, whose overrides are written in by this process's reading)."""
     from .stream import evaluate_stream as stream
 
-    return stream(request, emit, stdin_text, batch_size, jobs, render, provenance, unjudged, render_parts)
+    return stream(request, emit, stdin_text, batch_size, jobs, render, provenance, unjudged, render_parts, applied)
 
 
 def check_period(label: str | None, plans, loaded) -> None:

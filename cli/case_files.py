@@ -95,7 +95,7 @@ def load_cases(path: Path) -> list[Case]:
     cases_node = root.get("cases")
     if cases_node.kind != "seq":
         raise _error(cases_node.span, F302.cases, text)
-    policy = _policy(root.get("policy"), text)
+    policy = _policy(root.get("policy"), text, path)
     return [_case(path, text, index, raw, base, policy) for index, raw in enumerate(cases_node.items)]
 
 
@@ -139,7 +139,7 @@ def _case(path: Path, text: str, index: int, raw: Node, base: Node | None, polic
     else:
         merged = (merge(base, facility if facility is not None and facility.kind == "map" else None, raw.span),)
     period = raw.get("period")
-    return Case(str(path), index, name, _policy(raw.get("policy"), text) if raw.get("policy") else policy, as_of,
+    return Case(str(path), index, name, _policy(raw.get("policy"), text, path) if raw.get("policy") else policy, as_of,
                 str(plain(period)) if period is not None else None, merged, expect, raw.span.line, text)
 
 
@@ -171,10 +171,16 @@ def _expectation(rule: str, node: Node, text: str):
     return value
 
 
-def _policy(node: Node, text: str) -> str:
-    """`policy:` of a case file or a case: a code or a path, as text."""
+def _policy(node: Node, text: str, path: Path) -> str:
+    """`policy:` of a case file or a case: a code or a path, as text, naming a policy that exists."""
+    from .cases import resolve_policy
+
     if node.kind != "scalar" or not isinstance(node.value, str) or not node.value.strip():
         raise _error(node.span, F303.policy, text, found=node.describe())
+    try:
+        resolve_policy(node.value, str(path))
+    except CaseFileError as err:  # located here, at the `policy:` that names it, before any case runs
+        raise _error(node.span, F303.policy_unknown, text, why=str(err).split(": ", 1)[-1]) from None
     return node.value
 
 

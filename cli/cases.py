@@ -52,6 +52,7 @@ class PlanCache:
         self._plans: dict[Path, object] = {}
         self._resolved: dict[tuple[str, str | None], Path] = {}
         self._sources: dict[str, object] = {}
+        self._narrowed: dict[tuple, object] = {}
 
     def get(self, policy: str, case_file: str | None = None):
         key = (policy, case_file)
@@ -63,6 +64,16 @@ class PlanCache:
 
             self._plans[path] = compile_plans([path])[0]
         return self._plans[path]
+
+    def for_expectations(self, plan, case: Case):
+        """The plan with only the rules the case expects a result of: without coverage, nobody reads the
+        others, and each rule is judged on its own (tests/test_cold_start.py compares both ways)."""
+        wanted = frozenset(str(key).partition("@")[0] for key in case.expect)
+        key = (id(plan), wanted)
+        found = self._narrowed.get(key)
+        if found is None:
+            found = self._narrowed[key] = attrs.evolve(plan, rules=tuple(r for r in plan.rules if r.rule_id in wanted))
+        return found
 
     def source(self, case: Case):
         """The case file as evaluator/facts.SourceFile (path, sha256, text), made once per file."""
@@ -111,20 +122,26 @@ def resolve_policy(policy: str, case_file: str | None) -> Path:
 
 def run_case(case: Case, plans: PlanCache, runs: list | None = None) -> list[str]:
     """Evaluate one case; return the list of mismatches (empty when it passes), each failing rule's
-    trace included. The case's Run is appended to `runs` when given (coverage reads it)."""
+    trace included. The case's Run (of every rule) is appended to `runs` when given (coverage reads it);
+    without `runs`, only the rules the case expects are judged."""
     from ..dsl.diagnostics import DiagnosticError
     from ..evaluator.inputs import load_facility_nodes
     from .api import evaluate_plans
 
     plan = plans.get(case.policy, case.file)
+    if runs is None:  # no coverage: only the rules the case expects are judged
+        plan = plans.for_expectations(plan, case)
     try:
         loaded = load_facility_nodes(case.facilities, case.file, case.text, plans.source(case))
     except DiagnosticError as err:
         return ["the case's facility data is invalid:\n" + err.render()]
-    run = evaluate_plans([plan], loaded, case.as_of, case.period)
+    # Where each fact came from is shown only in a failing case's trace: judged without it, and again
+    # with it for the case that fails (coverage reads only which steps were reached).
+    run = evaluate_plans([plan], loaded, case.as_of, case.period, provenance=False)
     if runs is not None:
         runs.append(run)
     problems = []
+    traced = None  # the run with provenance, made for the first mismatch
     for key, expected in case.expect.items():
         found = _find(run, str(key), len(case.facilities))
         if found is None:
@@ -135,6 +152,9 @@ def run_case(case: Case, plans: PlanCache, runs: list | None = None) -> list[str
         if mismatches:
             from .explain import explain_lines
 
+            if traced is None:
+                traced = evaluate_plans([plan], loaded, case.as_of, case.period)
+            result, evaluation = _find(traced, str(key), len(case.facilities))
             trace = "\n".join("  " + line for line in explain_lines(result, evaluation, case.as_of))
             problems.append("\n".join(mismatches) + "\n" + trace)
     return problems

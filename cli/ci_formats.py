@@ -88,6 +88,8 @@ def sarif(checks, command: str) -> str:
             result["locations"] = [_sarif_location(check.location)]
         properties = {k: v for k, v in check.properties.items() if v not in (None, [], "")}
         properties["subject"] = check.suite
+        if command == "eval" and check.detail:  # --trace reasons|full: the rule's trace, line by line
+            properties["trace"] = check.detail.splitlines()
         result["properties"] = properties
         results.append(result)
     document = {
@@ -135,7 +137,8 @@ def github(checks, command: str) -> str:
         title = f"{check.rule.id}" + (f" ({check.rule.citation})" if check.rule.citation else "")
         fields["title"] = f"{check.suite}: {title}"
         properties = ",".join(f"{k}={_escape_property(str(v))}" for k, v in fields.items())
-        lines.append(f"::{commands[check.level]} {properties}::{_escape_data(check.message)}")
+        message = check.message + (f"\n{check.detail}" if command == "eval" and check.detail else "")  # --trace
+        lines.append(f"::{commands[check.level]} {properties}::{_escape_data(message)}")
     failed = sum(c.outcome == "fail" for c in checks)
     lines.append(f"policy {command}: {len(checks) - failed} passed or skipped, {failed} failed")
     return "\n".join(lines) + "\n"

@@ -60,7 +60,9 @@ def location_of(text: str | None) -> Location | None:
 
 
 # ---------------------------------------------------------------- eval
-def from_run(run, fail_on) -> list[CiCheck]:
+def from_run(run, fail_on, trace: str = "full") -> list[CiCheck]:
+    """Each rule's check; `trace` (--trace) is what its detail carries: the tree of steps (full, the
+    default), one line per clause (reasons) or nothing (none)."""
     from ..evaluator.status import fails_run, set_aside
     from .phrasing import reason
 
@@ -85,7 +87,7 @@ def from_run(run, fail_on) -> list[CiCheck]:
                 suite=suite, name=result.rule, outcome=outcome, level=level,
                 message=f"{result.rule} {result.verdict.upper()}: {words}",
                 rule=CiRule(result.rule, result.title, result.citation, result.severity),
-                detail=_trace_text(result, evaluation if hasattr(evaluation, "facility") else None, run.as_of),
+                detail=_trace_text(result, evaluation if hasattr(evaluation, "facility") else None, run.as_of, trace),
                 location=location,
                 properties={"verdict": result.verdict, "severity": result.severity,
                             "citation": result.citation, "period": result.period,
@@ -111,10 +113,10 @@ def fact_location(result) -> Location | None:
     return None
 
 
-def _trace_text(result, evaluation, as_of) -> str:
-    from .explain import explain_lines
+def _trace_text(result, evaluation, as_of, trace: str) -> str:
+    from .explain import trace_lines
 
-    return "\n".join(explain_lines(result, evaluation, as_of))
+    return "\n".join(trace_lines(result, evaluation, as_of, trace))
 
 
 # ---------------------------------------------------------------- check

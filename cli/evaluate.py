@@ -12,6 +12,12 @@ from ..dsl.dates import why_not_a_date
 from . import escape, exits
 from .api import FAIL_ON, EvalRequest, InvalidInput, InvalidPolicy, UsageError
 
+# Every evaluation reads its input, loads or compiles its plans, judges and renders: these modules are
+# imported with the command, so within cli/main.py's start-up (made with the collector paused, then
+# frozen out of its walks), not in the middle of the run.
+from ..evaluator import home, inputs, plan_cache  # noqa: E402,F401,I001
+from . import jsonl, render  # noqa: E402,F401
+
 EXPLAINED_FORMATS = ("table", "json", "markdown")  # --format summary has one line per evaluation: no room
 
 
@@ -101,14 +107,27 @@ def stdin_input(request) -> str | None:
                                                                    byte=data[exc.start])])) from None
 
 
+# --trace: how much of each rule's trace the output carries, "none", "reasons" (one step per clause: its
+# expression, value and place in the policy) or "full" (the tree of steps, --explain). Without it, each
+# format shows what it always has: JSON one step per clause, the tables and SARIF and GitHub annotations
+# none, JUnit, TAP and the HTML page's explanations the tree (docs/results.md, "Trace").
+TRACE_DEFAULTS = {"json": "reasons", "jsonl": "reasons", "table": "none", "markdown": "none", "summary": "none",
+                  "html": "full", "junit": "full", "tap": "full", "sarif": "none", "github": "none"}
+
+
 def trace_mode(args) -> str:
-    """--trace for json and jsonl: "reasons" (one step per clause) by default, "full" with --explain."""
+    """--trace as the output format honours it (--explain is --trace full); UsageError where it cannot be."""
     chosen = getattr(args, "trace", None)
-    if chosen is not None and args.format not in ("json", "jsonl"):
-        raise UsageError(f"--trace shapes JSON output; use it with --format json or jsonl, not {args.format}")
     if args.explain and chosen not in (None, "full"):
         raise UsageError(f"--explain shows the full trace; it cannot go with --trace {chosen}")
-    return chosen or ("full" if args.explain else "reasons")
+    if args.explain:
+        return "full"
+    if chosen is None:
+        return TRACE_DEFAULTS[args.format]
+    if args.format == "summary" and chosen != "none":
+        raise UsageError(f"--trace {chosen} cannot be shown in --format summary (one line per evaluation); "
+                         "use --format table, markdown or json")
+    return chosen
 
 
 def request_from(args) -> EvalRequest:
@@ -132,17 +151,19 @@ def run(args) -> int:
         from .report import page  # (it explains every failing or unknown rule, with or without --explain)
         from .views import run_view
 
+        try:
+            trace = trace_mode(args)
+        except UsageError as err:
+            print(f"policy eval: error: {err}", file=sys.stderr)
+            return exits.USAGE
         return run_view(args, "eval", lambda evaluated, request, _: page(
-            evaluated, request, ("matrix", "obligations", "explained", "audit")))
+            evaluated, request, ("matrix", "obligations", "explained", "audit"), trace=trace))
 
     try:
         request = request_from(args)
         stdin_text = stdin_input(request)
         if args.format == "jsonl":
-            if request.overrides:  # refused before the header is written
-                from .stream import SET_WITH_JSONL
-
-                raise UsageError(SET_WITH_JSONL)
+            _check_overrides(request.overrides)  # before the header is written
             return _stream(request, stdin_text, trace_mode(args), parse_jobs(getattr(args, "jobs", None)))
         evaluated = evaluate_all(request, stdin_text)
         result = evaluated.run
@@ -198,12 +219,18 @@ def _stream(request, stdin_text, trace: str, jobs: int) -> int:
         progress.advance(facilities)
 
     unjudged: list[str] = []  # -j home: facilities no chosen regime governs
+    applied: list = []  # --set: the facts the overrides replaced, the stream's last line
     try:
         api.evaluate_stream(request, emit, stdin_text, batch_size=api.STREAM_BATCH, jobs=jobs,
                             render=functools.partial(_jsonl_batch, trace, request.fail_on), provenance=trace == "full",
-                            unjudged=unjudged, render_parts=functools.partial(_jsonl_parts, trace, request.fail_on))
+                            unjudged=unjudged, render_parts=functools.partial(_jsonl_parts, trace, request.fail_on),
+                            applied=applied)
     finally:
         progress.stop()
+    if request.overrides:
+        from .jsonl import jsonl_overrides
+
+        sys.stdout.write(jsonl_overrides(applied))
     if unjudged:
         from .site_words import unjudged as unjudged_note
 
@@ -246,6 +273,18 @@ def _jsonl_batch(trace: str, fail_on, run) -> tuple[str, int, int]:
     return "".join(jsonl_lines(run, trace)), exits.for_run(run, fail_on), facilities
 
 
+def _check_overrides(texts) -> None:
+    """--set texts that cannot be read are a usage error before anything is written."""
+    if not texts:
+        return
+    from ..evaluator.overrides import OverrideError, parse_overrides
+
+    try:
+        parse_overrides(texts)
+    except OverrideError as err:
+        raise UsageError(str(err)) from None
+
+
 def _jsonl_parts(trace: str, fail_on, run) -> tuple[str, dict[str, str], int]:
     """One operator's facilities as their evaluation lines, operator lines by jurisdiction and exit code."""
     from .jsonl import jsonl_parts
@@ -277,7 +316,7 @@ def _render(result, args, options=None) -> None:
         from .ci_formats import write
         from .ci_model import from_run
 
-        sys.stdout.write(write(args.format, from_run(result, parse_fail_on(args.fail_on)), "eval"))
+        sys.stdout.write(write(args.format, from_run(result, parse_fail_on(args.fail_on), trace_mode(args)), "eval"))
     elif args.format == "json":
         from .jsonl import json_document
 
@@ -290,7 +329,7 @@ def _render(result, args, options=None) -> None:
     elif args.format == "summary":
         sys.stdout.write(render.to_summary(result))
     elif args.format == "markdown":
-        sys.stdout.write(render.to_markdown(result, args.explain))
+        sys.stdout.write(render.to_markdown(result, trace_mode(args)))
     else:
         from rich.console import Console
 
@@ -302,4 +341,4 @@ def _render(result, args, options=None) -> None:
         from .table_layout import table_width
 
         console = _Console(width=table_width(), soft_wrap=False)  # COLUMNS honoured when piped too
-        render.to_table(result, args.explain, console)
+        render.to_table(result, trace_mode(args), console)

@@ -95,14 +95,41 @@ def _line_for(info, value, source: str | None) -> str:
     return text
 
 
-def explain_lines(result: RuleResult, evaluation: Evaluation | None, as_of: datetime.date) -> list[str]:
-    """The tree of steps as indented text lines, as in the README's example."""
+def trace_lines(result: RuleResult, evaluation: Evaluation | None, as_of: datetime.date, trace: str) -> list[str]:
+    """--trace in text: "full" the tree of steps (--explain), "reasons" one line per clause, "none" nothing."""
+    if trace == "full":
+        return explain_lines(result, evaluation, as_of)
+    if trace == "reasons":
+        return clause_lines(result)
+    return []
+
+
+def clause_lines(result: RuleResult) -> list[str]:
+    """--trace reasons in text, as in JSON: each evaluated clause with its expression as written, its value
+    and where it is in the policy; then the reason."""
+    lines = [_head(result)]
+    for trace in result.trace:
+        root, value = trace.root, trace.values[0]
+        mark = MARKS.get(value, "?") if isinstance(value, bool) or value is UNKNOWN else ""
+        lines.append(f"  {trace.label:<9} {root.text}   → {show(value, root)} {mark}".rstrip()
+                     + f"   [{root.span.file}:{root.span.line}:{root.span.column}]")
+    lines.append(f"  reason    {reason(result)}")
+    return lines
+
+
+def _head(result: RuleResult) -> str:
     verdict = result.verdict.upper() + (" (projection)" if result.projection else "")
-    lines = [f"{result.rule}  {verdict}  {result.title}   ({result.citation})"]
+    head = f"{result.rule}  {verdict}  {result.title}   ({result.citation})"
     notes = ([result.severity] if result.severity != "mandatory" else []) + (
         [result.legal_status] if result.legal_status else [])
     if notes:  # a target or a proposed rule never reads as a duty of law in force
-        lines[0] += f"  [{', '.join(notes)}]"
+        head += f"  [{', '.join(notes)}]"
+    return head
+
+
+def explain_lines(result: RuleResult, evaluation: Evaluation | None, as_of: datetime.date) -> list[str]:
+    """The tree of steps as indented text lines, as in the README's example."""
+    lines = [_head(result)]
     for quote in result.quotes:
         lines.append(f"  law says  \u201c{quote}\u201d")
     if result.period:

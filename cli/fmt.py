@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from ..dsl.diagnostics import DiagnosticError
-from ..dsl.files import read_input
+from ..dsl.files import read_input, read_stdin
 
 from . import exits
 
@@ -22,6 +22,17 @@ STDIN = "-"
 
 class LayoutChangedMeaning(Exception):
     """The formatted text parses to another AST than the source: a formatter bug, never written."""
+
+
+def _source_text(path: Path | None, display: str) -> str:
+    """A policy's text: a regular file or stdin, within the input size limit (dsl/files.py), UTF-8
+    (else a DiagnosticError at the first byte that is not)."""
+    from ..dsl.parser import decode_policy
+
+    buffer = getattr(sys.stdin, "buffer", None)
+    if path is None and buffer is None:  # a text stream put in its place (tests)
+        return sys.stdin.read()
+    return decode_policy(read_stdin(buffer) if path is None else read_input(path), display)
 
 
 def run(args) -> int:
@@ -43,12 +54,12 @@ def run(args) -> int:
     changed = []
     for display, path in sources:
         try:
-            text = sys.stdin.read() if path is None else read_input(path).decode("utf-8")
+            text = _source_text(path, display)
             formatted = canonical(text, display)
         except DiagnosticError as err:
             print(err.render(), file=sys.stderr)
             return exits.INVALID_POLICY
-        except (OSError, UnicodeDecodeError) as err:
+        except OSError as err:
             print(f"policy fmt: error: {display}: cannot read: {getattr(err, 'strerror', None) or err}",
                   file=sys.stderr)
             return exits.USAGE

@@ -107,6 +107,13 @@ def jsonl_lines(run, trace: str):
         yield _encode({"kind": "operator", **operator_record(o, trace)}) + "\n"
 
 
+def jsonl_overrides(applied) -> str:
+    """The last line of `--format jsonl` with --set: "kind": "overrides", the document's `overrides`."""
+    from .site_words import overrides_json
+
+    return _encode({"kind": "overrides", "overrides": overrides_json(applied)}) + "\n"
+
+
 def jsonl_parts(run, trace: str) -> tuple[str, dict[str, str]]:
     """`jsonl_lines` of one operator's facilities, in two parts (--jobs on a register, cli/split_stream.py): the
     evaluation lines, and the operator lines by jurisdiction, to be placed after the whole batch's evaluations."""

@@ -98,7 +98,9 @@ def _eval_options(commands, name) -> None:
                                "timeline and priorities), or a CI format: junit, sarif, github (workflow "
                                "annotations), tap")
     evaluate.add_argument("--trace", choices=("none", "reasons", "full"),
-                          help="json/jsonl traces: none, reasons (one step per clause; default) or full (--explain)")
+                          help="how much of each rule's trace to show: none, reasons (one step per clause) or full "
+                               "(the tree of steps, as --explain); default: reasons for json and jsonl, full for junit, "
+                               "tap and html, none for the others (summary: only none)")
     evaluate.add_argument("--jobs", metavar="N", help="jsonl: evaluate in N processes (default auto: every core; "
                           "a run of one batch uses one), output identical to --jobs 1")
     evaluate.add_argument("--record", metavar="DIR",

@@ -6,7 +6,7 @@ from ..evaluator.results import Evaluation, RuleResult, Run
 from ..evaluator.status import beside_status
 
 from . import escape
-from .explain import clause_tree, explain_lines, json_value
+from .explain import clause_tree, json_value, trace_lines
 from .headline import headline
 from .phrasing import gap_text, metric_name, reason, scope_reason
 
@@ -139,7 +139,10 @@ def _value_text(result: RuleResult) -> tuple[str, str]:
     return fmt(result.value), fmt(result.limit)
 
 
-def to_table(run: Run, explain: bool, console) -> None:
+def to_table(run: Run, explain: str | bool, console) -> None:
+    """`explain`: the trace each rule shows under the table, "none", "reasons" or "full" (explain.trace_lines);
+    True is "full" (--explain), False "none"."""
+    trace = _trace_words(explain)
     from rich.table import Table
     from rich.text import Text
 
@@ -171,9 +174,9 @@ def to_table(run: Run, explain: bool, console) -> None:
             console.print(escape.lines(subtitle), highlight=False, markup=False)
         console.print(table_for(results))
         _reasons(results, console, reason_lines)
-        if explain:
+        if trace != "none":
             for r in results:
-                steps = explain_lines(r, evaluation, run.as_of)
+                steps = trace_lines(r, evaluation, run.as_of, trace)
                 # past the width, wrap under the text rather than at the left edge
                 steps = [part for line in steps for part in explanation_lines(line, console.width)]
                 console.print(escape.lines("\n".join(steps)), highlight=False, markup=False)
@@ -230,7 +233,10 @@ def _summary_reasons(results) -> list[str]:
 
 
 # ---------------------------------------------------------------- markdown
-def to_markdown(run: Run, explain: bool) -> str:
+def to_markdown(run: Run, explain: str | bool) -> str:
+    """`explain`: the trace each rule shows under its table, "none", "reasons" or "full" (explain.trace_lines);
+    True is "full" (--explain), False "none"."""
+    trace = _trace_words(explain)
     lines = [f"# dcpolicy results as of {run.as_of.isoformat()}", ""]
 
     def rows(results):
@@ -251,18 +257,18 @@ def to_markdown(run: Run, explain: bool) -> str:
         lines.extend([scope_line(e), ""] if scope_line(e) else [])
         lines.extend(rows(e.results))
         lines.append("")
-        if explain:
+        if trace != "none":
             for r in e.results:
-                lines.extend(_fenced(explain_lines(r, e, run.as_of)))
+                lines.extend(_fenced(trace_lines(r, e, run.as_of, trace)))
     for o in run.operators:
         lines.append(f"## {operator_headline(o, run.counting)}")
         lines.append("")
         lines.extend([scope_line(o), ""] if scope_line(o) else [])
         lines.extend(rows(o.results))
         lines.append("")
-        if explain:
+        if trace != "none":
             for r in o.results:
-                lines.extend(_fenced(explain_lines(r, None, run.as_of)))
+                lines.extend(_fenced(trace_lines(r, None, run.as_of, trace)))
     return escape.lines("\n".join(lines) + "\n")
 
 
@@ -270,3 +276,7 @@ def _fenced(steps: list[str]) -> list[str]:
     """An explanation as a Markdown code block whose fence no backticks in a value can close."""
     fence = escape.fence(steps)
     return [fence, *steps, fence, ""]
+
+
+def _trace_words(trace: str | bool) -> str:
+    return {True: "full", False: "none"}.get(trace, trace) if isinstance(trace, bool) else trace

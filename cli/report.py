@@ -50,7 +50,9 @@ def e(value) -> str:
     return html_text(value)  # cli/escape.py: quotes too, and control characters shown as escapes
 
 
-def page(evaluated, request, sections=SECTIONS, timelines=None, priorities=None) -> str:
+def page(evaluated, request, sections=SECTIONS, timelines=None, priorities=None, trace: str = "full") -> str:
+    """The HTML page; `trace` (--trace) is how each failing or unknown rule is explained: its tree of steps
+    (full, the default), one line per clause (reasons), or not at all (none: no such section)."""
     run = evaluated.run
     body = [f"<h1>{e(TITLE)}</h1>",
             f'<p class="sub">{e(_subtitle(evaluated, request))}</p>']
@@ -67,8 +69,8 @@ def page(evaluated, request, sections=SECTIONS, timelines=None, priorities=None)
         body.append(_timelines(timelines))
     if "priorities" in sections and priorities is not None:
         body.append(_priorities(*priorities))
-    if "explained" in sections:
-        body.append(_explained(run))
+    if "explained" in sections and trace != "none":
+        body.append(_explained(run, trace))
     if "audit" in sections:
         body.append(_audit(evaluated, request))
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -186,8 +188,8 @@ def _priorities(gap_items, target_items, coming, as_of, through) -> str:
             + "</section>")
 
 
-def _explained(run) -> str:
-    from .explain import explain_lines
+def _explained(run, trace: str) -> str:
+    from .explain import trace_lines
 
     parts = [f'<section id="explained"><h2>{e(words.HTML_EXPLAINED)}</h2>']
     count = 0
@@ -198,13 +200,13 @@ def _explained(run) -> str:
                 parts.append(f'<h3 id="{e(evaluation.facility)}--{e(result.rule)}">{e(evaluation.facility)} × '
                              f'{e(result.rule)} <span class="v {VERDICT_CLASS[result.verdict]}">'
                              f"{e(words.verdict_word(result))}</span></h3>"
-                             f"<pre>{e(chr(10).join(explain_lines(result, evaluation, run.as_of)))}</pre>")
+                             f"<pre>{e(chr(10).join(trace_lines(result, evaluation, run.as_of, trace)))}</pre>")
     for operator in run.operators:
         for result in operator.results:
             if result.verdict in ("fail", "unknown"):
                 count += 1
                 parts.append(f"<h3>operator {e(operator.operator)} × {e(result.rule)}</h3>"
-                             f"<pre>{e(chr(10).join(explain_lines(result, None, run.as_of)))}</pre>")
+                             f"<pre>{e(chr(10).join(trace_lines(result, None, run.as_of, trace)))}</pre>")
     if not count:
         parts.append(f"<p>{e(words.HTML_NOTHING_TO_EXPLAIN)}</p>")
     parts.append("</section>")

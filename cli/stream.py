@@ -14,23 +14,21 @@ from ..dsl.diagnostics import DiagnosticError
 from .api import (HOME, InvalidInput, UsageError, check_period, choose, compile_plans, evaluate_plans,
                   resolve_policies, wants_home)
 
-SET_WITH_JSONL = ("--set (what-if) cannot go with --format jsonl, which streams registers; "
-                  "use --format json, table, summary or markdown")
-
-
 def evaluate_stream(request, emit, stdin_text, batch_size: int, jobs: int, render, provenance: bool,
-                    unjudged: list | None, render_parts=None) -> int:
+                    unjudged: list | None, render_parts=None, applied: list | None = None) -> int:
     """Returns how many facilities were evaluated. InvalidInput and UsageError (an operator split across
-    the input, a facility without a country under -j home, a --period no facility has) can come after
-    some batches were emitted."""
+    the input, a facility without a country under -j home, a --period no facility has, a `--set ID:…`
+    naming no facility of the input) can come after some batches were emitted. With --set, each facility
+    is judged with its overrides written in (as `policy eval` does) and `applied` gains what they replaced
+    (evaluator/overrides.Applied), for the stream's last line."""
     from ..evaluator.batches import Batches, OperatorSplit
     from ..evaluator.facts import LoadedInput
     from ..evaluator.home import Chosen, judges
     from ..evaluator.inputs import StreamOrderError, load_inputs
     from .workers import runner
 
-    if request.overrides:
-        raise UsageError(SET_WITH_JSONL)
+    from ..evaluator.overrides import OverrideError
+
     plans, where, home = _chosen(request)
     chosen = [Chosen(plan, flag) for plan, flag in zip(plans, where)]
     batches = Batches(batch_size)
@@ -43,7 +41,9 @@ def evaluate_stream(request, emit, stdin_text, batch_size: int, jobs: int, rende
         return render(run) if render is not None else run
 
     skip = 0
-    if render_parts is not None and jobs > 1:  # one large register: each worker reads its share (split_stream.py)
+    # one large register: each worker reads its share (split_stream.py); what-if overrides are written in
+    # by the reading in this process, so a run with --set reads the input here
+    if render_parts is not None and jobs > 1 and not request.overrides:
         from .split_stream import run_split
 
         def judge_parts(facilities):
@@ -78,11 +78,12 @@ def evaluate_stream(request, emit, stdin_text, batch_size: int, jobs: int, rende
 
     try:
         try:
-            load_inputs(list(request.inputs), stdin_text, sink=take, reading=request.reading)
+            loaded = load_inputs(list(request.inputs), stdin_text, sink=take, overrides=request.overrides,
+                                 reading=request.reading)
         except DiagnosticError as err:
             batches_out.finish()  # what was read before the first error is written, whatever the jobs
             raise InvalidInput(err) from None
-        except (OperatorSplit, StreamOrderError) as err:
+        except (OperatorSplit, StreamOrderError, OverrideError) as err:
             batches_out.finish()
             raise UsageError(str(err)) from None
         except UsageError:
@@ -94,7 +95,10 @@ def evaluate_stream(request, emit, stdin_text, batch_size: int, jobs: int, rende
         batches_out.finish()
     finally:
         batches_out.close()
-    return _finish(request, plans, witnesses, count)
+    count = _finish(request, plans, witnesses, count)
+    if applied is not None:
+        applied.extend(loaded.overrides)
+    return count
 
 
 def _finish(request, plans, witnesses: dict, count: int) -> int:

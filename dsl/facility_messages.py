@@ -325,4 +325,6 @@ class F303(Message):
     field_type = Wording("{rule}: `{field}` must be {expected}, found {found}", "see docs/analyst-guide.md, Test cases")
     policy = Wording("`policy:` must name a policy, found {found}",
                      "write a jurisdiction code (de) or the path of a .policy file relative to this case file")
+    policy_unknown = Wording("`policy:` {why}",
+                             "write a jurisdiction code (de) or the path of a .policy file relative to this case file")
 

@@ -221,11 +221,16 @@ def parse_file(path: str, display: str | None = None) -> tuple[ast.Policy, str]:
         raw = read_input(path)
     except OSError as exc:
         raise DiagnosticError([F101.policy_file.at(Span.point(name, 1, 1), reason=exc.strerror or exc)]) from None
+    text = decode_policy(raw, name)
+    return parse(text, name), text
+
+
+def decode_policy(raw: bytes, name: str) -> str:
+    """A policy's bytes as text; DiagnosticError locating the first byte that is not UTF-8."""
     try:
-        text = raw.decode("utf-8-sig")  # a byte-order mark some Windows editors write is not part of the text
+        return raw.decode("utf-8-sig")  # a byte-order mark some Windows editors write is not part of the text
     except UnicodeDecodeError as exc:
         raise DiagnosticError([_not_utf8(raw, exc, name)]) from None
-    return parse(text, name), text
 
 
 def _not_utf8(raw: bytes, exc: UnicodeDecodeError, file: str) -> Diagnostic:

@@ -3,9 +3,9 @@
 An entry is keyed by the sha256 of the policy's bytes, the name it is shown by, the tool's version,
 the Python version and a fingerprint of the tool's own code (size and mtime of every module of dsl/
 and evaluator/), so an entry is never trusted across versions or edits. It holds the plan's
-generated code as marshalled bytecode, its constants, and the plan pickled with each generated
-function named rather than stored. Entries are written to a temporary file and renamed into place,
-so concurrent runs never see half an entry; any problem reading or writing (an unwritable or
+generated functions' code objects, marshalled (the source is not compiled again to store them), its
+constants, and the plan pickled with each generated function named rather than stored. Entries are
+written to a temporary file and renamed into place, so concurrent runs never see half an entry; any problem reading or writing (an unwritable or
 missing directory, a damaged or foreign entry) means compiling as if there were no cache.
 Location: $DCPOLICY_CACHE_DIR, else $XDG_CACHE_HOME/dcpolicy, else ~/.cache/dcpolicy;
 DCPOLICY_CACHE_DIR=off disables it.
@@ -24,7 +24,7 @@ import sys
 import types
 from pathlib import Path
 
-_FORMAT = b"dcpolicy-plan-cache/1\n"
+_FORMAT = b"dcpolicy-plan-cache/2\n"
 _RUNTIME_NAMES = ("__builtins__", "__name__", "_rt", "U", "_r")
 
 
@@ -82,8 +82,8 @@ def load_plan(key: str):
         if not data.startswith(_FORMAT):
             return None
         stream = io.BytesIO(data[len(_FORMAT):])
-        code_name, bytecode, constants = pickle.load(stream)
-        namespace = _namespace(code_name, marshal.loads(bytecode), constants)
+        filename, functions, constants = pickle.load(stream)
+        namespace = _namespace(filename, marshal.loads(functions), constants)
         unpickler = pickle.Unpickler(stream)
         unpickler.persistent_load = lambda ref: namespace[ref[1]]
         plan = unpickler.load()
@@ -106,11 +106,14 @@ def store_plan(key: str, plan) -> None:
     namespace = function.__globals__
     constants = {name: value for name, value in namespace.items()
                  if name not in _RUNTIME_NAMES and not _generated(value, namespace)}
+    functions = {name: value for name, value in namespace.items() if _generated(value, namespace)}
+    if not all(_plain(f) for f in functions.values()):
+        return  # a function its code alone does not make again: no entry (the plan is compiled each run)
     try:
-        bytecode = marshal.dumps(compile(plan.source, namespace["__name__"], "exec"))
         out = io.BytesIO()
         out.write(_FORMAT)
-        pickle.dump((plan.code, bytecode, constants), out, protocol=pickle.HIGHEST_PROTOCOL)
+        codes = marshal.dumps({name: f.__code__ for name, f in functions.items()})  # not compiled again
+        pickle.dump((namespace["__name__"], codes, constants), out, protocol=pickle.HIGHEST_PROTOCOL)
         pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
         pickler.persistent_id = lambda obj: ("fn", obj.__name__) if _generated(obj, namespace) else None
         pickler.dump(plan)
@@ -138,11 +141,20 @@ def _any_function(plan):
     return next((e.function for e in exprs if e is not None), None)
 
 
-def _namespace(code_name: str, bytecode, constants: dict) -> dict:
+def _plain(function) -> bool:
+    """A generated function its code object and its namespace make again (a module-level `def` with no
+    defaults, closure, annotations or attributes), as the plan's source defines them."""
+    return not (function.__defaults__ or function.__kwdefaults__ or function.__closure__
+                or function.__annotations__ or function.__dict__)
+
+
+def _namespace(filename: str, codes: dict, constants: dict) -> dict:
+    """The plan's namespace as executing its source makes it: the runtime's names, its constants, and
+    each function made from its code object (our own entry, generated from a checked AST)."""
     from . import runtime
 
-    filename = bytecode.co_filename
     namespace = {"__builtins__": {}, "__name__": filename, "_rt": runtime, "U": runtime.UNKNOWN, "_r": runtime.record,
                  **constants}
-    exec(bytecode, namespace)  # noqa: S102 - our own entry, generated from a checked AST
+    for name, code in codes.items():
+        namespace[name] = types.FunctionType(code, namespace, name)
     return namespace

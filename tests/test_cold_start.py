@@ -129,3 +129,64 @@ def test_policy_test_resolves_each_case_file_once_and_keeps_runs_only_for_covera
     kept = api.run_cases([], "pue")
     assert [o.problems for o in lean] == [o.problems for o in kept] == [()] * len(lean)
     assert all(o.run is None for o in lean) and all(o.run is not None for o in kept)
+
+
+def test_a_failing_case_still_shows_where_each_fact_came_from(tmp_path):
+    """Cases are judged without provenance; the one that fails is judged again with it for its trace."""
+    from dcpolicy.cli import api
+
+    cases = tmp_path / "wrong.yaml"
+    cases.write_text("policy: de\nbase:\n  id: base\n  name: Base DC\n  started: 2015-05-01\n"
+                     "  power: {nominal_connected: \"5 MW\"}\n  periods:\n    - period: 2025\n"
+                     "      energy: {total: \"14 GWh\", it: \"10 GWh\", renewable: \"14 GWh\", reused: \"0 kWh\"}\n"
+                     "cases:\n  - name: expects a pass where PUE 1.4 fails\n    as_of: 2031-06-01\n"
+                     "    expect:\n      de.pue_existing_2030: pass\n", encoding="utf-8")
+    (outcome,) = api.run_cases([str(cases)], keep_runs=False)
+    (problem,) = outcome.problems
+    assert problem.startswith("de.pue_existing_2030: expected verdict pass (got fail:")
+    assert f"period.energy.total = 14 GWh   [{cases}:9:" in problem  # the fact's line in the case file
+
+
+def test_judging_only_the_expected_rules_gives_the_same_results_for_every_shipped_case():
+    """policy test without --coverage judges only the rules a case expects: each of those results (verdict,
+    decision, figures, trace) is the one the whole plan gives."""
+    from dcpolicy.cli import api, cases
+    from dcpolicy.evaluator.inputs import load_facility_nodes
+
+    plans = cases.PlanCache()
+    every = [case for path in cases.case_files([]) for case in cases.load_cases(path)]
+    assert len(every) > 500
+    compared = 0
+    for case in every:
+        plan = plans.get(case.policy, case.file)
+        narrowed = plans.for_expectations(plan, case)
+        assert 0 < len(narrowed.rules) <= len(plan.rules)
+        loaded = load_facility_nodes(case.facilities, case.file, case.text, plans.source(case))
+        whole = api.evaluate_plans([plan], loaded, case.as_of, case.period, provenance=False)
+        some = api.evaluate_plans([narrowed], loaded, case.as_of, case.period, provenance=False)
+        for key in case.expect:
+            found = cases._find(some, str(key), len(case.facilities))
+            assert found is not None and found[0] == cases._find(whole, str(key), len(case.facilities))[0], (case.id, key)
+            compared += 1
+    assert compared > len(every)
+
+
+def test_a_cached_plan_has_the_namespace_its_source_makes(tmp_path, monkeypatch):
+    """The cache stores each generated function's code, not the module's: made again, every function has
+    the same name, code and globals as when the source was executed."""
+    from dcpolicy.cli.api import compile_plans
+    from dcpolicy.evaluator import plan_cache
+
+    monkeypatch.setenv("DCPOLICY_CACHE_DIR", str(tmp_path))
+    path = ROOT / "policies" / "de.policy"
+    compiled = compile_plans([path])[0]
+    cached = compile_plans([path])[0]
+    assert len(list(tmp_path.glob("*.plan"))) == 1 and cached is not compiled and cached == compiled
+    made, loaded = compiled.rules[0].require.function.__globals__, cached.rules[0].require.function.__globals__
+    assert set(made) == set(loaded) and made["__name__"] == loaded["__name__"]
+    for name, value in made.items():
+        if plan_cache._generated(value, made):
+            again = loaded[name]
+            assert (again.__name__, again.__qualname__, again.__module__, again.__code__) == \
+                   (value.__name__, value.__qualname__, value.__module__, value.__code__)
+            assert again.__globals__ is loaded

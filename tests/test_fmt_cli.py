@@ -84,3 +84,24 @@ def test_a_syntax_error_exits_3(capsys, tmp_path):
     path.write_text('jurisdiction xx "T"\nrule r "R"\n  require pue 1.5\n', encoding="utf-8")
     assert main(["fmt", str(path)]) == 3
     assert "E101" in capsys.readouterr().err
+
+
+def test_a_policy_that_is_not_utf8_is_located_by_line_and_column(capsys, tmp_path):
+    bad = tmp_path / "bad.policy"
+    bad.write_bytes(b'jurisdiction x "X"\n# caf\xe9\n')
+    assert main(["fmt", str(bad)]) == 3
+    assert f"{bad}:2:6: F101 this policy file is not UTF-8" in capsys.readouterr().err
+
+
+def test_stdin_is_read_within_the_input_size_limit(capsys, monkeypatch):
+    class Endless(io.RawIOBase):  # /dev/zero piped in: reading must stop at the limit, not exhaust memory
+        def readable(self):
+            return True
+
+        def readinto(self, buffer):
+            buffer[:] = b"\0" * len(buffer)
+            return len(buffer)
+
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BufferedReader(Endless())))
+    assert main(["fmt", "-"]) == 2
+    assert "over the input size limit" in capsys.readouterr().err

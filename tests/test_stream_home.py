@@ -55,9 +55,27 @@ def test_jsonl_under_home_notes_a_facility_no_regime_governs(policy_cli, tmp_pat
     assert "governs the location of site-1" in run.stderr
 
 
-def test_set_with_jsonl_is_a_usage_error(policy_cli):
-    run = policy_cli(["eval", "-j", "de", "--format", "jsonl", "--set", "period.energy.total=27 GWh", PORTFOLIO])
-    assert run.exit_code == 2 and run.stdout == "" and "--set" in run.stderr and "--format json" in run.stderr
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_set_with_jsonl_streams_what_json_gives_and_ends_with_the_overrides(policy_cli, jobs):
+    argv = ["eval", "-j", "de,eu", "--as-of", "2031-06-01", "--set", "fra-3:period.energy.total=99 GWh",
+            "--set", "facility.power.nominal_connected=2 MW", PORTFOLIO]
+    document = json.loads(policy_cli(argv + ["--format", "json"]).stdout)
+    streamed = policy_cli(argv + ["--format", "jsonl", "--jobs", jobs])
+    lines = [json.loads(line) for line in streamed.stdout.splitlines()]
+    assert [r["kind"] for r in lines[:1] + lines[-1:]] == ["run", "overrides"]
+    assert _records(streamed.stdout, "evaluation") == document["evaluations"]
+    assert lines[-1]["overrides"] == document["overrides"]
+    assert {o["facility"] for o in document["overrides"]} >= {"fra-3"} and len(document["overrides"]) > 2
+    assert streamed.exit_code == policy_cli(argv + ["--format", "json"]).exit_code
+
+
+def test_set_with_jsonl_that_cannot_be_read_or_names_no_facility_is_a_usage_error(policy_cli):
+    unreadable = policy_cli(["eval", "-j", "de", "--format", "jsonl", "--set", "period.energy.total", PORTFOLIO])
+    assert unreadable.exit_code == 2 and unreadable.stdout == "" and "write PATH=VALUE" in unreadable.stderr
+    nowhere = policy_cli(["eval", "-j", "de", "--format", "jsonl", "--set", "nowhere:period.energy.total=9 GWh",
+                          PORTFOLIO])
+    assert nowhere.exit_code == 2 and "--set names facility nowhere, which is not in the input" in nowhere.stderr
+    assert "overrides" not in nowhere.stdout  # the evaluations read before the end stand; no overrides line
 
 
 def test_set_with_json_lists_the_overrides_in_the_document(policy_cli):

@@ -136,7 +136,7 @@ def test_trace_levels(policy_cli):
 
 
 @pytest.mark.parametrize("extra, words", [
-    (["--format", "table", "--trace", "none"], "--trace shapes JSON output"),
+    (["--format", "summary", "--trace", "reasons"], "--trace reasons cannot be shown in --format summary"),
     (["--format", "json", "--explain", "--trace", "none"], "cannot go with --trace none"),
     (["--format", "jsonl", "--explain"], "--explain cannot be shown in --format jsonl"),
 ])

@@ -267,6 +267,8 @@ CASE_FAULTS = [
     ("case-unknown-key", "    as_of: 2031-01-01", "    as_of: 2031-01-01\n    expected: 1", "F303", "expected"),
     ("case-policy-list", "    as_of: 2031-01-01", "    as_of: 2031-01-01\n    policy: [de]", "F303", "[de]"),
     ("file-policy-null", "policy: de", "policy:", "F303", "\n"),
+    ("file-policy-missing-file", "policy: de", "policy: nowhere.policy", "F303", "nowhere.policy"),
+    ("case-policy-unknown-code", "    as_of: 2031-01-01", "    as_of: 2031-01-01\n    policy: zz", "F303", "zz"),
     ("file-unknown-key", "cases:", "case: []\ncases:", "F302", "case: []"),
     ("file-no-cases", "cases:\n  - name: a case\n    as_of: 2031-01-01\n    expect: {de.pue_new: not_applicable}\n", "",
      "F302", "policy"),
@@ -330,7 +332,7 @@ ARGUMENTS = [
     ("fail-on-unknown", f"eval --fail-on sometimes {FRA}", 2, "--fail-on takes"),
     ("jobs-zero", f"eval -j de --format jsonl --jobs 0 {FRA}", 2, '--jobs takes a whole number from 1'),
     ("explain-summary", f"eval --explain --format summary {FRA}", 2, "--explain cannot be shown in --format summary"),
-    ("trace-with-table", f"eval --trace full {FRA}", 2, "--trace shapes JSON output"),
+    ("trace-with-summary", f"eval --trace full --format summary {FRA}", 2, "cannot be shown in --format summary"),
     ("months-zero", f"priorities --months 0 {FRA}", 2, "--months 0: give 1 to 120"),
 ]
 
