@@ -35,7 +35,7 @@ def options(request, plans, trace: str | None) -> dict:
         "period": request.period,
         "trace": trace,
         "fail_on": sorted(request.fail_on),
-        "overrides": list(request.overrides),
+        "set": list(request.overrides),  # the --set texts (what they changed: the document's "overrides")
         "policies": [{"jurisdiction": plan.code, "file": plan.file, "sha256": plan.sha256} for plan in plans],
     }
 

@@ -52,7 +52,7 @@ def test_the_json_result_records_the_options_and_the_policies_with_their_sha256(
     assert options["inputs"] == ["fra-3.yaml"]
     assert options["jurisdictions"] == "de,jp" and options["policy_files"] == []
     assert options["as_of"] == "2031-04-01" and options["period"] == "2025" and options["trace"] == "none"
-    assert options["fail_on"] == ["mandatory", "unknown"] and options["overrides"] == ["period.energy.it=22 GWh"]
+    assert options["fail_on"] == ["mandatory", "unknown"] and options["set"] == ["period.energy.it=22 GWh"]
     assert options["policies"] == [{"jurisdiction": "de", "file": "policies/de.policy", "sha256": _sha(POLICIES / "de.policy")},
                                    {"jurisdiction": "jp", "file": "policies/jp.policy", "sha256": _sha(POLICIES / "jp.policy")}]
     assert document["tool"]["name"] == "dcpolicy" and code in (0, 1)
