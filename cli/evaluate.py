@@ -141,8 +141,12 @@ def request_from(args) -> EvalRequest:
 
 
 def run(args) -> int:
-    from .api import evaluate
+    from .api import evaluate_all
 
+    if getattr(args, "record", None):  # the same run, kept with its inputs for `policy replay` (cli/record.py)
+        from .record import record
+
+        return record(args, run)
     if args.format == "html":  # the report's matrices and explanations: it needs the plans beside the Run
         from .report import page  # (it explains every failing or unknown rule, with or without --explain)
         from .views import run_view
@@ -161,7 +165,8 @@ def run(args) -> int:
         if args.format == "jsonl":
             _check_overrides(request.overrides)  # before the header is written
             return _stream(request, stdin_text, trace_mode(args), parse_jobs(getattr(args, "jobs", None)))
-        result = evaluate(request, stdin_text)
+        evaluated = evaluate_all(request, stdin_text)
+        result = evaluated.run
     except UsageError as err:
         print(f"policy eval: error: {err}", file=sys.stderr)
         return exits.USAGE
@@ -180,8 +185,16 @@ def run(args) -> int:
         from .site_words import unjudged
 
         print(unjudged(result.unjudged, home_jurisdictions()), file=sys.stderr)
-    _render(result, args)
+    options = options_record(request, evaluated.plans, trace_mode(args)) if args.format == "json" else None
+    _render(result, args, options)
     return exits.for_run(result, request.fail_on)
+
+
+def options_record(request, plans, trace: str | None) -> dict:
+    """The options a JSON result records (docs/results.md, "Options"): what was asked and what it used."""
+    from .jsonl import options
+
+    return options(request, plans, trace)
 
 
 def _stream(request, stdin_text, trace: str, jobs: int) -> int:
@@ -190,8 +203,11 @@ def _stream(request, stdin_text, trace: str, jobs: int) -> int:
     from . import api
     from .jsonl import jsonl_header
 
+    from .stream import chosen_policies
+
     counting = tuple(r for r in SET_ASIDE if r in request.fail_on)
-    sys.stdout.write(jsonl_header(Run(request.as_of, (), (), counting)))
+    chosen = options_record(request, api.compile_plans(chosen_policies(request)), trace)
+    sys.stdout.write(jsonl_header(Run(request.as_of, (), (), counting), chosen))
     codes = [exits.OK]
     progress = _Progress()
 
@@ -287,7 +303,7 @@ def parse_jobs(text: str | None) -> int:
     return int(text)
 
 
-def _render(result, args) -> None:
+def _render(result, args, options=None) -> None:
     from . import render
     from .ci_formats import CI_FORMATS
 
@@ -304,7 +320,7 @@ def _render(result, args) -> None:
     elif args.format == "json":
         from .jsonl import json_document
 
-        pieces = json_document(result, trace_mode(args))
+        pieces = json_document(result, trace_mode(args), options)
         if result.overrides:  # what-if: the document gains the facts --set replaced
             from .views import with_overrides
 

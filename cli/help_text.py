@@ -19,10 +19,20 @@ HELP: dict[str, tuple[str, tuple[str, ...], tuple[tuple[int, str], ...]]] = {
     "eval": ("Evaluate facilities (YAML) against policies: a verdict per rule with its reason, citation and "
              "figures; --explain shows each rule's steps and where every fact came from.",
              ("policy eval -j de examples/fra-3.yaml", "policy eval -j all --format summary examples/portfolio.yaml",
-              "policy eval -j de --format sarif sites/ > results.sarif"),
+              "policy eval -j de --format sarif sites/ > results.sarif",
+              "policy eval -j de --format json --record audit/run-1 examples/fra-3.yaml"),
              ((0, "no counted mandatory rule fails"), (1, "a counted mandatory rule fails (or what --fail-on adds)"),
               (2, "bad input or usage: facility data, arguments, --period"), (3, "a policy file is invalid"),
               _INTERNAL)),
+    "replay": ("Run a run recorded with `policy eval --record DIR` again, from the files kept in DIR (every "
+               "input as read, the --policy files, stdin), with its options and as-of date, and compare the result "
+               "byte for byte and the exit code. Every kept file is checked against its sha256 first; a shipped "
+               "policy that changed since the run is reported, not silently used.",
+               ("policy replay audit/2026-q1",
+                "policy eval -j de --format json --record audit/2026-q1 examples/fra-3.yaml   # how it was made"),
+               ((0, "reproduced: the same bytes and the same exit code"),
+                (1, "the result or the exit code differs (a diff is shown), or a shipped policy changed since"),
+                (2, "DIR is not a record, or a kept file is missing or was altered"), _INTERNAL)),
     "fmt": ("Print policies in the canonical layout, comments kept; - reads stdin. The formatted text is "
             "parsed again and must mean the same before it is printed or written.",
             ("policy fmt my.policy", "policy fmt --diff policies/", "policy fmt --write my.policy",

@@ -19,9 +19,25 @@ FORMAT = "dcpolicy/result/1"
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 
 
-def header(run) -> dict:
-    return {"format": FORMAT, "tool": {"name": "dcpolicy", "version": __version__}, "as_of": run.as_of.isoformat(),
+def header(run, options: dict | None = None) -> dict:
+    head = {"format": FORMAT, "tool": {"name": "dcpolicy", "version": __version__}, "as_of": run.as_of.isoformat(),
             "counting": list(run.counting)}
+    return {**head, "options": options} if options is not None else head
+
+
+def options(request, plans, trace: str | None) -> dict:
+    """What the run was asked and what it used (docs/results.md, "Options"): enough to run it again."""
+    return {
+        "inputs": list(request.inputs),
+        "jurisdictions": request.jurisdictions,  # as given; null: the default (docs/results.md)
+        "policy_files": list(request.policy_files),
+        "as_of": request.as_of.isoformat(),
+        "period": request.period,
+        "trace": trace,
+        "fail_on": sorted(request.fail_on),
+        "set": list(request.overrides),  # the --set texts (what they changed: the document's "overrides")
+        "policies": [{"jurisdiction": plan.code, "file": plan.file, "sha256": plan.sha256} for plan in plans],
+    }
 
 
 def evaluation_record(e, trace: str) -> dict:
@@ -56,9 +72,9 @@ def operator_record(o, trace: str) -> dict:
     }
 
 
-def json_document(run, trace: str = "reasons"):
+def json_document(run, trace: str = "reasons", options: dict | None = None):
     """The result document (contract v1) in pieces: the run's fields, then one evaluation per line."""
-    yield _encode(header(run))[:-1] + ',"evaluations":['
+    yield _encode(header(run, options))[:-1] + ',"evaluations":['
     yield from _listed((evaluation_record(e, trace) for e in run.evaluations))
     yield "]"
     if run.operators:
@@ -77,9 +93,9 @@ def _listed(records):
         yield "\n"
 
 
-def jsonl_header(run) -> str:
+def jsonl_header(run, options: dict | None = None) -> str:
     """The first line of `--format jsonl`: "kind": "run" with the document's own fields."""
-    return _encode({"kind": "run", **header(run)}) + "\n"
+    return _encode({"kind": "run", **header(run, options)}) + "\n"
 
 
 def jsonl_lines(run, trace: str):

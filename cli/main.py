@@ -103,6 +103,9 @@ def _eval_options(commands, name) -> None:
                                "tap and html, none for the others (summary: only none)")
     evaluate.add_argument("--jobs", metavar="N", help="jsonl: evaluate in N processes (default auto: every core; "
                           "a run of one batch uses one), output identical to --jobs 1")
+    evaluate.add_argument("--record", metavar="DIR",
+                          help="also write the exact inputs, the policies' sha256, the options and the result to the "
+                               "new folder DIR, so that `policy replay DIR` reproduces the verdict byte for byte")
     evaluate.add_argument("--fail-on", default="mandatory", metavar="LIST",
                           help="exit 1 when: mandatory (a mandatory rule in force fails; default), unknown (also a "
                                "mandatory rule is unknown), target (also a target fails), proposed (count proposed "
@@ -157,6 +160,12 @@ def _completion_options(commands, name) -> None:
     completion = commands.add_parser(name, help="print a shell completion script (bash, zsh, fish)")
     completion.add_argument("shell", nargs="?", choices=("bash", "zsh", "fish"))
     completion.add_argument("--values", choices=("jurisdictions", "rules"), help=argparse.SUPPRESS)
+
+
+def _replay_options(commands, name) -> None:
+    replay = commands.add_parser(name, help="run a run recorded with `policy eval --record DIR` again and compare "
+                                            "its result byte for byte")
+    replay.add_argument("dir", metavar="DIR", help="the folder `policy eval --record DIR` wrote")
 
 
 def add_input_limits(parser) -> None:
@@ -231,7 +240,7 @@ def _view_options(commands, name) -> None:
 SUBCOMMANDS = {
     "check": _check_options, "eval": _eval_options, "fmt": _fmt_options, "test": _test_options,
     "inspect": _inspect_options, "list": _list_options, "explain": _explain_options, "schema": _schema_options,
-    "init": _init_options, "lsp": _lsp_options, "completion": _completion_options,
+    "init": _init_options, "replay": _replay_options, "lsp": _lsp_options, "completion": _completion_options,
     **dict.fromkeys(OPERATOR_VIEWS, _view_options),
 }
 
@@ -273,7 +282,7 @@ _COMMANDS = {
     "check": ("check", "run"), "eval": ("evaluate", "run"), "fmt": ("fmt", "run"), "test": ("policytest", "run"),
     "inspect": ("inspect", "run"), "list": ("catalogue", "run_list"), "explain": ("catalogue", "run_explain"),
     "completion": ("completion", "run"), "lsp": ("lsp", "run"), "schema": ("template", "run_schema"),
-    "init": ("template", "run_init"),
+    "init": ("template", "run_init"), "replay": ("record", "replay"),
 }
 
 

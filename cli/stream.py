@@ -110,6 +110,16 @@ def _finish(request, plans, witnesses: dict, count: int) -> int:
     return count
 
 
+def chosen_policies(request) -> list:
+    """The policy files the streamed run judges with (the files _chosen compiles), before any input is read."""
+    by_default = request.jurisdictions is None and not request.policy_files
+    if not by_default and not wants_home(request.jurisdictions, request.policy_files, None):
+        return resolve_policies(request.jurisdictions, request.policy_files)
+    from ..evaluator.facts import LoadedInput
+
+    return [path for path, _ in choose(request.jurisdictions or HOME, request.policy_files, LoadedInput((), ()))]
+
+
 def _chosen(request) -> tuple[list, tuple[bool, ...], bool]:
     """The compiled plans, where each judges (True: every facility; False: those its territory contains)
     and whether the choice is by territory (-j home, or the default without -j and --policy)."""

@@ -14,23 +14,25 @@ _INF = math.inf
 _ANYTHING = (-_INF, _INF)
 
 
-def aggregate(kind, members, value, weight, where, within=None):
+def aggregate(kind, members, value, weight, where, within=None, everyone=False):
     """Aggregate over the operator's member contexts, with partial knowledge.
 
     Members whose value is unknown (or whose `where` is undecided) widen the result into Bounds
     instead of hiding what the known members already settle: a sum whose known part reaches a
     threshold is at least that much, because the contract bounds every unknown (energy ≥ 0).
     `within` is the range the compiler proved for the aggregated expression (None: unbounded).
+    `everyone` (`including out-of-scope`): every member counts, so one whose scope is undecided is
+    surely counted, not "perhaps" (jp: the whole DC business's energy, in the size test or not).
     """
     unknown_member = _ANYTHING if within is None else (within.lo, within.hi)
     if kind in ("any", "all"):
-        return _any_all(kind == "any", members, value, where)
+        return _any_all(kind == "any", members, value, where, everyone)
     surely: list = []  # values of members surely counted
     perhaps: list = []  # values of members whose `where` is undecided
     weights: list = []
     for m in members:
         keep = True if where is None else where(m)
-        if keep is True and getattr(m, "in_scope", True) is not True:  # scope undecided: perhaps a member
+        if keep is True and not everyone and getattr(m, "in_scope", True) is not True:  # scope undecided: perhaps
             keep = U
         if keep is False:
             continue
@@ -73,14 +75,14 @@ def _exact(kind, values, weights):
     raise ValueError(kind)
 
 
-def _any_all(is_any: bool, members, value, where):
+def _any_all(is_any: bool, members, value, where, everyone=False):
     """Kleene any/all: one member that settles the answer decides, even beside unknown ones; a member
     that may or may not count matters only if its value could settle the answer."""
     settles = is_any
     saw_unknown = False
     for m in members:
         keep = True if where is None else where(m)
-        if keep is True and getattr(m, "in_scope", True) is not True:
+        if keep is True and not everyone and getattr(m, "in_scope", True) is not True:
             keep = U
         if keep is False:
             continue

@@ -247,9 +247,9 @@ class _Generator:
             value_range = self.value_range(node.args[0]) if node.args else None
             within = "None" if value_range is None else self.constant(
                 value_range, f"line {node.span.line}: what a member's missing {self.text_of(node.args[0].span)} may be")
-            members = f"{c}.all_members" if node.including_out_of_scope else f"{c}.members"
-            return (Call(f"_rt.{function.runtime}", (repr(name), members, value, weight, where, within)),
-                    "aggregate", None)
+            members, everyone = (f"{c}.all_members", ("True",)) if node.including_out_of_scope else (f"{c}.members", ())
+            return Call(f"_rt.{function.runtime}", (repr(name), members, value, weight, where, within, *everyone)), \
+                "aggregate", None
         args = [sub(a) for a in node.args]
         if function.calling == "lazy":
             args = [Lambda(a) for a in args]
@@ -371,8 +371,8 @@ def compile_policy(checked: CheckedPolicy, sha256: str) -> Plan:
             levels=checked.bands.get(declaration.name, ()),
             items=tuple(CompiledItem(i.name, i.title, i.public, get(v), get(w)) for i, v, w in parts["items"]),
             span=declaration.span,
-            reads_period=any(reads_period(get(parts[k])) for k in ("require", "of")) or any(
-                reads_period(get(v)) for _, v, _ in parts["items"]),
+            reads_period=any(reads_period(get(x)) for x in (parts["require"], parts["of"], parts["applies"], *(
+                n for b, n in parts["blocks"] if b.keyword == "exclude"), *(e for i in parts["items"] for e in i[1:]))),
         )
         rules.append(compiled_rule)
 

@@ -66,7 +66,7 @@ def test_only_the_running_subcommand_is_built_and_the_usage_still_names_every_co
         cli_main.main(["eval", "examples/fra-3.yaml", "--no-such-option"])
     assert stop.value.code == 2
     err = capsys.readouterr().err
-    assert "{check,eval,fmt,test,inspect,list,explain,schema,init,lsp,completion,compare,timeline,priorities,report}" \
+    assert "{check,eval,fmt,test,inspect,list,explain,schema,init,replay,lsp,completion,compare,timeline,priorities,report}" \
         in err and "unrecognized arguments: --no-such-option" in err
 
 
