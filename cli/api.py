@@ -369,7 +369,8 @@ def run_cases(paths, keyword: str | None = None, strict: bool = False, keep_runs
     from .cases import CaseFileError, CaseOutcome, CaseRun, PlanCache, case_files, load_cases, run_case
 
     files = case_files(list(paths))
-    cases = [case for path in files for case in load_cases(path)]
+    plans = PlanCache()
+    cases = [case for path in files for case in load_cases(path, plans.resolve)]
     where = " ".join(str(p) for p in paths) or "the shipped policies' tests"
     if not cases:
         raise UsageError(f"no test cases in {where}; a case file is a YAML file with `policy:` and `cases:` "
@@ -380,7 +381,6 @@ def run_cases(paths, keyword: str | None = None, strict: bool = False, keep_runs
         if not selected:
             raise UsageError(f'-k "{keyword}" matches none of the {len(cases)} case names in {where}')
         cases = selected
-    plans = PlanCache()
     for file, policy in dict.fromkeys((c.file, c.policy) for c in cases):
         plans.get(policy, file)  # a missing or invalid policy is one error, before any case runs
     if strict:

@@ -68,7 +68,9 @@ def case_files(paths: list[str]) -> list[Path]:
     return files
 
 
-def load_cases(path: Path) -> list[Case]:
+def load_cases(path: Path, resolve=None) -> list[Case]:
+    """The cases of one file; `resolve(policy, case_file)` (cases.PlanCache.resolve, which caches; else
+    cases.resolve_policy) must find each `policy:` it names, or the error is located there."""
     from ..dsl.diagnostics import utf8_error_position
     from ..dsl.files import read_input
     from ..evaluator.yaml_nodes import load_yaml
@@ -95,11 +97,11 @@ def load_cases(path: Path) -> list[Case]:
     cases_node = root.get("cases")
     if cases_node.kind != "seq":
         raise _error(cases_node.span, F302.cases, text)
-    policy = _policy(root.get("policy"), text, path)
-    return [_case(path, text, index, raw, base, policy) for index, raw in enumerate(cases_node.items)]
+    policy = _policy(root.get("policy"), text, path, resolve)
+    return [_case(path, text, index, raw, base, policy, resolve) for index, raw in enumerate(cases_node.items)]
 
 
-def _case(path: Path, text: str, index: int, raw: Node, base: Node | None, policy: str) -> Case:
+def _case(path: Path, text: str, index: int, raw: Node, base: Node | None, policy: str, resolve=None) -> Case:
     number = index + 1
     if raw.kind != "map" or raw.get("name") is None or raw.get("expect") is None:
         raise _error(raw.span, F303.main, text, number=number)
@@ -139,7 +141,7 @@ def _case(path: Path, text: str, index: int, raw: Node, base: Node | None, polic
     else:
         merged = (merge(base, facility if facility is not None and facility.kind == "map" else None, raw.span),)
     period = raw.get("period")
-    return Case(str(path), index, name, _policy(raw.get("policy"), text, path) if raw.get("policy") else policy, as_of,
+    return Case(str(path), index, name, _policy(raw.get("policy"), text, path, resolve) if raw.get("policy") else policy, as_of,
                 str(plain(period)) if period is not None else None, merged, expect, raw.span.line, text)
 
 
@@ -171,14 +173,15 @@ def _expectation(rule: str, node: Node, text: str):
     return value
 
 
-def _policy(node: Node, text: str, path: Path) -> str:
+def _policy(node: Node, text: str, path: Path, resolve=None) -> str:
     """`policy:` of a case file or a case: a code or a path, as text, naming a policy that exists."""
-    from .cases import resolve_policy
+    if resolve is None:
+        from .cases import resolve_policy as resolve
 
     if node.kind != "scalar" or not isinstance(node.value, str) or not node.value.strip():
         raise _error(node.span, F303.policy, text, found=node.describe())
     try:
-        resolve_policy(node.value, str(path))
+        resolve(node.value, str(path))
     except CaseFileError as err:  # located here, at the `policy:` that names it, before any case runs
         raise _error(node.span, F303.policy_unknown, text, why=str(err).split(": ", 1)[-1]) from None
     return node.value

@@ -54,11 +54,16 @@ class PlanCache:
         self._sources: dict[str, object] = {}
         self._narrowed: dict[tuple, object] = {}
 
-    def get(self, policy: str, case_file: str | None = None):
+    def resolve(self, policy: str, case_file: str | None = None) -> Path:
+        """Where a case file's `policy:` leads (resolve_policy), looked up once per case file and policy."""
         key = (policy, case_file)
         path = self._resolved.get(key)
         if path is None:
             path = self._resolved[key] = resolve_policy(policy, case_file)
+        return path
+
+    def get(self, policy: str, case_file: str | None = None):
+        path = self.resolve(policy, case_file)
         if path not in self._plans:
             from .api import compile_plans
 
