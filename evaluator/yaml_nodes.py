@@ -28,13 +28,22 @@ class Node:
     ``(key_node, value_node)`` pairs in the order written (duplicates removed); for a seq, a
     tuple of nodes; for a scalar, the constructed Python value (``None`` for null).
     ``text`` is a scalar's text as written (without quotes), ``None`` for collections.
+
+    Where it was written, ``at``, is given (and taken by the constructor, as ``span``) as a :class:`Span`, or
+    by the event reader as a plain tuple ``(file, line, column, end_line, end_column)`` that :attr:`span`
+    turns into one when asked: most nodes of a valid file never need theirs made (issue 9, loading cost).
     """
 
     kind: str
     value: object
-    span: Span
+    at: Span | tuple = attrs.field(alias="span")
     text: str | None = None
     quoted: bool = False
+
+    @property
+    def span(self) -> Span:
+        """Where the node was written: 1-based, its end column exclusive and at least one past its start."""
+        return span_of(self.at)
 
     @property
     def is_null(self) -> bool:
@@ -68,6 +77,14 @@ class Node:
         from ..dsl.diagnostics import excerpt  # one line, cut short: never a whole file in a message
 
         return f'"{excerpt(self.text)}"' if self.quoted or isinstance(self.value, str) else excerpt(str(self.text))
+
+
+def span_of(at: Span | tuple) -> Span:
+    """The Span of a node's position (Node.at): a tuple's end column is made at least one past its start."""
+    if type(at) is Span:
+        return at
+    file, line, column, end_line, end_column = at
+    return Span(file, line, column, end_line, end_column if end_column > column else column + 1)
 
 
 def _mark_span(file: str, mark, width: int = 1) -> Span:
