@@ -248,6 +248,16 @@ def parse_quantity(text: str, expected: Dimension) -> ParsedQuantity:
     Raises NotAQuantity, MissingUnit, UnknownUnit (a symbol not in the table), WrongDimension or
     QuantityOverflow; the facility loader turns each into its own F2xx diagnostic.
     """
+    magnitude, unit = _read_quantity(text, expected)
+    return ParsedQuantity(magnitude, unit.dimension, text)
+
+
+def quantity_magnitude(text: str, expected: Dimension) -> float:
+    """parse_quantity(text, expected).magnitude, without the ParsedQuantity (the facility loader reads many)."""
+    return _read_quantity(text, expected)[0]
+
+
+def _read_quantity(text: str, expected: Dimension) -> tuple[float, UnitExpr]:
     parts = _quantity_parts(text)
     if parts is None:
         raise NotAQuantity(f'"{text}" is not a quantity; write a number and a unit, e.g. "{example_for(expected)}"')
@@ -261,7 +271,7 @@ def parse_quantity(text: str, expected: Dimension) -> ParsedQuantity:
     magnitude = unit.to_canonical(float(number))
     if not math.isfinite(magnitude):
         raise QuantityOverflow(f'"{text}" is too large')
-    return ParsedQuantity(magnitude, unit.dimension, text)
+    return magnitude, unit
 
 
 @functools.lru_cache(maxsize=1024)  # a register repeats its figures ("250 kW"): each text is split once

@@ -317,9 +317,10 @@ class _FieldReader:
             first = self.seen[path].span
             self.report(F105.field.at(key.span, path=path, line=first.line, column=first.column))
             return
-        if path in self.table:
+        ftype = self.table.get(path)
+        if ftype is not None:
             self.seen[path] = key
-            fact = convert(path, self.table[path], value, self.report)
+            fact = convert(path, ftype, value, self.report)
             if fact is None:
                 self.bad.add(path)
             elif fact is not ABSENT:

@@ -109,8 +109,9 @@ class EventReader:
         raises Stop (its diagnostic recorded) when the document cannot be read on."""
         get = self.parser.get_event
         stack: list[_Frame] = []
+        top: _Frame | None = None  # the innermost open collection, stack[-1]
         scalar_type, alias_type, seq_type, map_type = self._scalar, self._alias, self._seq, self._map
-        file, below, plain = self.file, self.line_base + 1, self._plain
+        file, below, plain, new_node = self.file, self.line_base + 1, self._plain, tuple.__new__
         while True:
             event = get()
             kind = type(event)
@@ -122,11 +123,13 @@ class EventReader:
                     text, start, end, style = event.value, event.start_mark, event.end_mark, event.style
                     at = (file, start.line + below, start.column + 1, end.line + below, end.column + 1)
                     quoted = style == "'" or style == '"'
-                    top = stack[-1] if stack else None
                     if top is not None and top.key is None and top.kind == "map" and text != "<<":
                         # a key: its text is its value, nothing to resolve
                         top.size += 1
-                        top.key = self._key_text(top, text, at, quoted)
+                        if text in top.seen:
+                            top.key = self._key_text(top, text, at, quoted)  # written twice: F105
+                        else:
+                            top.key = top.seen[text] = new_node(Node, ("scalar", text, at, text, quoted))
                         continue
                     if style or not event.implicit[0]:  # quoted (or a block scalar): text
                         value = text
@@ -134,7 +137,7 @@ class EventReader:
                         value = plain.get(text, _UNREAD)
                         if value is _UNREAD:
                             value = self._plain_value(text, event, at)
-                    done = Node("scalar", value, at, text, quoted)
+                    done = new_node(Node, ("scalar", value, at, text, quoted))
                 size = 1
             elif kind is alias_type:
                 done, size = self._alias_node(event, stack)
@@ -143,32 +146,41 @@ class EventReader:
                 frame = _Frame("map" if kind is map_type else "seq", event, event.anchor)
                 if len(stack) + depth >= MAX_DEPTH:
                     self._stop(F102.too_deep.at(self.span(event.start_mark, event.end_mark), limit=MAX_DEPTH))
-                self._tag(event, _Y + frame.kind)
+                if event.tag is not None:
+                    self._tag(event, _Y + frame.kind)
                 if event.anchor is not None:
                     self._new_anchor(event)
                     self.anchors[event.anchor] = frame
                 stack.append(frame)
+                top = frame
                 continue
             elif kind in self._ends:
                 frame = stack.pop()
+                top = stack[-1] if stack else None
                 span = self.block_span(frame.start.start_mark, event.end_mark)
                 if frame.kind == "seq":
-                    done = Node("seq", tuple(frame.items), span)
+                    done = new_node(Node, ("seq", tuple(frame.items), span, None, False))
                 else:
                     entries = frame.items
                     for k, v in frame.merged:
                         if k.text not in frame.seen:
                             frame.seen[k.text or ""] = k
                             entries.append((k, v))
-                    done = Node("map", tuple(entries), span)
+                    done = new_node(Node, ("map", tuple(entries), span, None, False))
                 size = frame.size
                 if frame.anchor is not None:
                     self.anchors[frame.anchor] = (done, size)
             else:  # pragma: no cover - the parser gives only node events inside a document
                 raise AssertionError(f"unexpected YAML event {event!r}")
-            if not stack:
+            if top is None:
                 return done if done.value is not _MERGE_KEY else Node("scalar", "<<", done.at, "<<")
-            self._add(stack[-1], done, size)
+            key = top.key
+            if type(key) is Node and done.value is not _MERGE_KEY:  # the value of a key just read: the common case
+                top.size += size
+                top.key = None
+                top.items.append((key, done))
+                continue
+            self._add(top, done, size)
 
     def _add(self, frame: _Frame, node: Node, size: int) -> None:
         frame.size += size
@@ -203,7 +215,7 @@ class EventReader:
             first = frame.seen[text].span
             self.diagnostics.append(F105.at(span_of(at), key=text, line=first.line, column=first.column))
             return _SKIP
-        key = frame.seen[text] = Node("scalar", text, at, text, quoted)
+        key = frame.seen[text] = tuple.__new__(Node, ("scalar", text, at, text, quoted))
         return key
 
     def _merge(self, frame: _Frame, value: Node) -> None:
@@ -219,7 +231,7 @@ class EventReader:
 
     def _plain_value(self, text: str, event, at):
         """A plain scalar's value, typed by the safe loader's implicit resolvers and constructors; remembered
-        (up to PLAIN_VALUES texts) when it is one of YAML's core scalars, whose typing depends on the text alone."""
+        (PLAIN_VALUES texts at most) when it is one of YAML's core scalars, whose typing depends on the text alone."""
         resolvers = self._resolvers.get(text[0], self._wildcard) if text else self._empty
         tag = _Y + "str"
         for candidate, pattern in resolvers:
@@ -232,8 +244,9 @@ class EventReader:
             value = self._construct(tag, event, None)
         else:  # a merge key, or a tag of YAML's that a facility cannot use (F102): never remembered
             return self._construct(tag, event, span_of(at))
-        if len(self._plain) < PLAIN_VALUES:
-            self._plain[text] = value
+        if len(self._plain) >= PLAIN_VALUES:  # full of figures written once: start again, the common texts come back
+            self._plain.clear()
+        self._plain[text] = value
         return value
 
     def _scalar_node(self, event) -> Node:
