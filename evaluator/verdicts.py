@@ -92,20 +92,21 @@ def _run(clause: Clause, facts: _Facts):
     return value
 
 
-def judge(plans: list[VerdictPlan], loaded: LoadedInput, as_of: datetime.date,
-          period_label: str | None = None) -> list[FacilityVerdicts]:
-    """Every facility under every plan, in input order then plan order (as evaluator/engine.py orders them)."""
+def judge(plans: list[VerdictPlan], loaded: LoadedInput, as_of: datetime.date, period_label: str | None = None,
+          widen: frozenset = frozenset()) -> list[FacilityVerdicts]:
+    """Every facility under every plan, in input order then plan order (as evaluator/engine.py orders them);
+    statuses also count the set-aside results `widen` opts in (status.py, --fail-on proposed,projection)."""
     was_enabled = gc.isenabled()
     gc.disable()  # as in engine.evaluate: nothing made here needs collecting mid-run
     try:
-        per_plan = [_judge_plan(plan, loaded.facilities, as_of, period_label) for plan in plans]
+        per_plan = [_judge_plan(plan, loaded.facilities, as_of, period_label, widen) for plan in plans]
     finally:
         if was_enabled:
             gc.enable()
     return [found[index] for index in range(len(loaded.facilities)) for found in per_plan]
 
 
-def _judge_plan(plan: VerdictPlan, facilities, as_of, period_label) -> list[FacilityVerdicts]:
+def _judge_plan(plan: VerdictPlan, facilities, as_of, period_label, widen) -> list[FacilityVerdicts]:
     shared: dict = {}  # constant clauses' values, once per run; and the RuleVerdicts, one per outcome
     base = plan.plan
     subjects = [_Facts(plan, f, choose_period(f, base, as_of, period_label), shared) for f in facilities]
@@ -130,7 +131,7 @@ def _judge_plan(plan: VerdictPlan, facilities, as_of, period_label) -> list[Faci
             for subject in members:
                 subject.members = included
                 subject.memo.clear()
-    found = [_judge_facility(plan, subject, state, as_of, shared) for subject, state in zip(subjects, states)]
+    found = [_judge_facility(plan, subject, state, as_of, shared, widen) for subject, state in zip(subjects, states)]
     for subject in subjects:  # contexts name each other as members: untie them
         subject.members = subject.all_members = ()
     return found
@@ -147,7 +148,7 @@ def _scope(plan: VerdictPlan, facts: _Facts):
     return value if value is False or value is U else True
 
 
-def _judge_facility(plan: VerdictPlan, facts: _Facts, in_scope, as_of, shared) -> FacilityVerdicts:
+def _judge_facility(plan: VerdictPlan, facts: _Facts, in_scope, as_of, shared, widen) -> FacilityVerdicts:
     period = facts.period
     if in_scope is True:
         results = tuple([_verdict(rule, facts, period, as_of, shared) for rule in plan.rules])
@@ -159,7 +160,7 @@ def _judge_facility(plan: VerdictPlan, facts: _Facts, in_scope, as_of, shared) -
     key = ("status", decided, *map(id, results))
     status = shared.get(key)
     if status is None:
-        status = shared[key] = (evaluation_status(decided, results), results)
+        status = shared[key] = (evaluation_status(decided, results, widen), results)
     return FacilityVerdicts(plan.plan.code, facts.name, status[0], decided, status[1])
 
 
