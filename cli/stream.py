@@ -15,10 +15,11 @@ from .api import (HOME, InvalidInput, UsageError, check_period, choose, compile_
                   resolve_policies, wants_home)
 
 def evaluate_stream(request, emit, stdin_text, batch_size: int, jobs: int, render, provenance: bool,
-                    unjudged: list | None, render_parts=None, applied: list | None = None) -> int:
+                    unjudged: list | None, render_parts=None, applied: list | None = None, judge_batch=None) -> int:
     """Returns how many facilities were evaluated. InvalidInput and UsageError (an operator split across
     the input, a facility without a country under -j home, a --period no facility has, a `--set ID:…`
-    naming no facility of the input) can come after some batches were emitted. With --set, each facility
+    naming no facility of the input) can come after some batches were emitted. `judge_batch(plans, where,
+    loaded)`, when given, judges a batch in place of the full evaluation (--format verdicts). With --set, each facility
     is judged with its overrides written in (as `policy eval` does) and `applied` gains what they replaced
     (evaluator/overrides.Applied), for the stream's last line."""
     from ..evaluator.batches import Batches, OperatorSplit
@@ -36,6 +37,8 @@ def evaluate_stream(request, emit, stdin_text, batch_size: int, jobs: int, rende
     count = 0
 
     def judge(facilities):
+        if judge_batch is not None:
+            return render(judge_batch(plans, where, LoadedInput(tuple(facilities), ())))
         run = evaluate_plans(plans, LoadedInput(tuple(facilities), ()), request.as_of, request.period,
                              request.fail_on, where=list(where), provenance=provenance)
         return render(run) if render is not None else run
