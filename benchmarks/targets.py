@@ -119,7 +119,7 @@ def scale_figures(table: Table, work: Path, large: int, huge: int, repeat: int, 
               f"{jsonl_large['cpu']:.1f} s / {yaml_cpu:.1f} s = {ratio:.1f}x", "<= 1.5x", ratio <= 1.5)
     verdicts_cpu = median_of(repeat, lambda: measure(POLICY, eval_args(large_path, "--format", "verdicts", "--jobs",
                                                                         "1")))["cpu"]
-    table.add(f"  the same, --format verdicts (verdicts alone, CSV) / yaml.load CSafeLoader CPU",
+    table.add("  the same, --format verdicts (verdicts alone, CSV) / yaml.load CSafeLoader CPU",
               f"{verdicts_cpu:.1f} s / {yaml_cpu:.1f} s = {verdicts_cpu / yaml_cpu:.1f}x", "—", None)
     if baseline is not None:
         today = measure(POLICY, eval_args(large_path, "--format", "json"), env={"BENCH_PATH": str(baseline)})
