@@ -29,13 +29,7 @@ class Fact:
 
     @property
     def span(self) -> Span | None:
-        at = self.at
-        if at is None or type(at) is Span:
-            return at
-        span = span_of(at)
-        # kept, so provenance asking again gets the same Span; what the fact means (and compares by) is unchanged
-        object.__setattr__(self, "at", span)
-        return span
+        return _where(self.at)  # made each time it is asked for (a frozen fact is never written to)
 
 
 @attrs.frozen

@@ -98,7 +98,7 @@ def test_facts_name_where_they_were_written_streamed_or_whole(tmp_path):
         assert (fact.value, fact.written) == (250.0, "250 kW")
         assert fact.span == _expected(nominal, file)
         assert str(fact.span) == f"{file}:7:32"
-        assert fact.span is fact.span  # made once, then kept
+        assert fact.span == fact.span and fact.at == (file, 7, 32, 7, 38)  # made when asked, the fact unchanged
     def seen(facility):  # the same facts, in the same order, at the same places: only the file's name differs
         return [(path, f.value, f.written, f.span and (f.span.line, f.span.column, f.span.end_line, f.span.end_column))
                 for path, f in facility.facts.items()]
