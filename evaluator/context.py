@@ -20,7 +20,7 @@ class Context:
 
     __slots__ = ("F", "P", "periods_back", "plan", "memo", "dtrace", "members", "all_members", "fiscal_start", "name",
                  "period_asked", "in_scope", "scope_missing", "facility_facts", "period_facts", "record_members",
-                 "period", "provenance", "shared", "dtraces", "closures", "record")
+                 "period", "provenance", "shared", "dtraces", "closures", "wheres", "record")
 
     def __init__(self, plan: Plan, facility: Facility | None = None, period: Period | None = None,
                  periods_back=_no_period, members=()):
@@ -49,6 +49,7 @@ class Context:
         self.shared: dict = {}
         self.dtraces: dict = {}  # definition name -> its DefinitionTrace, made once however many clauses read it
         self.closures: dict = {}  # definition name -> its trace and those of the definitions it read (tracing.py)
+        self.wheres: dict = {}  # fact path -> where it came from (`where`)
 
     def back(self, k: int) -> dict:
         return period_values(self.periods_back(k)) if self.P is not NO_PERIOD else NO_PERIOD
@@ -63,7 +64,15 @@ class Context:
         return self.back(_offset(root)).get(path, UNKNOWN)
 
     def where(self, text: str) -> str | None:
-        """Where a fact came from: 'examples/fra-3.yaml:14:15', 'derived: …', 'default', or None if absent."""
+        """Where a fact came from: 'examples/fra-3.yaml:14:15', 'derived: …', 'default', or None if absent.
+        Asked once per fact and context (many clauses read the same fact), then remembered."""
+        wheres = self.wheres
+        if text in wheres:
+            return wheres[text]
+        found = wheres[text] = self._where(text)
+        return found
+
+    def _where(self, text: str) -> str | None:
         root, _, path = text.partition(".")
         if root == "facility":
             period, table = None, self.facility_facts
@@ -79,9 +88,12 @@ class Context:
             return None
         if fact.derived:
             return f"derived: {fact.derived}"
-        if fact.span is None:
+        at = fact.at  # a Span, or the loader's position tuple (file, line, column, …): no Span made for it
+        if at is None:
             return "default"
-        return f"{fact.span.file}:{fact.span.line}:{fact.span.column}"
+        if type(at) is tuple:
+            return f"{at[0]}:{at[1]}:{at[2]}"
+        return f"{at.file}:{at.line}:{at.column}"
 
     def d(self, name: str):
         value = self.memo.get(name, _UNSET)
