@@ -4,8 +4,8 @@
 and per step (cli/jsonl.py `evaluation_record`, which stays as the reference the tests compare against) spent
 most of the rendering time building small dicts and re-escaping the same rule titles, quotes, expressions and
 spans for every facility. Here the parts that never change for a rule or a node of a policy are encoded once
-per writer and the line is joined from them and the encoded values. Every fragment is made by the same
-encoder (`jsonl.encode`) or by the string escaper that encoder itself calls, so the bytes are the same:
+per writer and the line is joined from them and the encoded values. Every fragment is made by the encoder
+cli/jsonl.py hands the writer or by the string escaper that encoder itself calls, so the bytes are the same:
 key order, `ensure_ascii=False`, compact separators and `allow_nan=False` (a non-finite float is an error).
 """
 
