@@ -143,7 +143,8 @@ def _evaluate_facility(plan: Plan, subject: _Subject, scope_state, as_of) -> Eva
     status = evaluation_status(decided_scope, results)
     facility = subject.facility
     if scope is None and status == "out_of_scope":
-        scope = subject.context.shared.get("no_duty") or subject.context.shared.setdefault("no_duty", Decision("no_duty"))
+        shared = subject.context.shared  # one Decision for every facility no duty reaches
+        scope = shared.get("no_duty") or shared.setdefault("no_duty", Decision("no_duty"))
     # fields in order: jurisdiction, facility, facility_name, source_file, source_sha256, policy_file,
     # policy_sha256, status, period, period_kind, results, scope, in_scope
     return Evaluation(plan.code, facility.id, facility.name, facility.source.path, facility.source.sha256, plan.file,

@@ -168,10 +168,14 @@ rule big "Big facilities"
 """
 SHARING_FACILITIES = """\
 facilities:
-  - {id: a, name: A, public_sector: false, power: {nominal_connected: 0 kW}, periods: [{period: FY2029, energy: {total: 1 GWh}}]}
-  - {id: b, name: B, public_sector: false, power: {nominal_connected: 0 kW}, periods: [{period: FY2029, energy: {total: 2 GWh}}]}
-  - {id: c, name: C, public_sector: true, power: {nominal_connected: 100 kW}, periods: [{period: FY2029, energy: {total: 3 GWh}}]}
-  - {id: d, name: D, public_sector: true, power: {nominal_connected: 100 kW}, periods: [{period: FY2029, energy: {total: 4 GWh}}]}
+  - {id: a, name: A, public_sector: false, power: {nominal_connected: 0 kW},
+     periods: [{period: FY2029, energy: {total: 1 GWh}}]}
+  - {id: b, name: B, public_sector: false, power: {nominal_connected: 0 kW},
+     periods: [{period: FY2029, energy: {total: 2 GWh}}]}
+  - {id: c, name: C, public_sector: true, power: {nominal_connected: 100 kW},
+     periods: [{period: FY2029, energy: {total: 3 GWh}}]}
+  - {id: d, name: D, public_sector: true, power: {nominal_connected: 100 kW},
+     periods: [{period: FY2029, energy: {total: 4 GWh}}]}
 """
 
 
