@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import contextvars
-import difflib
 import functools
+import os
 import re
 import unicodedata
-from importlib import resources
 
 from . import ast
 from .builtins import CLAUSES, DECLARATION_KEYWORDS, KEYWORDS, terminal
@@ -69,7 +68,9 @@ def _keyword_boundary(token):
 def _lark():
     from lark import Lark  # imported lazily: `policy --help` should not pay for it
 
-    grammar = resources.files(__package__).joinpath("policy.lark").read_text(encoding="utf-8")
+    # beside this module, installed or not (importlib.resources would import zipfile and more for one read)
+    with open(os.path.join(os.path.dirname(__file__), "policy.lark"), encoding="utf-8") as file:
+        grammar = file.read()
     return Lark(
         grammar,
         parser="lalr",
@@ -141,6 +142,8 @@ def _unexpected_token(err, text: str, file: str) -> Diagnostic:
         return E101.comparison.at(span, previous=previous, found=token)
     if expected & _CLAUSE_KEYWORDS and token.type in ("NAME", "UNIT"):
         keywords = sorted(_describe(t).strip('"') for t in expected if t.isupper() and t not in _WORDS)
+        import difflib  # only a misspelt keyword needs it
+
         close = difflib.get_close_matches(str(token), keywords, n=1, cutoff=0.6)
         return E101.clause_keyword.at(span, found=found, did_you_mean=close[0] if close else None)
     if token.type in _DECLARATION_KEYWORDS and not expected & _DECLARATION_KEYWORDS:
