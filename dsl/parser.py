@@ -71,7 +71,7 @@ def _lark():
     # beside this module, installed or not (importlib.resources would import zipfile and more for one read)
     with open(os.path.join(os.path.dirname(__file__), "policy.lark"), encoding="utf-8") as file:
         grammar = file.read()
-    return Lark(
+    parser = Lark(
         grammar,
         parser="lalr",
         strict=True,
@@ -80,6 +80,10 @@ def _lark():
         cache=True,
         lexer_callbacks={terminal(keyword): _keyword_boundary for keyword in KEYWORDS},
     )
+    from .state_lexer import install
+
+    install(parser)  # the same tokens without compiling a regular expression per parser state
+    return parser
 
 
 def parse(text: str, file: str = "<policy>") -> ast.Policy:
