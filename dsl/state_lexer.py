@@ -39,7 +39,12 @@ class StateLexer(BasicLexer):
 
     def __init__(self, original: BasicLexer, patterns: dict[str, re.Pattern], whole: dict[tuple[str, str], bool]):
         self.__dict__.update(vars(original))  # terminals (in Lark's order), newline and ignore types, user callbacks
+        self.patterns, self.whole = patterns, whole
+        self.tries = None  # made when the parser first reaches the state (one policy reaches about half of them)
+
+    def _prepare(self) -> tuple:
         strings = [t for t in self.terminals if isinstance(t.pattern, PatternStr)]
+        patterns, whole = self.patterns, self.whole
         embedded, callback = set(), {}
         for pattern in (t for t in self.terminals if isinstance(t.pattern, PatternRE)):
             keywords: dict[str, str] = {}
@@ -53,10 +58,11 @@ class StateLexer(BasicLexer):
         self.callback = callback
         self.tries = tuple((t.name, t.pattern.value if isinstance(t.pattern, PatternStr) else None,
                             patterns.get(t.name)) for t in self.terminals if t.name not in embedded)
+        return self.tries
 
     def match(self, text, pos):
         source, end = text.text, text.end
-        for name, literal, pattern in self.tries:
+        for name, literal, pattern in self.tries or self._prepare():
             if pattern is None:
                 if source.startswith(literal, pos, end):
                     return literal, name

@@ -26,7 +26,7 @@ import sys
 import types
 from pathlib import Path
 
-_FORMAT = b"dcpolicy-plan-cache/2\n"
+_FORMAT = b"dcpolicy-plan-cache/3\n"
 _RUNTIME_NAMES = ("__builtins__", "__name__", "_rt", "U", "_r")
 DAY = 86_400  # seconds
 KEEP_DAYS = 30  # an entry no run has used for this long goes when another entry is written
@@ -93,9 +93,7 @@ def load_plan(key: str):
         stream = io.BytesIO(data[len(_FORMAT):])
         filename, functions, constants = pickle.load(stream)
         namespace = _namespace(filename, marshal.loads(functions), constants)
-        unpickler = pickle.Unpickler(stream)
-        unpickler.persistent_load = lambda ref: namespace[ref[1]]
-        plan = unpickler.load()
+        plan = _EntryUnpickler(stream, namespace).load()
     except Exception:  # noqa: BLE001 - a damaged, foreign or unreadable entry is simply not used
         return None
     finally:
@@ -136,9 +134,7 @@ def store_plan(key: str, plan) -> None:
         out.write(_FORMAT)
         codes = marshal.dumps({name: f.__code__ for name, f in functions.items()})  # not compiled again
         pickle.dump((namespace["__name__"], codes, constants), out, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.persistent_id = lambda obj: ("fn", obj.__name__) if _generated(obj, namespace) else None
-        pickler.dump(plan)
+        _EntryPickler(out, namespace).dump(plan)
         import tempfile  # only a run that writes an entry needs it
 
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # private to the user, as XDG asks of it
@@ -183,6 +179,39 @@ def prune(folder: Path, keep: str = "", now: float | None = None) -> None:
                 os.unlink(path)
             except OSError:
                 pass
+
+
+def plan_function(name: str):
+    """What an entry holds for a generated function: a call of this with its name, which the entry's reader
+    (_EntryUnpickler) answers from the namespace it made; never called itself."""
+    raise RuntimeError(f"plan function {name!r} read outside a plan cache entry")
+
+
+class _EntryPickler(pickle.Pickler):
+    """The plan, each generated function named (reducer_override sees only objects that are not plain data,
+    where a persistent_id would be called for each of its tens of thousands of strings, numbers and tuples)."""
+
+    def __init__(self, file, namespace: dict):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.namespace = namespace
+
+    def reducer_override(self, obj):
+        if type(obj) is types.FunctionType and obj.__globals__ is self.namespace:
+            return plan_function, (obj.__name__,)
+        return NotImplemented
+
+
+class _EntryUnpickler(pickle.Unpickler):
+    """Reads a plan _EntryPickler wrote: plan_function(name) is the function of that name in `namespace`."""
+
+    def __init__(self, file, namespace: dict):
+        super().__init__(file)
+        self.namespace = namespace
+
+    def find_class(self, module: str, name: str):
+        if module == __name__ and name == "plan_function":
+            return self.namespace.__getitem__
+        return super().find_class(module, name)
 
 
 def _generated(value, namespace) -> bool:
