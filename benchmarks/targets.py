@@ -117,6 +117,10 @@ def scale_figures(table: Table, work: Path, large: int, huge: int, repeat: int, 
     ratio = jsonl_large["cpu"] / yaml_cpu
     table.add(f"{large:,} facilities x 4 regimes, jsonl: CPU / yaml.load CSafeLoader CPU",
               f"{jsonl_large['cpu']:.1f} s / {yaml_cpu:.1f} s = {ratio:.1f}x", "<= 1.5x", ratio <= 1.5)
+    verdicts_cpu = median_of(repeat, lambda: measure(POLICY, eval_args(large_path, "--format", "verdicts", "--jobs",
+                                                                        "1")))["cpu"]
+    table.add("  the same, --format verdicts (verdicts alone, CSV) / yaml.load CSafeLoader CPU",
+              f"{verdicts_cpu:.1f} s / {yaml_cpu:.1f} s = {verdicts_cpu / yaml_cpu:.1f}x", "—", None)
     if baseline is not None:
         today = measure(POLICY, eval_args(large_path, "--format", "json"), env={"BENCH_PATH": str(baseline)})
         gain = today["cpu"] / jsonl_large["cpu"]
@@ -184,10 +188,11 @@ def handwritten_pue(facility, as_of) -> tuple[str, str, str]:
 
 
 def evaluation_figures(table: Table, facilities: int, repeat: int) -> None:
-    from dcpolicy.cli.api import evaluate_plans, load_facilities
+    from dcpolicy.cli.api import evaluate_plans, load_facilities, verdict_plans
     from dcpolicy.dsl.checker import check
     from dcpolicy.dsl.parser import parse
     from dcpolicy.evaluator.compiler import compile_policy
+    from dcpolicy.evaluator.verdicts import judge
 
     as_of = datetime.date.fromisoformat(AS_OF)
     with tempfile.TemporaryDirectory() as folder:
@@ -195,13 +200,26 @@ def evaluation_figures(table: Table, facilities: int, repeat: int) -> None:
         path.write_text(bench_eval.synthetic_portfolio(facilities, 2), encoding="utf-8")
         loaded = load_facilities([str(path)])
     plan = compile_policy(check(parse(PUE_POLICY, "pue.policy"), PUE_POLICY), "0" * 64)
+    verdict_form = verdict_plans([plan])  # made once, as the plan is compiled once (not in the figure)
     n = len(loaded.facilities)
+    facts = [peers.facts_of(f, as_of) for f in loaded.facilities]
+    # The loaded facilities and the peers' inputs live through every run: frozen out of the cyclic collector,
+    # so the collection each run ends with walks exactly what that run left behind (and nothing else).
+    gc.collect()
+    gc.freeze()
 
-    def ours():
+    def ours():  # verdicts alone (evaluator/verdicts.py), as the floor and the peers give them
+        found = judge(verdict_form, loaded, as_of)
+        verdicts = [tuple(r.verdict for r in e.results) for e in found]
+        del found
+        gc.collect()
+        return verdicts
+
+    def full():  # every result with its reason, figures and trace (what jsonl and json render)
         run = evaluate_plans([plan], loaded, as_of, provenance=False)
         verdicts = [tuple(r.verdict for r in e.results) for e in run.evaluations]
         del run
-        gc.collect()  # the collection the run leaves behind is counted (the heap's own share is taken off below)
+        gc.collect()
         return verdicts
 
     def floor():
@@ -211,37 +229,39 @@ def evaluation_figures(table: Table, facilities: int, repeat: int) -> None:
     # work held the cores. Every figure here is in-process (the peers too), so all are measured alike.
     clock = time.process_time
 
-    def timed(fn, minus=None):
+    def timed(fn):
         samples, result = [], None
-        for _ in range(max(3, repeat)):
+        for _ in range(max(5, repeat)):
             start = clock()
             result = fn()
-            elapsed = clock() - start
-            if minus is not None:  # measured beside each sample, so a change of load affects both alike
-                start = clock()
-                minus()
-                elapsed -= clock() - start
-            samples.append(elapsed)
+            samples.append(clock() - start)
         return statistics.median(samples) / n * 1e6, result
 
-    gc.collect()
-    # the collection `ours` ends with walks the loaded facilities too; what that costs alone is taken off
-    ours_us, ours_verdicts = timed(ours, minus=gc.collect)
-    floor_us, floor_verdicts = timed(floor)
+    runners = {"floor": floor, "ours": ours, "full": full}
+    for name, why in peers.available().items():
+        if why is None:
+            runner = peers.rego_runner() if name == "regopy" else peers.cedar_runner()
+            runners[name] = lambda runner=runner: runner(facts)
+    figures = {name: timed(fn) for name, fn in runners.items()}
+    gc.unfreeze()
+    (floor_us, floor_verdicts), (ours_us, ours_verdicts) = figures["floor"], figures["ours"]
     agree = ours_verdicts == floor_verdicts
-    table.add(f"evaluation alone, EnEfG §11 PUE rules, {n:,} facilities, collection included: dcpolicy / "
+    table.add(f"evaluation alone, EnEfG §11 PUE rules, {n:,} facilities, collection included: dcpolicy verdicts / "
               "hand-written", f"{ours_us:.1f} µs / {floor_us:.1f} µs = {ours_us / floor_us:.1f}x, verdicts agree: "
               f"{'yes' if agree else 'NO'}", "<= 5x", ours_us / floor_us <= 5 and agree)
-    facts = [peers.facts_of(f, as_of) for f in loaded.facilities]
+    full_us, full_verdicts = figures["full"]
+    table.add("  the same with every reason, figure and trace (evaluate(), what json and jsonl render) / hand-written",
+              f"{full_us:.1f} µs / {floor_us:.1f} µs = {full_us / floor_us:.1f}x, verdicts agree: "
+              f"{'yes' if full_verdicts == floor_verdicts else 'NO'}", "—", None)
     for name, why in peers.available().items():
         if why is not None:
-            table.add(f"{name} / dcpolicy, same rules and facilities", f"skipped: {name} {why}", ">= 5x", None)
+            table.add(f"{name} / dcpolicy verdicts, same rules and facilities", f"skipped: {name} {why}", ">= 5x",
+                      None)
             continue
-        runner = peers.rego_runner() if name == "regopy" else peers.cedar_runner()
-        peer_us, peer_verdicts = timed(lambda: runner(facts))
+        peer_us, peer_verdicts = figures[name]
         agree = peer_verdicts == ours_verdicts
         disagreements = sum(a != b for a, b in zip(peer_verdicts, ours_verdicts))
-        table.add(f"{name} / dcpolicy, same rules and facilities", f"{peer_us:.1f} µs / {ours_us:.1f} µs = "
+        table.add(f"{name} / dcpolicy verdicts, same rules and facilities", f"{peer_us:.1f} µs / {ours_us:.1f} µs = "
                   f"{peer_us / ours_us:.1f}x, verdicts agree: {'yes' if agree else f'NO ({disagreements} differ)'}",
                   ">= 5x", peer_us / ours_us >= 5 and agree)
 

@@ -74,9 +74,8 @@ def _shipped_dir() -> Path:
 
 def display_path(path: Path) -> str:
     """A stable display name: shipped policies as policies/<file>, others as given."""
-    shipped_policies_dir = _shipped_dir
     try:
-        return "policies/" + str(path.resolve().relative_to(shipped_policies_dir().resolve()))
+        return "policies/" + str(path.resolve().relative_to(_shipped_dir().resolve()))
     except ValueError:
         return str(path)
 
@@ -296,13 +295,28 @@ def evaluate_all(request: EvalRequest, stdin_text: str | None = None) -> Evaluat
     return Evaluated(run, tuple(plans), loaded, where)
 
 
+def verdict_plans(plans) -> list:
+    """The plans in verdict form (evaluator/verdict_code.py), made once per run for judge_verdicts."""
+    from ..evaluator.verdict_code import verdict_plan
+    return [verdict_plan(plan) for plan in plans]
+
+
+def judge_verdicts(plans, where, loaded, as_of: datetime.date, period: str | None = None, fail_on=frozenset()):
+    """Verdicts alone (evaluator/verdict_runs.py): each facility's verdict per rule and status, no reasons;
+    `plans` from verdict_plans, `where` as for evaluate_plans. Operators' rules are judged in full."""
+    from ..evaluator.results import SET_ASIDE
+    from ..evaluator.verdict_runs import judge_chosen
+    chosen = [(plan, True if where is None else flag) for plan, flag in zip(plans, where or plans)]
+    return judge_chosen(chosen, loaded, as_of, period, frozenset(fail_on) & frozenset(SET_ASIDE))
+
+
 STREAM_BATCH = 100  # facilities per streamed batch (more when an operator's facilities run past it): measured on
 # 2,000 facilities, as fast as 500 and a third of the peak memory (a batch's results and traces are what memory holds)
 
 
 def evaluate_stream(request: EvalRequest, emit, stdin_text: str | None = None, batch_size: int = STREAM_BATCH,
                     jobs: int = 1, render=None, provenance: bool = True, unjudged: list | None = None,
-                    render_parts=None, applied: list | None = None) -> int:
+                    render_parts=None, applied: list | None = None, judge_batch=None) -> int:
     """`policy eval`, streamed (cli/stream.py): facilities read, evaluated and handed to `emit(render(run))`
     batch by batch, memory flat; with `jobs` > 1 in worker processes, emitted in input order. Returns how
     many facilities were evaluated; `unjudged` gains the ids no chosen regime governs (-j home), `applied`
@@ -311,7 +325,8 @@ def evaluate_stream(request: EvalRequest, emit, stdin_text: str | None = None, b
     (cli/split_stream.py; not with --set, whose overrides are written in by this process's reading)."""
     from .stream import evaluate_stream as stream
 
-    return stream(request, emit, stdin_text, batch_size, jobs, render, provenance, unjudged, render_parts, applied)
+    return stream(request, emit, stdin_text, batch_size, jobs, render, provenance, unjudged, render_parts, applied,
+                  judge_batch)
 
 
 def check_period(label: str | None, plans, loaded) -> None:
@@ -349,24 +364,13 @@ def _period_order(label: str) -> tuple:
 
 
 # ---------------------------------------------------------------- test cases
-def _no_warnings(paths) -> None:
-    """--strict: a policy's warnings fail the run like errors (InvalidPolicy with every warning)."""
-    warnings, sources = [], {}
-    for path in paths:
-        checked = check_policy(path, display_path(path))
-        warnings.extend(checked.warnings)
-        sources[display_path(path)] = checked.source
-    if warnings:
-        raise InvalidPolicy(DiagnosticError(warnings, sources))
-
-
 def run_cases(paths, keyword: str | None = None, strict: bool = False, keep_runs: bool = True):
     """Run the policy test cases in these files or folders (the shipped ones by default).
     Raises cases.CaseFileError for a malformed case file or a policy no case file can find (once, not
     per case), InvalidPolicy for an invalid policy (with `strict`, also for a policy with warnings),
     UsageError when no case is selected. Returns a cases.CaseRun; each outcome keeps its case's Run only
     with `keep_runs` (coverage reads them; hundreds of kept Runs make every garbage collection longer)."""
-    from .cases import CaseFileError, CaseOutcome, CaseRun, PlanCache, case_files, load_cases, run_case
+    from .cases import CaseFileError, CaseOutcome, CaseRun, PlanCache, case_files, load_cases, no_warnings, run_case
 
     files = case_files(list(paths))
     plans = PlanCache()
@@ -384,7 +388,7 @@ def run_cases(paths, keyword: str | None = None, strict: bool = False, keep_runs
     for file, policy in dict.fromkeys((c.file, c.policy) for c in cases):
         plans.get(policy, file)  # a missing or invalid policy is one error, before any case runs
     if strict:
-        _no_warnings(plans.paths())
+        no_warnings(plans.paths())
     outcomes = []
     for case in cases:
         runs: list | None = [] if keep_runs else None

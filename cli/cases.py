@@ -17,8 +17,22 @@ from .case_files import Case, CaseFileError, case_files, load_cases
 from .phrasing import reason
 
 
-__all__ = ["Case", "CaseFileError", "CaseOutcome", "CaseRun", "PlanCache", "case_files", "load_cases", "resolve_policy",
-           "run_case"]
+__all__ = ["Case", "CaseFileError", "CaseOutcome", "CaseRun", "PlanCache", "case_files", "load_cases", "no_warnings",
+           "resolve_policy", "run_case"]
+
+
+def no_warnings(paths) -> None:
+    """--strict: a policy's warnings fail the run like errors (InvalidPolicy with every warning)."""
+    from ..dsl.diagnostics import DiagnosticError
+    from .api import InvalidPolicy, check_policy, display_path
+
+    warnings, sources = [], {}
+    for path in paths:
+        checked = check_policy(path, display_path(path))
+        warnings.extend(checked.warnings)
+        sources[display_path(path)] = checked.source
+    if warnings:
+        raise InvalidPolicy(DiagnosticError(warnings, sources))
 
 
 @attrs.frozen

@@ -85,6 +85,16 @@ def xml(text: object) -> str:
     return lines(str(text))
 
 
+_FORMULA = ("=", "+", "-", "@")  # a leading tab or carriage return is already shown as \t, \r
+
+
+def spreadsheet(text: object) -> str:
+    """User text in a CSV cell: on one line (controls shown as escapes), and a leading = + - @ made plain
+    text with a ' before it, so a spreadsheet never runs it as a formula (OWASP, "CSV injection")."""
+    shown = field(text)
+    return "'" + shown if shown.startswith(_FORMULA) else shown
+
+
 def utf8(text: str) -> str:
     """Text that encodes as UTF-8: each lone surrogate (a file name that was not UTF-8) becomes U+FFFD."""
     try:

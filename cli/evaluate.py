@@ -112,6 +112,7 @@ def stdin_input(request) -> str | None:
 # format shows what it always has: JSON one step per clause, the tables and SARIF and GitHub annotations
 # none, JUnit, TAP and the HTML page's explanations the tree (docs/results.md, "Trace").
 TRACE_DEFAULTS = {"json": "reasons", "jsonl": "reasons", "table": "none", "markdown": "none", "summary": "none",
+                  "verdicts": "none",
                   "html": "full", "junit": "full", "tap": "full", "sarif": "none", "github": "none"}
 
 
@@ -124,8 +125,9 @@ def trace_mode(args) -> str:
         return "full"
     if chosen is None:
         return TRACE_DEFAULTS[args.format]
-    if args.format == "summary" and chosen != "none":
-        raise UsageError(f"--trace {chosen} cannot be shown in --format summary (one line per evaluation); "
+    if args.format in ("summary", "verdicts") and chosen != "none":
+        room = "one line per evaluation" if args.format == "summary" else "verdicts alone, one line per rule"
+        raise UsageError(f"--trace {chosen} cannot be shown in --format {args.format} ({room}); "
                          "use --format table, markdown or json")
     return chosen
 
@@ -165,6 +167,11 @@ def run(args) -> int:
         if args.format == "jsonl":
             _check_overrides(request.overrides)  # before the header is written
             return _stream(request, stdin_text, trace_mode(args), parse_jobs(getattr(args, "jobs", None)))
+        if args.format == "verdicts":  # verdicts alone, one CSV row per rule (cli/verdict_rows.py)
+            from .verdict_rows import stream
+
+            _check_overrides(request.overrides)
+            return stream(request, stdin_text, parse_jobs(getattr(args, "jobs", None)), _Progress())
         evaluated = evaluate_all(request, stdin_text)
         result = evaluated.run
     except UsageError as err:
@@ -177,7 +184,8 @@ def run(args) -> int:
     except InvalidInput as err:
         print(err.diagnostics.render(), file=sys.stderr)
         count = len(err.diagnostics.diagnostics)
-        done = "only what came before the first error was evaluated" if args.format == "jsonl" else "nothing was evaluated"
+        done = "only what came before the first error was evaluated" if args.format in ("jsonl", "verdicts") \
+            else "nothing was evaluated"
         print(f"policy eval: {count} input error{'s' * (count != 1)}; {done}", file=sys.stderr)
         return exits.USAGE
     if result.unjudged:

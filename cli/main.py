@@ -90,10 +90,12 @@ def _eval_options(commands, name) -> None:
                           help='what-if: override a fact as if the file said it, e.g. --set period.energy.total="27 '
                                'GWh" (repeatable; period.x is the latest period, period[2024].x a named one, '
                                "ID:PATH=VALUE one facility); the results list what was overridden")
-    evaluate.add_argument("--format", choices=("table", "summary", "json", "jsonl", "markdown", "html", *CI_FORMATS),
+    evaluate.add_argument("--format", choices=("table", "summary", "json", "jsonl", "verdicts", "markdown", "html",
+                                               *CI_FORMATS),
                           default="table",
                           help="table (default), summary, json, jsonl (one evaluation per line, written as produced, "
-                               "memory flat: registers), markdown, html (a self-contained page: the matrix, "
+                               "memory flat: registers), verdicts (CSV, one row per rule: verdicts alone, no "
+                               "reasons, the fastest register sweep), markdown, html (a self-contained page: the matrix, "
                                "every failing or unknown rule explained, the audit block; policy report adds the "
                                "timeline and priorities), or a CI format: junit, sarif, github (workflow "
                                "annotations), tap")
@@ -101,7 +103,7 @@ def _eval_options(commands, name) -> None:
                           help="how much of each rule's trace to show: none, reasons (one step per clause) or full "
                                "(the tree of steps, as --explain); default: reasons for json and jsonl, full for junit, "
                                "tap and html, none for the others (summary: only none)")
-    evaluate.add_argument("--jobs", metavar="N", help="jsonl: evaluate in N processes (default auto: every core; "
+    evaluate.add_argument("--jobs", metavar="N", help="jsonl, verdicts: evaluate in N processes (default auto: every core; "
                           "a run of one batch uses one), output identical to --jobs 1")
     evaluate.add_argument("--record", metavar="DIR",
                           help="also write the exact inputs, the policies' sha256, the options and the result to the "

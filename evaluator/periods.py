@@ -11,6 +11,7 @@ from .facts import Facility, Period
 from .plan import Plan
 
 NO_PERIOD: dict = {}
+_ONE_DAY = datetime.timedelta(days=1)
 
 
 def period_kind(plan: Plan) -> str:
@@ -22,7 +23,10 @@ def _matches_calendar(period: Period, plan: Plan) -> bool:
     start = period.start
     if start.month != month or start.day != day:  # most periods are told apart here, without making dates
         return False
-    return period.end == datetime.date(start.year + 1, month, day) - datetime.timedelta(days=1)
+    end = period.end
+    if month == 1 and day == 1:  # a calendar year: ends on 31 December of the same year, no date to make
+        return end.day == 31 and end.month == 12 and end.year == start.year
+    return end == datetime.date(start.year + 1, month, day) - _ONE_DAY
 
 
 def candidate_periods(facility: Facility, plan: Plan) -> list[Period]:
@@ -35,12 +39,20 @@ def normalise_label(label: str) -> str:
 
 
 def choose_period(facility: Facility, plan: Plan, as_of: datetime.date, label: str | None) -> Period | None:
-    candidates = candidate_periods(facility, plan)
     if label is not None:
         wanted = normalise_label(label)
-        return next((p for p in candidates if normalise_label(p.label) == wanted), None)
-    ended = [p for p in candidates if p.end <= as_of]
-    return max(ended, key=lambda p: p.end) if ended else None
+        return next((p for p in candidate_periods(facility, plan) if normalise_label(p.label) == wanted), None)
+    # the latest period of the plan's calendar ended by as_of (the first such, on a tie), in one pass that
+    # makes a date only for a period that would be chosen: every facility of every run comes here
+    month, day = plan.fiscal_start
+    chosen = None
+    for period in facility.periods:
+        start, end = period.start, period.end
+        if start.month != month or start.day != day or end > as_of or (chosen is not None and end <= chosen.end):
+            continue
+        if _matches_calendar(period, plan):
+            chosen = period
+    return chosen
 
 
 class FactValues:

@@ -193,3 +193,12 @@ def test_a_run_without_a_verdict_records_nothing(site, capsys):
 def test_replay_of_a_folder_that_is_not_a_record(site, capsys):
     code, _, err = _run(capsys, "replay", "nowhere")
     assert code == 2 and '"nowhere" is not a folder' in err
+
+
+def test_verdicts_alone_are_recorded_and_replayed_byte_for_byte(site, capsys):
+    code, out, _ = _run(capsys, "eval", "-j", "de,jp", "--as-of", "2031-04-01", "--format", "verdicts", "--record", "rec",
+                        "portfolio.yaml")
+    assert out.startswith("kind,id,jurisdiction,status,rule,severity,verdict,set_aside\n")
+    assert (site / "rec" / "result").read_text(encoding="utf-8") == out
+    replayed, said, _ = _run(capsys, "replay", "rec")
+    assert replayed == code and "reproduced byte for byte" in said

@@ -266,3 +266,20 @@ def test_an_error_in_a_register_read_from_disk_is_located_with_its_excerpt(tmp_p
     assert codes[0] == ("F105", duplicate, lines[duplicate - 1].index("it: 2") + 1)
     assert codes[-1][0] == "F102" and codes[-1][1] > duplicate  # then the unclosed list, further down
     assert "it: 2 GWh" in caught.value.render()  # the excerpt, read again from the file
+
+
+def test_the_stream_runs_the_collector_every_few_batches_and_gives_it_back(tmp_path, monkeypatch):
+    """The cyclic collector is paused for the stream (it would walk every batch's objects again and again)
+    and run every _Collector.EVERY batches instead, so cyclic garbage stays bounded; afterwards it runs as before."""
+    import gc
+
+    from dcpolicy.cli import stream
+
+    path = _portfolio(tmp_path, [f"op-{i}" for i in range(40)])
+    collections, states = [], []
+    monkeypatch.setattr(stream.gc, "collect", lambda *a: collections.append(a))
+    api.evaluate_stream(_request(path), lambda run: states.append(gc.isenabled()), batch_size=1)
+    assert states == [False] * 40
+    # each batch counted when read and when judged, but the last, which the end of the input closes
+    assert len(collections) == (2 * 40 - 1) // stream._Collector.EVERY
+    assert gc.isenabled()
