@@ -29,7 +29,7 @@ def json_value(value):
     return str(value)
 
 
-def _bounds_json(value: Bounds) -> dict:
+def bounds_json(value: Bounds) -> dict:
     ends = {}
     if value.lo != float("-inf"):
         ends["at_least"] = round(value.lo, 10)
@@ -63,18 +63,16 @@ def clause_tree(trace: ClauseTrace, evaluation: Evaluation | None = None) -> dic
         if value is UNKNOWN or isinstance(value, Bounds):
             step["unknown"] = True
         if isinstance(value, Bounds):
-            step["bounds"] = _bounds_json(value)
+            step["bounds"] = bounds_json(value)
         if info.kind == "fact":
             step["fact"] = info.path
             if slot in sources:
                 step["source"] = sources[slot]
         if info.kind == "records" and hasattr(value, "outcomes"):  # what each record gave (evaluator/quantify.py)
-            step["records"] = [{"id": o.id, "selected": json_value(o.selected), "holds": json_value(o.holds),
-                                "fields": {f: json_value(v) for f, v in o.read}} for o in value.outcomes]
+            step["records"] = records_json(value)
         members = (trace.members if nodes is trace.nodes else definition_members.get(id(nodes), {})).get(slot)
         if members:
-            step["members"] = [{"facility": m.facility, "fact": m.path, "value": json_value(m.value),
-                                **({"source": m.source} if m.source else {})} for m in members]
+            step["members"] = members_json(members)
         children = [(nodes, values, sources, child, expanded) for child in info.children
                     if values[child] is not NOT_EVALUATED]
         inner = definitions.get(info.path) if info.kind == "definition" else None
@@ -86,6 +84,18 @@ def clause_tree(trace: ClauseTrace, evaluation: Evaluation | None = None) -> dic
             stack.extend((*child, step["steps"]) for child in reversed(children))
         siblings.append(step)
     return {"clause": trace.label, **root[0]}
+
+
+def records_json(value) -> list[dict]:
+    """What each record of a quantifier gave, as a step of the tree shows it."""
+    return [{"id": o.id, "selected": json_value(o.selected), "holds": json_value(o.holds),
+             "fields": {f: json_value(v) for f, v in o.read}} for o in value.outcomes]
+
+
+def members_json(members) -> list[dict]:
+    """The facts each member of an aggregate supplied, as a step of the tree shows them."""
+    return [{"facility": m.facility, "fact": m.path, "value": json_value(m.value),
+             **({"source": m.source} if m.source else {})} for m in members]
 
 
 def _line_for(info, value, source: str | None) -> str:

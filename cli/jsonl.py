@@ -41,6 +41,8 @@ def options(request, plans, trace: str | None) -> dict:
 
 
 def evaluation_record(e, trace: str) -> dict:
+    """One evaluation as the contract's dict: the reference json_text.RecordWriter writes as text, byte for byte
+    (tests/test_json_text.py); the output itself is written by the writer."""
     from .render import beside_status_json, result_json, scope_reason_json
 
     return {
@@ -57,6 +59,7 @@ def evaluation_record(e, trace: str) -> dict:
 
 
 def operator_record(o, trace: str) -> dict:
+    """One operator evaluation as the contract's dict (the reference, as evaluation_record)."""
     from .render import beside_status_json, result_json, scope_reason_json
 
     return {
@@ -74,12 +77,13 @@ def operator_record(o, trace: str) -> dict:
 
 def json_document(run, trace: str = "reasons", options: dict | None = None):
     """The result document (contract v1) in pieces: the run's fields, then one evaluation per line."""
+    writer = _writer(trace)
     yield _encode(header(run, options))[:-1] + ',"evaluations":['
-    yield from _listed((evaluation_record(e, trace) for e in run.evaluations))
+    yield from _listed(writer.evaluation(e, kind=False) for e in run.evaluations)
     yield "]"
     if run.operators:
         yield ',"operators":['
-        yield from _listed((operator_record(o, trace) for o in run.operators))
+        yield from _listed(writer.operator(o, kind=False) for o in run.operators)
         yield "]"
     yield "}\n"
 
@@ -87,10 +91,17 @@ def json_document(run, trace: str = "reasons", options: dict | None = None):
 def _listed(records):
     first = True
     for record in records:
-        yield ("\n" if first else ",\n") + _encode(record)
+        yield ("\n" if first else ",\n") + record
         first = False
     if not first:
         yield "\n"
+
+
+def _writer(trace):
+    """The records of one call as text (cli/json_text.py): the same bytes as encoding evaluation_record."""
+    from .json_text import RecordWriter
+
+    return RecordWriter(trace, _encode)
 
 
 def jsonl_header(run, options: dict | None = None) -> str:
@@ -101,10 +112,11 @@ def jsonl_header(run, options: dict | None = None) -> str:
 def jsonl_lines(run, trace: str):
     """`--format jsonl` for one batch: each evaluation and each operator evaluation on its own line,
     tagged "kind": "evaluation" | "operator"."""
+    writer = _writer(trace)
     for e in run.evaluations:
-        yield _encode({"kind": "evaluation", **evaluation_record(e, trace)}) + "\n"
+        yield writer.evaluation(e, kind=True) + "\n"
     for o in run.operators:
-        yield _encode({"kind": "operator", **operator_record(o, trace)}) + "\n"
+        yield writer.operator(o, kind=True) + "\n"
 
 
 def jsonl_overrides(applied) -> str:
@@ -117,9 +129,8 @@ def jsonl_overrides(applied) -> str:
 def jsonl_parts(run, trace: str) -> tuple[str, dict[str, str]]:
     """`jsonl_lines` of one operator's facilities, in two parts (--jobs on a register, cli/split_stream.py): the
     evaluation lines, and the operator lines by jurisdiction, to be placed after the whole batch's evaluations."""
+    writer = _writer(trace)
     operators: dict[str, str] = {}
     for o in run.operators:
-        operators[o.jurisdiction] = operators.get(o.jurisdiction, "") + _encode(
-            {"kind": "operator", **operator_record(o, trace)}) + "\n"
-    return "".join(_encode({"kind": "evaluation", **evaluation_record(e, trace)}) + "\n"
-                   for e in run.evaluations), operators
+        operators[o.jurisdiction] = operators.get(o.jurisdiction, "") + writer.operator(o, kind=True) + "\n"
+    return "".join(writer.evaluation(e, kind=True) + "\n" for e in run.evaluations), operators

@@ -102,6 +102,20 @@ def scope_reason(decision: Decision | None) -> str | None:
 
 def decision_text(d: Decision, result: RuleResult | None) -> str:
     step = d.step
+    # the steps most results end in come first (a register's output phrases one per rule and facility)
+    if step == "not_applies":
+        shown = ", ".join(f"{s.node.text} = {show(s.value, s.node)}" for s in d.facts)
+        return f"does not apply: {d.condition}" + (f" ({shown})" if shown else "") + " is false"
+    if step == "unknown":
+        what = d.undecided + (f" ({_requirement_text(d, holds=False)})" if d.comparison or d.expression else "")
+        detail = ", ".join(d.missing) if d.missing else "a value that could not be computed"
+        return f"cannot decide {what}: missing {detail}"
+    if step in ("met", "failed"):
+        return _requirement_text(d, holds=step == "met")
+    if step == "band":
+        name = metric_name(d.subject.node.text)
+        return (f"{name} {show(d.subject.value, d.subject.node)} is in level {d.level.label} "
+                f"({d.level.describe(name)})")
     cited = f" ({d.citation})" if d.citation else ""
     if step == "scope_excluded":
         return f"out of scope: {d.because}{cited}"
@@ -113,28 +127,15 @@ def decision_text(d: Decision, result: RuleResult | None) -> str:
         return NO_DUTY_APPLIES
     if step == "excluded":
         return f"excluded: {d.because}{cited}"
-    if step == "not_applies":
-        shown = ", ".join(f"{s.node.text} = {show(s.value, s.node)}" for s in d.facts)
-        return f"does not apply: {d.condition}" + (f" ({shown})" if shown else "") + " is false"
-    if step == "unknown":
-        what = d.undecided + (f" ({_requirement_text(d, holds=False)})" if d.comparison or d.expression else "")
-        detail = ", ".join(d.missing) if d.missing else "a value that could not be computed"
-        return f"cannot decide {what}: missing {detail}"
     if step == "not_in_force":
         return f"in force from {d.date.isoformat()}; evaluated as of {d.as_of.isoformat()}"
     if step == "ended":
         return f"no longer in force after {d.date.isoformat()}"
-    if step in ("met", "failed"):
-        return _requirement_text(d, holds=step == "met")
     if step == "exempt":
         relief = f"exempt: {d.because}{cited}"
         if d.requirement_undecided:
             return f"{relief}; the requirement ({d.expression}) need not be decided"
         return f"{_requirement_text(d, holds=False)}, but {relief}"
-    if step == "band":
-        name = metric_name(d.subject.node.text)
-        return (f"{name} {show(d.subject.value, d.subject.node)} is in level {d.level.label} "
-                f"({d.level.describe(name)})")
     if step == "band_none":
         return f"{show(d.subject.value, d.subject.node)} falls in no level"
     if step == "report_no_period":

@@ -13,6 +13,7 @@ kVA (its own base: VA cannot become W without a power factor, which a policy mus
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -178,6 +179,7 @@ def suggest_unit(symbol: str) -> str | None:
     return close[0] if close else None
 
 
+@functools.lru_cache(maxsize=256)  # a pure function of the text; a register writes the same few units again and again
 def parse_unit(text: str) -> UnitExpr:
     """Resolve ``kW``, ``MJ/kWh`` or ``kl/GJ``; raise UnknownUnit naming the bad symbol."""
     numerator, _, denominator = text.partition("/")
@@ -246,20 +248,37 @@ def parse_quantity(text: str, expected: Dimension) -> ParsedQuantity:
     Raises NotAQuantity, MissingUnit, UnknownUnit (a symbol not in the table), WrongDimension or
     QuantityOverflow; the facility loader turns each into its own F2xx diagnostic.
     """
-    match = _QUANTITY.match(text)
-    if not match:
+    magnitude, unit = _read_quantity(text, expected)
+    return ParsedQuantity(magnitude, unit.dimension, text)
+
+
+def quantity_magnitude(text: str, expected: Dimension) -> float:
+    """parse_quantity(text, expected).magnitude, without the ParsedQuantity (the facility loader reads many)."""
+    return _read_quantity(text, expected)[0]
+
+
+def _read_quantity(text: str, expected: Dimension) -> tuple[float, UnitExpr]:
+    parts = _quantity_parts(text)
+    if parts is None:
         raise NotAQuantity(f'"{text}" is not a quantity; write a number and a unit, e.g. "{example_for(expected)}"')
-    symbol = match["unit"]
+    number, symbol = parts
     if symbol is None:
         raise MissingUnit(f"{text} has no unit; {_a(expected.name)} needs one, e.g. \"{example_for(expected)}\"")
     unit = parse_unit(symbol)
-    if unit.dimension != expected:
+    if unit.dimension is not expected and unit.dimension != expected:
         raise WrongDimension(f'"{text}" is {_a(unit.dimension.name)}, but {_a(expected.name)} is expected '
-                             f'(e.g. "{example_for(expected)}")', match["num"], unit)
-    magnitude = unit.to_canonical(float(match["num"]))
+                             f'(e.g. "{example_for(expected)}")', number, unit)
+    magnitude = unit.to_canonical(float(number))
     if not math.isfinite(magnitude):
         raise QuantityOverflow(f'"{text}" is too large')
-    return ParsedQuantity(magnitude, unit.dimension, text)
+    return magnitude, unit
+
+
+@functools.lru_cache(maxsize=1024)  # a register repeats its figures ("250 kW"): each text is split once
+def _quantity_parts(text: str) -> tuple[str, str | None] | None:
+    """The number and the unit symbol (None without one) of a quantity text, or None when it is not one."""
+    match = _QUANTITY.match(text)
+    return None if match is None else (match["num"], match["unit"])
 
 
 def _a(noun: str) -> str:

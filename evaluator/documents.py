@@ -55,11 +55,21 @@ def _children(table: dict[str, FactType], extra: tuple[str, ...], prefix: str) -
     return list(dict.fromkeys(names))
 
 
-def _fill_defaults(facts: dict[str, Fact], table: dict[str, FactType]) -> None:
+def _defaults(table: dict[str, FactType]) -> tuple[tuple[str, Fact], ...]:
+    """The facts of a table's fields that have a default in the schema; one frozen Fact each, shared by every
+    facility or period that leaves the field out (issue 9: not one new Fact per facility)."""
+    return tuple((path, Fact(ftype.default, None, None)) for path, ftype in table.items() if ftype.default is not None)
+
+
+FACILITY_DEFAULTS = _defaults(FACILITY_FIELDS)
+PERIOD_DEFAULTS = _defaults(PERIOD_FIELDS)
+
+
+def _fill_defaults(facts: dict[str, Fact], defaults: tuple[tuple[str, Fact], ...]) -> None:
     """Give every fact the file leaves out that has a default in the schema its default value."""
-    for path, ftype in table.items():
-        if ftype.default is not None and path not in facts:
-            facts[path] = Fact(ftype.default, None, None)
+    for path, fact in defaults:
+        if path not in facts:
+            facts[path] = fact
 
 
 def _head(span: Span) -> Span:
@@ -158,7 +168,7 @@ def read_facility(node: Node, source: SourceFile, portfolio_operator: str | None
             note(F107.at(_head(node.span), field=field, example=example,
                          rule=" (lowercase letters, digits, '.', '_', '-')" if field == "id" else ""))
     records.read_lists(lists, facts, note)
-    _fill_defaults(facts, FACILITY_FIELDS)
+    _fill_defaults(facts, FACILITY_DEFAULTS)
     invariants.check_racks(facts, note)
     invariants.check_location(facts, note)
     periods = _periods(periods_node, note) if periods_node is not None else []
@@ -210,7 +220,7 @@ def _period(node: Node, report: Report) -> Period | None:
         report(F107.no_period.at(_head(node.span)))
     else:
         parsed = _label(label_node, report)
-    _fill_defaults(facts, PERIOD_FIELDS)
+    _fill_defaults(facts, PERIOD_DEFAULTS)
     invariants.check_period(facts, report)
     if parsed is None:
         return None  # (a period with bad figures still takes part in the overlap check)
@@ -294,7 +304,7 @@ class _FieldReader:
         self.groups = groups
         self.root = root
         self.report = report
-        self.seen: dict[str, Span] = {}
+        self.seen: dict[str, Node] = {}  # path -> its key (whose span is made only for a second one, F105)
         self.bad: set[str] = set()
 
     def reported(self, path: str) -> bool:
@@ -304,19 +314,20 @@ class _FieldReader:
         name = key.text or ""
         path = prefix + name
         if path in self.seen:
-            first = self.seen[path]
+            first = self.seen[path].span
             self.report(F105.field.at(key.span, path=path, line=first.line, column=first.column))
             return
-        if path in self.table:
-            self.seen[path] = key.span
-            fact = convert(path, self.table[path], value, self.report)
+        ftype = self.table.get(path)
+        if ftype is not None:
+            self.seen[path] = key
+            fact = convert(path, ftype, value, self.report)
             if fact is None:
                 self.bad.add(path)
             elif fact is not ABSENT:
                 facts[path] = fact
             return
         if path in self.groups:
-            self.seen[path] = key.span
+            self.seen[path] = key
             if value.is_null:
                 return
             if value.kind != "map":

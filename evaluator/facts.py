@@ -8,13 +8,28 @@ import attrs
 
 from ..dsl.diagnostics import Span
 
+from .yaml_nodes import span_of
+
+
+def _where(at: Span | tuple | None) -> Span | None:
+    """A fact's position as the Span it stands for (what facts are compared and hashed by)."""
+    return None if at is None else span_of(at)
+
 
 @attrs.frozen
 class Fact:
+    """One fact. Where it was written is given (as ``span``) as a Span, or by the YAML loader as a node's
+    position tuple (evaluator/yaml_nodes.py), made a Span the first time :attr:`span` is asked for: a register's
+    facts are mostly judged without anyone asking where they were written (issue 9, loading cost)."""
+
     value: object  # float for quantity/ratio/number (quantities canonical), int, bool, date, str
-    span: Span | None  # where in the YAML it was written (None for defaults/derived)
+    at: Span | tuple | None = attrs.field(alias="span", eq=_where)  # where in the YAML (None for defaults/derived)
     written: str | None  # the text as written, e.g. "2.4 MW" (None if derived/default)
     derived: str | None = None  # plain words when computed
+
+    @property
+    def span(self) -> Span | None:
+        return _where(self.at)  # made each time it is asked for (a frozen fact is never written to)
 
 
 @attrs.frozen

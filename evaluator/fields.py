@@ -58,9 +58,9 @@ def convert(path: str, ftype: FactType, node: Node, report: Report):
         report(F205.at(node.span, path=path, expected=_describe(ftype), found=node.describe(),
                        hint=_example_hint(path, ftype)))
         return None
-    if node.is_null:
+    if node.value is None:  # null (a scalar's: collections were turned away above)
         if path in NULL_MEANS:
-            return Fact(NULL_MEANS[path], node.span, node.text or "null")
+            return Fact(NULL_MEANS[path], node.at, node.text or "null")
         if path in NULLABLE:
             return ABSENT
         if path in REQUIRED:
@@ -71,7 +71,7 @@ def convert(path: str, ftype: FactType, node: Node, report: Report):
     result = _CONVERTERS[ftype.kind](path, ftype, node, report)
     if result is None:
         return None
-    return Fact(result, node.span, str(node.text))
+    return Fact(result, node.at, str(node.text))
 
 
 def _quantity(path: str, ftype: FactType, node: Node, report: Report):
@@ -89,7 +89,7 @@ def _quantity(path: str, ftype: FactType, node: Node, report: Report):
                                      found=node.describe()))
         return None
     try:
-        magnitude = units.parse_quantity(value, dim).magnitude
+        magnitude = units.quantity_magnitude(value, dim)
     except units.MissingUnit:
         report(_missing_unit(path, dim, node))
         return None
@@ -113,7 +113,7 @@ def _quantity(path: str, ftype: FactType, node: Node, report: Report):
         report(F206.at(node.span, path=path, value=value.strip(), dimension=dim.name))
         return None
     # canonical degC; the margin: -459.67 °F is exactly absolute zero, a hair below it in floating point
-    if dim == units.TEMPERATURE and magnitude < ABSOLUTE_ZERO_C - 1e-9:
+    if magnitude < ABSOLUTE_ZERO_C - 1e-9 and dim == units.TEMPERATURE:
         report(F206.absolute_zero.at(node.span, path=path, value=value.strip()))
         return None
     return magnitude

@@ -74,7 +74,7 @@ def parse_overrides(texts) -> tuple[tuple[Override, ...], str]:
         node, problems = load_yaml(value_text or "null", SOURCE)
         if problems or node is None or node.kind != "scalar":
             raise OverrideError(f'--set "{text}": the value must be one plain value, e.g. "27 GWh", 0.55 or true')
-        node = attrs.evolve(node, span=Span(SOURCE, line, column, line, column + max(len(value_text), 1)))
+        node = node.evolve(span=Span(SOURCE, line, column, line, column + max(len(value_text), 1)))
         start = match.start("path") + 1
         key_span = Span(SOURCE, line, start, line, start + len(match["path"]))
         out.append(Override(text, match["facility"], period, path, node, line, key_span))
@@ -101,8 +101,8 @@ def apply(node: Node, facility_id: str | None, overrides) -> tuple[Node, tuple[A
                                 + (f'"{override.period}"' if override.period else "at all"))
         changed, previous = _set(entries[index], override.path, key, override.value)
         label = entries[index].get("period")
-        new_periods = attrs.evolve(periods, value=entries[:index] + (changed,) + entries[index + 1:])
-        node = attrs.evolve(node, value=tuple((k, new_periods if k.text == "periods" else v) for k, v in node.entries))
+        new_periods = periods.evolve(value=entries[:index] + (changed,) + entries[index + 1:])
+        node = node.evolve(value=tuple((k, new_periods if k.text == "periods" else v) for k, v in node.entries))
         applied.append(Applied(facility_id or "?", f"period[{label.text if label else '?'}].{override.path}",
                                override.value.text or "", previous))
     return node, tuple(applied)
@@ -127,7 +127,7 @@ def _period_index(entries, label: str) -> int | None:
 def _set(mapping: Node, path: str, key: Node, value: Node) -> tuple[Node, str | None]:
     """The mapping without any spelling of `path` (nested or dotted keys), with `path: value` added."""
     kept, previous = _without(mapping, path.split("."))
-    return attrs.evolve(mapping, value=kept + ((key, value),)), previous
+    return mapping.evolve(value=kept + ((key, value),)), previous
 
 
 def _without(mapping: Node, parts: list[str]) -> tuple[tuple, str | None]:
@@ -140,7 +140,7 @@ def _without(mapping: Node, parts: list[str]) -> tuple[tuple, str | None]:
         if parts[: len(written)] == written and v.kind == "map":
             inner, found = _without(v, parts[len(written):])
             previous = previous or found
-            kept.append((k, attrs.evolve(v, value=inner)))
+            kept.append((k, v.evolve(value=inner)))
             continue
         kept.append((k, v))
     return tuple(kept), previous

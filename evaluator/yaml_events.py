@@ -17,7 +17,7 @@ from __future__ import annotations
 from ..dsl.diagnostics import Diagnostic, Span
 from ..dsl.facility_messages import F102, F105
 
-from .yaml_nodes import Node
+from .yaml_nodes import Node, span_of
 
 MAX_DEPTH = 100  # collections inside collections; a portfolio's period figures are 6 deep
 ALIAS_BUDGET = 10_000  # nodes aliases may repeat, beyond ALIAS_FACTOR x the nodes written
@@ -27,6 +27,8 @@ _MERGE = _Y + "merge"
 _SCALAR_TAGS = frozenset(_Y + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
 _MERGE_KEY = object()  # pending key: a `<<` merge
 _SKIP = object()  # pending key: the value is read and dropped (a duplicate or a complex key)
+_UNREAD = object()  # a plain text not yet in the reader's table of typed values
+PLAIN_VALUES = 4096  # plain texts whose typed value a reader remembers ("true", "2028", "250 kW"): a bound on memory
 
 
 class Stop(Exception):
@@ -72,6 +74,9 @@ class EventReader:
         self._empty = list(resolvers.get("", [])) + list(wildcard)
         self._constructor = yaml.constructor.SafeConstructor()
         self._ScalarNode = yaml.ScalarNode
+        # text -> its value, for plain scalars typed as one of YAML's core scalars; typing a text is a pure function
+        # of it, and a register repeats many ("true", "2028", "ISO 50001"), so it is resolved once per reader
+        self._plain: dict = {}
 
     def forget_anchors(self) -> None:
         """Between independent entries of a streamed list (their anchors stay usable, their budget restarts)."""
@@ -83,7 +88,9 @@ class EventReader:
         return Span(self.file, start.line + 1 + base, start.column + 1, end.line + 1 + base,
                     max(end.column + 1, start.column + 2))
 
-    def block_span(self, start, end) -> Span:
+    def block_span(self, start, end) -> Span | tuple:
+        """A collection's span; the position tuple (yaml_nodes.Node) unless the line before its end must be
+        measured now (a streamed text keeps only the last pieces at hand)."""
         if end.line > start.line and end.column == 0:
             # Block collections end at the start of the following line: end at the previous one.
             width = self.width_of(end)
@@ -93,7 +100,8 @@ class EventReader:
                 width = max(width, start.column + 1)
             base = self.line_base
             return Span(self.file, start.line + 1 + base, start.column + 1, end.line + base, width + 1)
-        return self.span(start, end)
+        below = self.line_base + 1
+        return (self.file, start.line + below, start.column + 1, end.line + below, end.column + 1)
 
     # ---- nodes -----------------------------------------------------------------------------
     def node(self, depth: int = 0) -> Node:
@@ -101,24 +109,36 @@ class EventReader:
         raises Stop (its diagnostic recorded) when the document cannot be read on."""
         get = self.parser.get_event
         stack: list[_Frame] = []
+        top: _Frame | None = None  # the innermost open collection, stack[-1]
         scalar_type, alias_type, seq_type, map_type = self._scalar, self._alias, self._seq, self._map
+        file, below, plain, new_node = self.file, self.line_base + 1, self._plain, tuple.__new__
         while True:
             event = get()
             kind = type(event)
             if kind is scalar_type:
                 self.written += 1
-                top = stack[-1] if stack else None
-                if top is not None and top.key is None and top.kind == "map" and event.anchor is None and \
-                        event.tag is None and event.value != "<<":
-                    # a plain key, the most common node: its text is its value, nothing to resolve
-                    text, start, end = event.value, event.start_mark, event.end_mark
-                    base = self.line_base
-                    top.size += 1
-                    top.key = self._key_text(top, text, Span(self.file, start.line + 1 + base, start.column + 1,
-                                                             end.line + 1 + base, max(end.column + 1, start.column + 2)),
-                                             event.style in ("'", '"'))
-                    continue
-                done, size = self._scalar_node(event), 1
+                if event.anchor is not None or event.tag is not None:
+                    done = self._scalar_node(event)
+                else:  # the common node: an untagged scalar, its position kept as a tuple (yaml_nodes.Node)
+                    text, start, end, style = event.value, event.start_mark, event.end_mark, event.style
+                    at = (file, start.line + below, start.column + 1, end.line + below, end.column + 1)
+                    quoted = style == "'" or style == '"'
+                    if top is not None and top.key is None and top.kind == "map" and text != "<<":
+                        # a key: its text is its value, nothing to resolve
+                        top.size += 1
+                        if text in top.seen:
+                            top.key = self._key_text(top, text, at, quoted)  # written twice: F105
+                        else:
+                            top.key = top.seen[text] = new_node(Node, ("scalar", text, at, text, quoted))
+                        continue
+                    if style or not event.implicit[0]:  # quoted (or a block scalar): text
+                        value = text
+                    else:
+                        value = plain.get(text, _UNREAD)
+                        if value is _UNREAD:
+                            value = self._plain_value(text, event, at)
+                    done = new_node(Node, ("scalar", value, at, text, quoted))
+                size = 1
             elif kind is alias_type:
                 done, size = self._alias_node(event, stack)
             elif kind is map_type or kind is seq_type:
@@ -126,32 +146,41 @@ class EventReader:
                 frame = _Frame("map" if kind is map_type else "seq", event, event.anchor)
                 if len(stack) + depth >= MAX_DEPTH:
                     self._stop(F102.too_deep.at(self.span(event.start_mark, event.end_mark), limit=MAX_DEPTH))
-                self._tag(event, _Y + frame.kind)
+                if event.tag is not None:
+                    self._tag(event, _Y + frame.kind)
                 if event.anchor is not None:
                     self._new_anchor(event)
                     self.anchors[event.anchor] = frame
                 stack.append(frame)
+                top = frame
                 continue
             elif kind in self._ends:
                 frame = stack.pop()
+                top = stack[-1] if stack else None
                 span = self.block_span(frame.start.start_mark, event.end_mark)
                 if frame.kind == "seq":
-                    done = Node("seq", tuple(frame.items), span)
+                    done = new_node(Node, ("seq", tuple(frame.items), span, None, False))
                 else:
                     entries = frame.items
                     for k, v in frame.merged:
                         if k.text not in frame.seen:
                             frame.seen[k.text or ""] = k
                             entries.append((k, v))
-                    done = Node("map", tuple(entries), span)
+                    done = new_node(Node, ("map", tuple(entries), span, None, False))
                 size = frame.size
                 if frame.anchor is not None:
                     self.anchors[frame.anchor] = (done, size)
             else:  # pragma: no cover - the parser gives only node events inside a document
                 raise AssertionError(f"unexpected YAML event {event!r}")
-            if not stack:
-                return done if done.value is not _MERGE_KEY else Node("scalar", "<<", done.span, "<<")
-            self._add(stack[-1], done, size)
+            if top is None:
+                return done if done.value is not _MERGE_KEY else Node("scalar", "<<", done.at, "<<")
+            key = top.key
+            if type(key) is Node and done.value is not _MERGE_KEY:  # the value of a key just read: the common case
+                top.size += size
+                top.key = None
+                top.items.append((key, done))
+                continue
+            self._add(top, done, size)
 
     def _add(self, frame: _Frame, node: Node, size: int) -> None:
         frame.size += size
@@ -160,7 +189,7 @@ class EventReader:
             frame.key = self._key(frame, node)
             return
         if node.value is _MERGE_KEY:  # `<<` written as a value is text
-            node = Node("scalar", "<<", node.span, "<<")
+            node = Node("scalar", "<<", node.at, "<<")
         if frame.kind == "seq":
             frame.items.append(node)
             return
@@ -178,14 +207,15 @@ class EventReader:
             return _SKIP
         if node.value is _MERGE_KEY:
             return _MERGE_KEY
-        return self._key_text(frame, node.text or "", node.span, node.quoted)
+        return self._key_text(frame, node.text or "", node.at, node.quoted)
 
-    def _key_text(self, frame: _Frame, text: str, span: Span, quoted: bool):
+    def _key_text(self, frame: _Frame, text: str, at, quoted: bool):
+        """The key node (`at` a Span or a position tuple), or _SKIP for a key written twice (F105)."""
         if text in frame.seen:
             first = frame.seen[text].span
-            self.diagnostics.append(F105.at(span, key=text, line=first.line, column=first.column))
+            self.diagnostics.append(F105.at(span_of(at), key=text, line=first.line, column=first.column))
             return _SKIP
-        key = frame.seen[text] = Node("scalar", text, span, text, quoted)
+        key = frame.seen[text] = tuple.__new__(Node, ("scalar", text, at, text, quoted))
         return key
 
     def _merge(self, frame: _Frame, value: Node) -> None:
@@ -198,6 +228,26 @@ class EventReader:
                 if k.text not in names:  # earlier sources win, as in YAML's merge rule
                     names.add(k.text or "")
                     frame.merged.append((k, v))
+
+    def _plain_value(self, text: str, event, at):
+        """A plain scalar's value, typed by the safe loader's implicit resolvers and constructors; remembered
+        (PLAIN_VALUES texts at most) when it is one of YAML's core scalars, whose typing depends on the text alone."""
+        resolvers = self._resolvers.get(text[0], self._wildcard) if text else self._empty
+        tag = _Y + "str"
+        for candidate, pattern in resolvers:
+            if pattern.match(text):
+                tag = candidate
+                break
+        if tag == _Y + "str":
+            value = text
+        elif tag in _SCALAR_TAGS:
+            value = self._construct(tag, event, None)
+        else:  # a merge key, or a tag of YAML's that a facility cannot use (F102): never remembered
+            return self._construct(tag, event, span_of(at))
+        if len(self._plain) >= PLAIN_VALUES:  # full of figures written once: start again, the common texts come back
+            self._plain.clear()
+        self._plain[text] = value
+        return value
 
     def _scalar_node(self, event) -> Node:
         text = event.value
