@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import contextvars
-import difflib
 import functools
+import os
 import re
 import unicodedata
-from importlib import resources
 
 from . import ast
 from .builtins import CLAUSES, DECLARATION_KEYWORDS, KEYWORDS, terminal
@@ -69,8 +68,10 @@ def _keyword_boundary(token):
 def _lark():
     from lark import Lark  # imported lazily: `policy --help` should not pay for it
 
-    grammar = resources.files(__package__).joinpath("policy.lark").read_text(encoding="utf-8")
-    return Lark(
+    # beside this module, installed or not (importlib.resources would import zipfile and more for one read)
+    with open(os.path.join(os.path.dirname(__file__), "policy.lark"), encoding="utf-8") as file:
+        grammar = file.read()
+    parser = Lark(
         grammar,
         parser="lalr",
         strict=True,
@@ -79,6 +80,10 @@ def _lark():
         cache=True,
         lexer_callbacks={terminal(keyword): _keyword_boundary for keyword in KEYWORDS},
     )
+    from .state_lexer import install
+
+    install(parser)  # the same tokens without compiling a regular expression per parser state
+    return parser
 
 
 def parse(text: str, file: str = "<policy>") -> ast.Policy:
@@ -141,6 +146,8 @@ def _unexpected_token(err, text: str, file: str) -> Diagnostic:
         return E101.comparison.at(span, previous=previous, found=token)
     if expected & _CLAUSE_KEYWORDS and token.type in ("NAME", "UNIT"):
         keywords = sorted(_describe(t).strip('"') for t in expected if t.isupper() and t not in _WORDS)
+        import difflib  # only a misspelt keyword needs it
+
         close = difflib.get_close_matches(str(token), keywords, n=1, cutoff=0.6)
         return E101.clause_keyword.at(span, found=found, did_you_mean=close[0] if close else None)
     if token.type in _DECLARATION_KEYWORDS and not expected & _DECLARATION_KEYWORDS:
