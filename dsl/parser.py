@@ -64,6 +64,34 @@ def _keyword_boundary(token):
     return token
 
 
+def _grammar_cache() -> str | bool:
+    """Where Lark keeps the built parser between runs: a folder of this user's own in the temporary directory
+    (made 0700; used only if it is a real folder, ours, closed to others). Lark's default, `cache=True`, reads a
+    file of a guessable name straight from the shared temporary directory and unpickles it, so another local
+    user could plant one. False (build the parser every run, about 0.2 s) where no such folder can be had."""
+    import stat
+    import sys
+    import tempfile
+
+    if not hasattr(os, "getuid"):
+        return False
+    folder = os.path.join(tempfile.gettempdir(), f"dcpolicy-{os.getuid()}")
+    try:
+        os.mkdir(folder, 0o700)
+    except FileExistsError:
+        pass
+    except OSError:
+        return False
+    try:
+        found = os.lstat(folder)
+    except OSError:
+        return False
+    if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid() or found.st_mode & 0o077:
+        return False
+    # Lark checks the grammar, its options and its own version against the first line of the file
+    return os.path.join(folder, "policy-grammar-py%d%d.lark" % sys.version_info[:2])
+
+
 @functools.lru_cache(maxsize=1)
 def _lark():
     from lark import Lark  # imported lazily: `policy --help` should not pay for it
@@ -77,7 +105,7 @@ def _lark():
         strict=True,
         propagate_positions=True,
         maybe_placeholders=True,
-        cache=True,
+        cache=_grammar_cache(),
         lexer_callbacks={terminal(keyword): _keyword_boundary for keyword in KEYWORDS},
     )
     from .state_lexer import install
