@@ -12,7 +12,6 @@ lists what each medium does.
 from __future__ import annotations
 
 import codecs
-import html as _html
 import re
 
 from ..dsl.diagnostics import visible
@@ -75,6 +74,8 @@ def fence(block_lines: list[str]) -> str:
 
 def html(text: object) -> str:
     """User text in HTML: escaped (quotes included, so also in attributes), controls shown as escapes."""
+    import html as _html  # with its entity table, imported only by the formats that write HTML
+
     return _html.escape(lines(str(text)), quote=True)
 
 

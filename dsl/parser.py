@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import contextvars
-import difflib
 import functools
+import os
 import re
 import unicodedata
-from importlib import resources
 
 from . import ast
 from .builtins import CLAUSES, DECLARATION_KEYWORDS, KEYWORDS, terminal
@@ -65,20 +64,54 @@ def _keyword_boundary(token):
     return token
 
 
+def _grammar_cache() -> str | bool:
+    """Where Lark keeps the built parser between runs: a folder of this user's own in the temporary directory
+    (made 0700; used only if it is a real folder, ours, closed to others). Lark's default, `cache=True`, reads a
+    file of a guessable name straight from the shared temporary directory and unpickles it, so another local
+    user could plant one. False (build the parser every run, about 0.2 s) where no such folder can be had."""
+    import stat
+    import sys
+    import tempfile
+
+    if not hasattr(os, "getuid"):
+        return False
+    folder = os.path.join(tempfile.gettempdir(), f"dcpolicy-{os.getuid()}")
+    try:
+        os.mkdir(folder, 0o700)
+    except FileExistsError:
+        pass
+    except OSError:
+        return False
+    try:
+        found = os.lstat(folder)
+    except OSError:
+        return False
+    if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid() or found.st_mode & 0o077:
+        return False
+    # Lark checks the grammar, its options and its own version against the first line of the file
+    return os.path.join(folder, "policy-grammar-py%d%d.lark" % sys.version_info[:2])
+
+
 @functools.lru_cache(maxsize=1)
 def _lark():
     from lark import Lark  # imported lazily: `policy --help` should not pay for it
 
-    grammar = resources.files(__package__).joinpath("policy.lark").read_text(encoding="utf-8")
-    return Lark(
+    # beside this module, installed or not (importlib.resources would import zipfile and more for one read)
+    with open(os.path.join(os.path.dirname(__file__), "policy.lark"), encoding="utf-8") as file:
+        grammar = file.read()
+    parser = Lark(
         grammar,
         parser="lalr",
         strict=True,
         propagate_positions=True,
         maybe_placeholders=True,
-        cache=True,
+        cache=_grammar_cache(),
         lexer_callbacks={terminal(keyword): _keyword_boundary for keyword in KEYWORDS},
     )
+    from .state_lexer import install
+
+    install(parser)  # the same tokens without compiling a regular expression per parser state
+    return parser
 
 
 def parse(text: str, file: str = "<policy>") -> ast.Policy:
@@ -141,6 +174,8 @@ def _unexpected_token(err, text: str, file: str) -> Diagnostic:
         return E101.comparison.at(span, previous=previous, found=token)
     if expected & _CLAUSE_KEYWORDS and token.type in ("NAME", "UNIT"):
         keywords = sorted(_describe(t).strip('"') for t in expected if t.isupper() and t not in _WORDS)
+        import difflib  # only a misspelt keyword needs it
+
         close = difflib.get_close_matches(str(token), keywords, n=1, cutoff=0.6)
         return E101.clause_keyword.at(span, found=found, did_you_mean=close[0] if close else None)
     if token.type in _DECLARATION_KEYWORDS and not expected & _DECLARATION_KEYWORDS:

@@ -7,8 +7,6 @@ evaluation works on plain numbers. The declarations around the expressions are c
 
 from __future__ import annotations
 
-import difflib
-
 import attrs
 
 from . import ast, quantifiers, schema, shares, units
@@ -189,6 +187,7 @@ class Typer:
         try:
             unit = units.parse_unit(expr.unit)
         except units.UnknownUnit as exc:
+            import difflib  # only a misspelt unit needs it
             duration = difflib.get_close_matches(expr.unit, list(T.DURATION_UNITS), n=1, cutoff=0.7)
             suggestion = duration[0] if duration else exc.suggestion
             return self._error(E205.at(expr.span, unit=exc.symbol, did_you_mean=suggestion))
@@ -382,6 +381,7 @@ class Typer:
 
 def closest(word: str, candidates) -> str | None:
     """The candidate a misspelt word most likely meant, if any is close."""
+    import difflib  # only a misspelt name needs it
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return close[0] if close else None
 

@@ -6,7 +6,9 @@ and evaluator/), so an entry is never trusted across versions or edits. It holds
 generated functions' code objects, marshalled (the source is not compiled again to store them), its
 constants, and the plan pickled with each generated function named rather than stored. Entries are
 written to a temporary file and renamed into place, so concurrent runs never see half an entry; any problem reading or writing (an unwritable or
-missing directory, a damaged or foreign entry) means compiling as if there were no cache.
+missing directory, a damaged or foreign entry) means compiling as if there were no cache. Writing an entry
+also prunes the folder: entries no run has used for KEEP_DAYS (a run that uses one marks it at most daily),
+the oldest beyond KEEP_ENTRIES, and temporary files a crashed writer left.
 Location: $DCPOLICY_CACHE_DIR, else $XDG_CACHE_HOME/dcpolicy, else ~/.cache/dcpolicy;
 DCPOLICY_CACHE_DIR=off disables it.
 """
@@ -24,8 +26,12 @@ import sys
 import types
 from pathlib import Path
 
-_FORMAT = b"dcpolicy-plan-cache/2\n"
+_FORMAT = b"dcpolicy-plan-cache/3\n"
 _RUNTIME_NAMES = ("__builtins__", "__name__", "_rt", "U", "_r")
+DAY = 86_400  # seconds
+KEEP_DAYS = 30  # an entry no run has used for this long goes when another entry is written
+KEEP_ENTRIES = 200  # at most this many entries (a few per policy and version); the least recently used go first
+_STALE_TEMPORARY = 3_600  # seconds: a temporary file this old belongs to no writer still running
 
 
 def cache_dir() -> Path | None:
@@ -78,15 +84,16 @@ def load_plan(key: str):
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        data = (folder / f"{key}.plan").read_bytes()
+        path = folder / f"{key}.plan"
+        with open(path, "rb") as file:
+            data = file.read()
+            used = os.fstat(file.fileno()).st_mtime
         if not data.startswith(_FORMAT):
             return None
         stream = io.BytesIO(data[len(_FORMAT):])
         filename, functions, constants = pickle.load(stream)
         namespace = _namespace(filename, marshal.loads(functions), constants)
-        unpickler = pickle.Unpickler(stream)
-        unpickler.persistent_load = lambda ref: namespace[ref[1]]
-        plan = unpickler.load()
+        plan = _EntryUnpickler(stream, namespace).load()
     except Exception:  # noqa: BLE001 - a damaged, foreign or unreadable entry is simply not used
         return None
     finally:
@@ -94,7 +101,20 @@ def load_plan(key: str):
             gc.enable()
     linecache.cache[namespace["__name__"]] = (len(plan.source), None, plan.source.splitlines(keepends=True),
                                               namespace["__name__"])  # tracebacks show the plan's lines
+    _mark_used(path, used)
     return plan
+
+
+def _mark_used(path: Path, modified: float) -> None:
+    """An entry's modification time is when a run last used it (to the day), which pruning reads."""
+    import time
+
+    now = time.time()
+    if now - modified > DAY:
+        try:
+            os.utime(path, (now, now))
+        except OSError:  # a read-only cache is still used; its entries are simply not pruned by use
+            pass
 
 
 def store_plan(key: str, plan) -> None:
@@ -114,12 +134,10 @@ def store_plan(key: str, plan) -> None:
         out.write(_FORMAT)
         codes = marshal.dumps({name: f.__code__ for name, f in functions.items()})  # not compiled again
         pickle.dump((namespace["__name__"], codes, constants), out, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.persistent_id = lambda obj: ("fn", obj.__name__) if _generated(obj, namespace) else None
-        pickler.dump(plan)
+        _EntryPickler(out, namespace).dump(plan)
         import tempfile  # only a run that writes an entry needs it
 
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # private to the user, as XDG asks of it
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as file:
@@ -130,6 +148,70 @@ def store_plan(key: str, plan) -> None:
                 os.unlink(temporary)
     except Exception:  # noqa: BLE001 - unwritable, full, or a constant that cannot be pickled: no entry
         return
+    prune(folder, keep=f"{key}.plan")
+
+
+def prune(folder: Path, keep: str = "", now: float | None = None) -> None:
+    """Remove entries unused for KEEP_DAYS, the least recently used beyond KEEP_ENTRIES, and temporary files
+    older than an hour. Safe beside other runs: a run that finds its entry gone compiles the policy, and a
+    writer's temporary file is younger than an hour; nothing here fails a run (errors leave the file)."""
+    import time
+
+    now = time.time() if now is None else now
+    entries = []
+    try:
+        with os.scandir(folder) as listing:
+            for item in listing:
+                name = item.name
+                try:
+                    if name.endswith(".plan") and name != keep:
+                        entries.append((item.stat().st_mtime, item.path))
+                    elif name.startswith(".") and name.endswith(".tmp") and now - item.stat().st_mtime > _STALE_TEMPORARY:
+                        os.unlink(item.path)
+                except OSError:
+                    continue
+    except OSError:
+        return
+    entries.sort(reverse=True)  # most recently used first
+    for index, (used, path) in enumerate(entries):
+        if index >= KEEP_ENTRIES - 1 or now - used > KEEP_DAYS * DAY:  # -1: the entry just written stays
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+
+
+def plan_function(name: str):
+    """What an entry holds for a generated function: a call of this with its name, which the entry's reader
+    (_EntryUnpickler) answers from the namespace it made; never called itself."""
+    raise RuntimeError(f"plan function {name!r} read outside a plan cache entry")
+
+
+class _EntryPickler(pickle.Pickler):
+    """The plan, each generated function named (reducer_override sees only objects that are not plain data,
+    where a persistent_id would be called for each of its tens of thousands of strings, numbers and tuples)."""
+
+    def __init__(self, file, namespace: dict):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.namespace = namespace
+
+    def reducer_override(self, obj):
+        if type(obj) is types.FunctionType and obj.__globals__ is self.namespace:
+            return plan_function, (obj.__name__,)
+        return NotImplemented
+
+
+class _EntryUnpickler(pickle.Unpickler):
+    """Reads a plan _EntryPickler wrote: plan_function(name) is the function of that name in `namespace`."""
+
+    def __init__(self, file, namespace: dict):
+        super().__init__(file)
+        self.namespace = namespace
+
+    def find_class(self, module: str, name: str):
+        if module == __name__ and name == "plan_function":
+            return self.namespace.__getitem__
+        return super().find_class(module, name)
 
 
 def _generated(value, namespace) -> bool:

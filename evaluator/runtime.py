@@ -11,7 +11,6 @@ import datetime
 import math
 
 from .values import NOT_EVALUATED, UNKNOWN, Bounds, U, is_unknown, known  # noqa: F401 (re-exported: the plan's vocabulary)
-from .quantify import holds, quantify  # noqa: F401 (the plan's vocabulary: quantifiers over records)
 from .values import bounded as _bounded
 from .values import interval as _interval
 
@@ -332,6 +331,17 @@ def record(t, slot, value):
 
 
 from .aggregates import aggregate  # noqa: E402,F401 (the plan calls _rt.aggregate)
+
+
+def __getattr__(name: str):
+    """`_rt.quantify` and `_rt.holds`, the plan's quantifiers over records, from evaluator/quantify.py when a plan
+    first calls one: a policy without `every`/`some` never imports that module (nor makes its classes)."""
+    if name in ("quantify", "holds"):
+        from . import quantify as quantifiers
+
+        globals().update(quantify=quantifiers.quantify, holds=quantifiers.holds)
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def ln(x):

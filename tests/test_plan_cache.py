@@ -79,3 +79,58 @@ def test_cache_location(monkeypatch, setting, expected):
     monkeypatch.delenv("DCPOLICY_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", "/xdg")
     assert plan_cache.cache_dir() == Path("/xdg/dcpolicy")
+
+
+def test_writing_an_entry_prunes_unused_entries_and_stale_temporary_files_only(tmp_path):
+    now = 2_000_000_000.0
+    day = plan_cache.DAY
+
+    def made(name: str, age: float) -> Path:
+        path = tmp_path / name
+        path.write_bytes(b"x")
+        os.utime(path, (now - age, now - age))
+        return path
+
+    recent = made("a" * 64 + ".plan", 2 * day)
+    unused = made("b" * 64 + ".plan", (plan_cache.KEEP_DAYS + 1) * day)
+    kept = made("c" * 64 + ".plan", (plan_cache.KEEP_DAYS + 1) * day)  # the entry just written is never pruned
+    writing = made(".d.tmp", 60)  # another run is writing it
+    crashed = made(".e.tmp", 2 * 3600)
+    other = made("notes.txt", 400 * day)  # not the cache's
+    plan_cache.prune(tmp_path, keep=kept.name, now=now)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in (recent, kept, writing, other))
+    assert not unused.exists() and not crashed.exists()
+
+
+def test_pruning_keeps_the_most_recently_used_entries(tmp_path, monkeypatch):
+    monkeypatch.setattr(plan_cache, "KEEP_ENTRIES", 3)
+    now = 2_000_000_000.0
+    for age in range(6):
+        path = tmp_path / f"{age:064d}.plan"
+        path.write_bytes(b"x")
+        os.utime(path, (now - age * 60, now - age * 60))
+    plan_cache.prune(tmp_path, keep="new.plan", now=now)  # with the new entry, three in all
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{age:064d}.plan" for age in (0, 1)]
+
+
+def test_a_run_using_an_entry_marks_it_used_at_most_daily_and_a_read_only_cache_still_works(tmp_path):
+    cache = tmp_path / "cache"
+    reference = _policy(str(cache)).stdout
+    entries = sorted(cache.glob("*.plan"))
+    old = entries[0].stat().st_mtime - 3 * plan_cache.DAY
+    for entry in entries:
+        os.utime(entry, (old, old))
+    assert _policy(str(cache)).stdout == reference
+    marked = [entry.stat().st_mtime for entry in entries]
+    assert all(when > old + 2 * plan_cache.DAY for when in marked)  # marked as used now
+    assert _policy(str(cache)).stdout == reference
+    assert [entry.stat().st_mtime for entry in entries] == marked  # used again the same day: not written again
+    if os.geteuid() != 0:  # root writes anywhere
+        cache.chmod(0o500)
+        try:
+            for entry in entries:
+                os.utime(entry, (old, old))
+            warm = _policy(str(cache))
+            assert warm.stdout == reference and warm.stderr.splitlines()[-1] == "[]"
+        finally:
+            cache.chmod(0o700)
