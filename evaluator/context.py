@@ -5,7 +5,10 @@ from __future__ import annotations
 from .facts import Facility, Period
 from .periods import NO_PERIOD, FactValues, period_values
 from .plan import Plan
-from .values import UNKNOWN
+from .values import NOT_EVALUATED, UNKNOWN
+
+
+_UNSET = object()  # not yet in the memo (any value, None included, may be memoised)
 
 
 def _no_period(k: int) -> None:
@@ -17,7 +20,7 @@ class Context:
 
     __slots__ = ("F", "P", "periods_back", "plan", "memo", "dtrace", "members", "all_members", "fiscal_start", "name",
                  "period_asked", "in_scope", "scope_missing", "facility_facts", "period_facts", "record_members",
-                 "period", "provenance", "shared", "dtraces", "record")
+                 "period", "provenance", "shared", "dtraces", "closures", "wheres", "record")
 
     def __init__(self, plan: Plan, facility: Facility | None = None, period: Period | None = None,
                  periods_back=_no_period, members=()):
@@ -45,6 +48,8 @@ class Context:
         # what is the same for every facility of the run (constant clauses and definitions, engine.py shares one)
         self.shared: dict = {}
         self.dtraces: dict = {}  # definition name -> its DefinitionTrace, made once however many clauses read it
+        self.closures: dict = {}  # definition name -> its trace and those of the definitions it read (tracing.py)
+        self.wheres: dict = {}  # fact path -> where it came from (`where`)
 
     def back(self, k: int) -> dict:
         return period_values(self.periods_back(k)) if self.P is not NO_PERIOD else NO_PERIOD
@@ -59,7 +64,15 @@ class Context:
         return self.back(_offset(root)).get(path, UNKNOWN)
 
     def where(self, text: str) -> str | None:
-        """Where a fact came from: 'examples/fra-3.yaml:14:15', 'derived: …', 'default', or None if absent."""
+        """Where a fact came from: 'examples/fra-3.yaml:14:15', 'derived: …', 'default', or None if absent.
+        Asked once per fact and context (many clauses read the same fact), then remembered."""
+        wheres = self.wheres
+        if text in wheres:
+            return wheres[text]
+        found = wheres[text] = self._where(text)
+        return found
+
+    def _where(self, text: str) -> str | None:
         root, _, path = text.partition(".")
         if root == "facility":
             period, table = None, self.facility_facts
@@ -75,21 +88,26 @@ class Context:
             return None
         if fact.derived:
             return f"derived: {fact.derived}"
-        if fact.span is None:
+        at = fact.at  # a Span, or the loader's position tuple (file, line, column, …): no Span made for it
+        if at is None:
             return "default"
-        return f"{fact.span.file}:{fact.span.line}:{fact.span.column}"
+        if type(at) is tuple:
+            return f"{at[0]}:{at[1]}:{at[2]}"
+        return f"{at.file}:{at.line}:{at.column}"
 
     def d(self, name: str):
-        if name in self.memo:
-            return self.memo[name]
+        value = self.memo.get(name, _UNSET)
+        if value is not _UNSET:
+            return value
         compiled = self.plan.definitions[name]
         if compiled.constant:  # computed once for every facility of the run
             found = self.shared.get(name)
             if found is None:
                 found = self.shared[name] = compiled.run(self)
             value, trace = found
-        else:
-            value, trace = compiled.run(self)
+        else:  # CompiledExpr.run, inlined
+            trace = [NOT_EVALUATED] * len(compiled.nodes)
+            value = compiled.function(self, trace)
         self.memo[name] = value
         self.dtrace[name] = trace
         return value

@@ -93,6 +93,7 @@ def _evaluate_plan(plan: Plan, loaded: LoadedInput, as_of, period_label, provena
             subject.context.memo.clear()
             subject.context.dtrace.clear()
             subject.context.dtraces.clear()
+            subject.context.closures.clear()
     evaluations = [_evaluate_facility(plan, subject, state, as_of) for subject, state in zip(subjects, scope_states)]
     operator_rules = [r for r in plan.rules if r.for_operator]
     operator_evaluations = []
@@ -141,13 +142,14 @@ def _evaluate_facility(plan: Plan, subject: _Subject, scope_state, as_of) -> Eva
     decided_scope = None if in_scope is U else in_scope
     status = evaluation_status(decided_scope, results)
     facility = subject.facility
-    return Evaluation(
-        jurisdiction=plan.code, facility=facility.id, facility_name=facility.name,
-        source_file=facility.source.path, source_sha256=facility.source.sha256,
-        policy_file=plan.file, policy_sha256=plan.sha256, status=status,
-        period=period.label if period else None, period_kind=period_kind(plan), results=tuple(results),
-        scope=scope or (Decision("no_duty") if status == "out_of_scope" else None), in_scope=decided_scope,
-    )
+    if scope is None and status == "out_of_scope":
+        shared = subject.context.shared  # one Decision for every facility no duty reaches
+        scope = shared.get("no_duty") or shared.setdefault("no_duty", Decision("no_duty"))
+    # fields in order: jurisdiction, facility, facility_name, source_file, source_sha256, policy_file,
+    # policy_sha256, status, period, period_kind, results, scope, in_scope
+    return Evaluation(plan.code, facility.id, facility.name, facility.source.path, facility.source.sha256, plan.file,
+                      plan.sha256, status, period.label if period else None, period_kind(plan), tuple(results), scope,
+                      decided_scope)
 
 
 def _scope_result(rule, in_scope, scope: Decision, traces, period):

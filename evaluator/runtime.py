@@ -24,14 +24,10 @@ def _finite(result):
     return result
 
 
-def _either_bounded(a, b) -> bool:
-    return type(a) is Bounds or type(b) is Bounds
-
-
 def add(a, b):
     if a is U or b is U:
         return U
-    if _either_bounded(a, b):
+    if type(a) is Bounds or type(b) is Bounds:
         return _combine(a, b, lambda x, y: (x[0] + y[0], x[1] + y[1]))
     try:
         if isinstance(a, datetime.date):
@@ -46,7 +42,7 @@ def add(a, b):
 def sub(a, b):
     if a is U or b is U:
         return U
-    if _either_bounded(a, b):
+    if type(a) is Bounds or type(b) is Bounds:
         return _combine(a, b, lambda x, y: (x[0] - y[1], x[1] - y[0]))
     if isinstance(a, datetime.date):
         try:
@@ -76,7 +72,7 @@ def _combine(a, b, operation):
 def mul(a, b):
     if a is U or b is U:
         return U
-    if _either_bounded(a, b):
+    if type(a) is Bounds or type(b) is Bounds:
         return _combine(a, b, _product)
     return _finite(a * b)
 
@@ -84,7 +80,7 @@ def mul(a, b):
 def div(a, b):
     if a is U or b is U or b == 0:
         return U
-    if _either_bounded(a, b):
+    if type(a) is Bounds or type(b) is Bounds:
         right = _interval(b)
         if right is None or right[0] <= 0 <= right[1]:  # the divisor may be zero: no bound
             return U
@@ -94,7 +90,7 @@ def div(a, b):
 
 
 def power(a, b):
-    if a is U or b is U or _either_bounded(a, b):
+    if a is U or b is U or type(a) is Bounds or type(b) is Bounds:
         return U
     try:
         result = float(a) ** float(b)
@@ -144,7 +140,7 @@ def _decide(a, b, true_when, false_when):
 def lt(a, b):
     if a is U or b is U:
         return U
-    if _either_bounded(a, b):
+    if type(a) is Bounds or type(b) is Bounds:
         return _decide(a, b, lambda x, y: _lt(x[1], y[0]), lambda x, y: _le(y[1], x[0]))
     return a < b and not _near(a, b)
 
@@ -152,7 +148,7 @@ def lt(a, b):
 def le(a, b):
     if a is U or b is U:
         return U
-    if _either_bounded(a, b):
+    if type(a) is Bounds or type(b) is Bounds:
         return _decide(a, b, lambda x, y: _le(x[1], y[0]), lambda x, y: _lt(y[1], x[0]))
     return a < b or _near(a, b)
 
@@ -168,7 +164,7 @@ def ge(a, b):
 def eq(a, b):
     if a is U or b is U:
         return U
-    if _either_bounded(a, b):
+    if type(a) is Bounds or type(b) is Bounds:
         return _decide(a, b, lambda x, y: False, lambda x, y: _lt(x[1], y[0]) or _lt(y[1], x[0]))
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return _near(a, b)
@@ -358,6 +354,6 @@ def ln(x):
 def either(a, b):
     """A limit the law states two ways that do not agree (5 tons, 18 kW): the range between them, so that
     a comparison decides only where both figures give the same answer."""
-    if a is U or b is U or _either_bounded(a, b):
+    if a is U or b is U or type(a) is Bounds or type(b) is Bounds:
         return U
     return a if a == b else Bounds(min(a, b), max(a, b))

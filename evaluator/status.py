@@ -29,13 +29,27 @@ def no_duty_applies(results) -> bool:
 
 def evaluation_status(in_scope: bool | None, results, widen: frozenset = frozenset()) -> str:
     """The contract's status, counting the law in force (plus what `widen` opts in)."""
-    if in_scope is False or no_duty_applies(results):
+    if in_scope is False:
         return "out_of_scope"
-    counting = [r for r in results if counted(r, widen)]
-    mandatory = [r.verdict for r in counting if r.severity == "mandatory"]
-    if "fail" in mandatory:
+    duty = False  # one pass over the results (every evaluation comes here): no_duty_applies, then the counting
+    duty_applies = False
+    counting = fail = unknown = False
+    for r in results:
+        severity = r.severity
+        if severity in DUTIES:
+            duty = True
+            duty_applies = duty_applies or r.verdict != "not_applicable"
+        if (r.legal_status != "proposed" and not r.projection) or counted(r, widen):
+            counting = True
+            if severity == "mandatory":
+                verdict = r.verdict
+                fail = fail or verdict == "fail"
+                unknown = unknown or verdict == "unknown"
+    if duty and not duty_applies:
+        return "out_of_scope"
+    if fail:
         return "non_compliant"
-    if "unknown" in mandatory or (in_scope is None and counting):
+    if unknown or (in_scope is None and counting):
         return "incomplete"
     return "compliant"
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+import math
+
 from .plan import CompiledExpr
 from .results import ClauseTrace, DefinitionTrace, MemberFact
-from .values import NOT_EVALUATED, is_unknown
+from .values import NOT_EVALUATED, Bounds, U, is_unknown
 
 COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
 # Functions whose known arguments may still give no value: what `missing` says instead of a fact
@@ -16,16 +19,52 @@ def run_clause(expr: CompiledExpr, context, label: str, traces: list):
     """Evaluate one clause, append its trace (with the provenance of every fact it read), return its value."""
     if expr.constant:
         return _constant_clause(expr, context, label, traces)
-    values = [NOT_EVALUATED] * len(expr.nodes)  # CompiledExpr.run, inlined: every clause of every rule comes here
+    nodes = expr.nodes
+    values = [NOT_EVALUATED] * len(nodes)  # CompiledExpr.run, inlined: every clause of every rule comes here
     value = expr.function(context, values)
-    definitions = _definitions_read(expr, values, context) if expr.definition_slots else ()
+    if expr.definition_slots:
+        definitions = _definitions_read(expr, values, context)
+    elif len(values) == 1 and not context.provenance and type(value) is not float:
+        # a bare fact (`applies facility.x`, `item facility.name`): one trace per value and run, as
+        # facilities share few values of such facts (figures, which they rarely share, are not looked up)
+        key = same_value_key(value)
+        if key is not None:
+            traces.append(_bare(expr, label, value, key, context.shared))
+            return value
+        definitions = ()
+    else:
+        definitions = ()
     if not context.provenance:  # nobody will show where the facts came from (--trace none or reasons)
-        traces.append(ClauseTrace(label, expr.nodes, tuple(values), definitions, {}, {}))
+        traces.append(ClauseTrace(label, nodes, tuple(values), definitions, {}, {}))
         return value
     members = _members(expr, values, context) if context.record_members else {}
-    traces.append(ClauseTrace(label, expr.nodes, tuple(values), definitions, _sources(expr, values, context),
-                              members))
+    traces.append(ClauseTrace(label, nodes, tuple(values), definitions, _sources(expr, values, context), members))
     return value
+
+
+def _bare(expr: CompiledExpr, label: str, value, key, shared: dict) -> ClauseTrace:
+    """The trace of a one-node clause without provenance, shared by the facilities whose value there is the
+    same (`same_value_key`)."""
+    key = (id(expr), label, key)
+    found = shared.get(key)
+    if found is None:
+        found = shared[key] = ClauseTrace(label, expr.nodes, (value,), (), {}, {})
+    return found
+
+
+def same_value_key(value):
+    """A key equal for two values only if every result and every renderer shows them the same (so one
+    object may stand for both), or None: 1, 1.0 and True are equal but shown apart; so are 0.0 and -0.0."""
+    kind = type(value)
+    if kind is float:
+        if value != value:
+            return None
+        return (kind, value, math.copysign(1.0, value)) if value == 0.0 else (kind, value)
+    if kind is str or kind is int or kind is datetime.date:
+        return (kind, value)
+    if value is True or value is False or value is None or value is U or value is NOT_EVALUATED:
+        return (None, id(value))
+    return None  # Bounds, durations, records: not shared
 
 
 def _constant_clause(expr: CompiledExpr, context, label: str, traces: list):
@@ -46,9 +85,10 @@ def _constant_clause(expr: CompiledExpr, context, label: str, traces: list):
 
 def _sources(expr: CompiledExpr, values, context) -> dict:
     sources = {}
+    nodes = expr.nodes
     for slot in expr.fact_slots:
         if values[slot] is not NOT_EVALUATED:
-            where = context.where(expr.nodes[slot].path)
+            where = context.where(nodes[slot].path)
             if where is not None:
                 sources[slot] = where
     return sources
@@ -66,40 +106,63 @@ def _members(expr: CompiledExpr, values, context) -> dict:
 
 
 def _definitions_read(expr: CompiledExpr, values, context) -> tuple:
-    slots = expr.definition_slots
-    if len(slots) == 1:  # the common case (`pue <= 1.5`): one definition that reads no other
-        name = expr.nodes[slots[0]].path
-        trace = _definition_trace(name, context) if values[slots[0]] is not NOT_EVALUATED else None
-        if trace is None:
-            return ()
-        if not context.plan.definitions[name].definition_slots:
-            return _alone(name, trace, context)
-    found: list = []
-    _visit_definitions(expr, values, context, found, set())
-    return tuple(found)
+    """The traces of the definitions a clause read, in first-use order, each once: depth first through the
+    definitions they read in turn. Each definition's own list is made once per context (`_closure`)."""
+    nodes = expr.nodes
+    found = ()
+    for slot in expr.definition_slots:
+        if values[slot] is not NOT_EVALUATED:
+            closure = _closure(nodes[slot].path, context)
+            if not found:
+                found = closure
+            elif closure and closure is not found:
+                found = _merged(found, closure)
+    return found
 
 
-# Module-level, not nested: a recursive nested function is a reference cycle (function -> cell ->
-# function), garbage the cyclic collector would have to find after every clause.
-def _visit_definitions(compiled: CompiledExpr, slots, context, found: list, seen: set) -> None:
-    nodes = compiled.nodes
-    for slot in compiled.definition_slots:
-        name = nodes[slot].path
-        if slots[slot] is not NOT_EVALUATED and name not in seen:
-            seen.add(name)
-            trace = _definition_trace(name, context)
-            if trace is not None:
-                found.append(trace)
-                _visit_definitions(context.plan.definitions[name], trace.values, context, found, seen)
+def _merged(first: tuple, more: tuple) -> tuple:
+    """`first`, then what of `more` it lacks (a context has one trace per definition: identity tells them apart)."""
+    extra = None
+    for trace in more:
+        for seen in first:
+            if seen is trace:
+                break
+        else:
+            if extra is None:
+                extra = list(first)
+            extra.append(trace)
+    return first if extra is None else tuple(extra)
 
 
-def _alone(name: str, trace: DefinitionTrace, context) -> tuple:
-    """`(trace,)`, one tuple however many clauses read the definition (per run for a constant one)."""
-    table = context.shared if context.plan.definitions[name].constant else context.dtraces
-    key = ("alone", name)
-    found = table.get(key)
-    if found is None or found[0] is not trace:
-        found = table[key] = (trace,)
+def _closure(name: str, context) -> tuple:
+    """The definition's trace, then those of the definitions it read, depth first, each once: () if the
+    context has not evaluated it. Kept per context once every definition it read has a trace here (a constant
+    definition read through another constant one may be evaluated here only later: until then, not kept)."""
+    found = context.closures.get(name)
+    if found is not None:
+        return found
+    trace = _definition_trace(name, context)
+    if trace is None:
+        return ()
+    inner = context.plan.definitions[name]
+    found = (trace,)
+    complete = True
+    values = trace.values
+    nodes = inner.nodes
+    for slot in inner.definition_slots:
+        if values[slot] is not NOT_EVALUATED:
+            more = _closure(nodes[slot].path, context)
+            if not more:
+                complete = False
+            elif more is not found:
+                found = _merged(found, more)
+    if complete:
+        if len(found) == 1 and inner.constant:  # one tuple per run, however many facilities read it
+            shared = context.shared.get(("alone", name))
+            if shared is None or shared[0] is not trace:
+                shared = context.shared[("alone", name)] = found
+            found = shared
+        context.closures[name] = found
     return found
 
 
@@ -120,7 +183,7 @@ def _definition_trace(name: str, context) -> DefinitionTrace | None:
         members = _members(inner, inner_values, context) if context.record_members else {}
         trace = DefinitionTrace(name, inner.nodes, tuple(inner_values), _sources(inner, inner_values, context), members)
     else:
-        trace = DefinitionTrace(name, inner.nodes, tuple(inner_values))
+        trace = DefinitionTrace(name, inner.nodes, tuple(inner_values), {}, {})
     context.dtraces[name] = trace
     return trace
 
@@ -134,48 +197,90 @@ def missing_facts(traces, context=None, annotate: bool = False) -> list[str]:
     clause and descends only into undecided sub-expressions, so a fact under a decided guard
     (`known(x) and …`) or a `first_known` fallback that was not needed is not missing.
     """
-    missing: list[str] = []
+    plain, detailed = missing_both(traces, context)
+    return detailed if annotate else plain
 
-    def add(entry: str) -> None:
-        if entry not in missing:
-            missing.append(entry)
 
+def missing_both(traces, context=None) -> tuple[list[str], list[str]]:
+    """`missing_facts` plain and annotated, from one walk (they differ only where an aggregate read a fact)."""
+    plain: list[str] = []
+    detailed: list[str] = []
     for trace in traces:
-        definitions = {d.name: d for d in trace.definitions}
-        if is_unknown(trace.values[0]):
-            _walk_undecided(trace.nodes, trace.values, 0, definitions, set(), context, annotate, add)
-    return missing
+        value = trace.values[0]
+        if value is U or type(value) is Bounds:
+            _walk_undecided(trace.nodes, trace.values, 0, trace.definitions, (), context, plain, detailed)
+    return plain, detailed
 
 
-def _walk_undecided(nodes, values, slot, definitions, expanded, context, annotate, add) -> None:
+def _add(found: list, entry: str) -> None:
+    if entry not in found:
+        found.append(entry)
+
+
+def _walk_undecided(nodes, values, slot, definitions, expanded, context, plain, detailed) -> None:
     info = nodes[slot]
-    if info.kind == "fact":
-        add(info.path)
+    kind = info.kind
+    if kind == "fact":
+        path = info.path
+        if path not in plain:
+            plain.append(path)
+        if path not in detailed:
+            detailed.append(path)
         return
-    if info.kind == "quantifier":  # the fields of the records that leave it open, each record named
+    if kind == "operation":
+        op = info.op
+        if op in NOT_COMPUTABLE and not any(_unknown(values[c]) for c in info.children):
+            entry = f"{info.text} ({NOT_COMPUTABLE[op]})"
+            _add(plain, entry)
+            _add(detailed, entry)
+            return
+        for child in info.children:
+            value = values[child]
+            if value is U or type(value) is Bounds:
+                _walk_undecided(nodes, values, child, definitions, expanded, context, plain, detailed)
+        return
+    if kind == "definition":
+        path = info.path
+        inner = _named(definitions, path)
+        if inner is not None and path not in expanded and _unknown(inner.values[0]):
+            _walk_undecided(inner.nodes, inner.values, 0, definitions, expanded + (path,), context, plain, detailed)
+        return
+    if kind == "quantifier":  # the fields of the records that leave it open, each record named
         found = values[info.children[0]] if info.children else None
         for entry in _missing_in_records(found, info.path):
             if "." in entry or context is None or entry not in context.dtrace:
-                add(entry)
+                _add(plain, entry)
+                _add(detailed, entry)
             else:  # a definition the test read: the facts that left it open
                 inner = context.plan.definitions[entry]
-                _walk_undecided(inner.nodes, context.dtrace[entry], 0, {}, frozenset({entry}), context, annotate, add)
+                _walk_undecided(inner.nodes, context.dtrace[entry], 0, (), (entry,), context, plain, detailed)
         return
-    if info.op in NOT_COMPUTABLE and not any(is_unknown(values[c]) for c in info.children):
-        add(f"{info.text} ({NOT_COMPUTABLE[info.op]})")
+    if info.op in NOT_COMPUTABLE and not any(_unknown(values[c]) for c in info.children):
+        entry = f"{info.text} ({NOT_COMPUTABLE[info.op]})"
+        _add(plain, entry)
+        _add(detailed, entry)
         return
-    if info.kind == "aggregate":
-        for entry in _missing_in_members(info, context, annotate):
-            add(entry)
-        return
-    if info.kind == "definition":
-        inner = definitions.get(info.path)
-        if inner is not None and info.path not in expanded and is_unknown(inner.values[0]):
-            _walk_undecided(inner.nodes, inner.values, 0, definitions, expanded | {info.path}, context, annotate, add)
+    if kind == "aggregate":
+        for entry in _missing_in_members(info, context, False):
+            _add(plain, entry)
+        for entry in _missing_in_members(info, context, True):
+            _add(detailed, entry)
         return
     for child in info.children:
-        if is_unknown(values[child]):
-            _walk_undecided(nodes, values, child, definitions, expanded, context, annotate, add)
+        if _unknown(values[child]):
+            _walk_undecided(nodes, values, child, definitions, expanded, context, plain, detailed)
+
+
+def _unknown(value) -> bool:
+    return value is U or type(value) is Bounds
+
+
+def _named(definitions: tuple, name: str):
+    """The trace of definition `name` among a clause's (a handful: a search costs less than a table)."""
+    for trace in definitions:
+        if trace.name == name:
+            return trace
+    return None
 
 
 def _missing_in_records(found, path: str) -> list[str]:
@@ -191,8 +296,7 @@ def _missing_in_records(found, path: str) -> list[str]:
 def deciding_records(trace):
     """What the quantifier that decided a clause found (quantify.Quantified), through and/or as `deciding`
     walks; None when no quantifier decided it."""
-    definitions = {d.name: d for d in trace.definitions}
-    found = _walk_deciding(trace.nodes, trace.values, 0, frozenset(), definitions, False, "quantifier")
+    found = _walk_deciding(trace.nodes, trace.values, 0, (), trace.definitions, False, "quantifier")
     if found is None:
         return None
     nodes, values, slot = found
@@ -222,8 +326,10 @@ def deciding(trace: ClauseTrace, whole_when_all_matter: bool = False):
     the undecided part; into definitions. None when no comparison decided it. With
     `whole_when_all_matter`, an `and` that held or an `or` that failed is itself the answer (every part
     of it decided), as a sentence that names one part would mislead."""
-    definitions = {d.name: d for d in trace.definitions}
-    return _walk_deciding(trace.nodes, trace.values, 0, frozenset(), definitions, whole_when_all_matter)
+    nodes, values = trace.nodes, trace.values
+    if nodes[0].op in COMPARISONS and values[0] is not NOT_EVALUATED:  # the common shape: `pue <= 1.5`
+        return nodes, values, 0
+    return _walk_deciding(nodes, values, 0, (), trace.definitions, whole_when_all_matter)
 
 
 def _walk_deciding(nodes, values, slot, expanded, definitions, whole_when_all_matter, target="comparison"):
@@ -234,23 +340,36 @@ def _walk_deciding(nodes, values, slot, expanded, definitions, whole_when_all_ma
     if (info.op in COMPARISONS) if target == "comparison" else info.kind == target:
         return nodes, values, slot
     if info.kind == "definition":
-        inner = definitions.get(info.path)
-        if inner is not None and info.path not in expanded:
-            return _walk_deciding(inner.nodes, inner.values, 0, expanded | {info.path}, definitions,
+        path = info.path
+        inner = _named(definitions, path)
+        if inner is not None and path not in expanded:
+            return _walk_deciding(inner.nodes, inner.values, 0, expanded + (path,), definitions,
                                   whole_when_all_matter, target)
         return None
-    children = [c for c in info.children if values[c] is not NOT_EVALUATED]
-    if info.op in ("and", "or"):
-        if value is (info.op == "or"):  # `or` held / `and` failed: the branch that settled it
-            children = [c for c in children if values[c] is value]
-        elif is_unknown(value):
-            children = [c for c in children if is_unknown(values[c])]
-        elif whole_when_all_matter:
+    op = info.op
+    if op == "and" or op == "or":
+        if value is (op == "or"):  # `or` held / `and` failed: the branch that settled it
+            for child in info.children:
+                if values[child] is value:
+                    found = _walk_deciding(nodes, values, child, expanded, definitions, whole_when_all_matter, target)
+                    if found is not None:
+                        return found
+            return None
+        if value is U or type(value) is Bounds:
+            for child in info.children:
+                child_value = values[child]
+                if child_value is U or type(child_value) is Bounds:
+                    found = _walk_deciding(nodes, values, child, expanded, definitions, whole_when_all_matter, target)
+                    if found is not None:
+                        return found
+            return None
+        if whole_when_all_matter:
             return nodes, values, slot
-    for child in children:
-        found = _walk_deciding(nodes, values, child, expanded, definitions, whole_when_all_matter, target)
-        if found is not None:
-            return found
+    for child in info.children:
+        if values[child] is not NOT_EVALUATED:
+            found = _walk_deciding(nodes, values, child, expanded, definitions, whole_when_all_matter, target)
+            if found is not None:
+                return found
     return None
 
 

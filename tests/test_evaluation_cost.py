@@ -146,3 +146,77 @@ def test_constant_clauses_and_definition_traces_are_made_once_with_the_same_outc
         # a clause that reads a fact is per facility
         assert clause(a, 2, "in force") is not clause(b, 2, "in force")
         assert clause(a, 2, "in force").values != clause(b, 2, "in force").values
+
+
+# ---------------------------------------------------------------- equal parts shared within a run (issue 9, item 2)
+SHARING_POLICY = """\
+jurisdiction xx "Testland"
+  law          "Test Act"
+  legal-status in-force
+  calendar     fiscal-year from 04-01
+
+rule flagged "Flagged facilities"
+  cite    "T §1"
+  applies facility.public_sector
+  from    2040-01-01
+  require period.energy.total >= 0 kWh
+
+rule big "Big facilities"
+  cite    "T §2"
+  applies facility.power.nominal_connected >= 500 kW
+  require period.energy.total >= 0 kWh
+"""
+SHARING_FACILITIES = """\
+facilities:
+  - {id: a, name: A, public_sector: false, power: {nominal_connected: 0 kW},
+     periods: [{period: FY2029, energy: {total: 1 GWh}}]}
+  - {id: b, name: B, public_sector: false, power: {nominal_connected: 0 kW},
+     periods: [{period: FY2029, energy: {total: 2 GWh}}]}
+  - {id: c, name: C, public_sector: true, power: {nominal_connected: 100 kW},
+     periods: [{period: FY2029, energy: {total: 3 GWh}}]}
+  - {id: d, name: D, public_sector: true, power: {nominal_connected: 100 kW},
+     periods: [{period: FY2029, energy: {total: 4 GWh}}]}
+"""
+
+
+def _sharing_run(tmp_path, provenance):
+    from dcpolicy.dsl.checker import check
+    from dcpolicy.dsl.parser import parse
+    from dcpolicy.evaluator.compiler import compile_policy
+
+    plan = compile_policy(check(parse(SHARING_POLICY, "xx.policy"), SHARING_POLICY), "0" * 64)
+    path = tmp_path / "portfolio.yaml"
+    path.write_text(SHARING_FACILITIES, encoding="utf-8")
+    return api.evaluate_plans([plan], api.load_facilities([str(path)]), datetime.date(2031, 6, 1),
+                              provenance=provenance)
+
+
+def test_equal_decisions_and_bare_fact_traces_are_shared_and_stay_what_they_say(tmp_path):
+    lean = _sharing_run(tmp_path, False)
+    a, b, c, d = lean.evaluations
+    assert [r.verdict for e in lean.evaluations for r in e.results] == \
+        ["not_applicable"] * 4 + ["not_in_force", "not_applicable"] * 2
+    # the same fact value: one Decision naming it (and one trace of the bare `applies facility.public_sector`)
+    assert a.results[0].decision is b.results[0].decision
+    assert a.results[0].trace[0] is b.results[0].trace[0] and a.results[0].trace[0].values == (False,)
+    assert a.results[1].decision is b.results[1].decision and a.results[1].decision.facts[0].value == 0.0
+    # another value: another Decision, which names its own figure
+    assert c.results[1].decision is d.results[1].decision is not a.results[1].decision
+    assert c.results[1].decision.facts[0].value == 100.0
+    assert c.results[0].decision is d.results[0].decision  # not_in_force on the same dates
+    assert c.results[0].trace[0].values == (True,) and c.results[0].trace[0] is not a.results[0].trace[0]
+    # with provenance each facility's bare fact keeps where it came from: never shared
+    full = _sharing_run(tmp_path, True)
+    first, second = full.evaluations[0].results[0].trace[0], full.evaluations[1].results[0].trace[0]
+    assert first is not second and first.sources != second.sources
+
+
+def test_values_shown_apart_are_never_taken_for_one_another():
+    from dcpolicy.evaluator.tracing import same_value_key
+    from dcpolicy.evaluator.values import NOT_EVALUATED, UNKNOWN, Bounds
+
+    keys = [same_value_key(v) for v in (1, 1.0, True, 0.0, -0.0, "1", datetime.date(2030, 1, 1), UNKNOWN,
+                                        NOT_EVALUATED, None, False, 0)]
+    assert len(set(keys)) == len(keys)
+    assert same_value_key(1.5) == same_value_key(3 / 2) and same_value_key("x") == same_value_key("x")
+    assert same_value_key(float("nan")) is None and same_value_key(Bounds(0.0, 1.0)) is None
