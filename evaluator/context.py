@@ -104,6 +104,10 @@ class Context:
             found = self.shared.get(name)
             if found is None:
                 found = self.shared[name] = compiled.run(self)
+            else:  # the constant definitions it read are this facility's too, as if it had run here
+                for slot in compiled.definition_slots:
+                    if found[1][slot] is not NOT_EVALUATED:
+                        self.d(compiled.nodes[slot].path)
             value, trace = found
         else:  # CompiledExpr.run, inlined
             trace = [NOT_EVALUATED] * len(compiled.nodes)

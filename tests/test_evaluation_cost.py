@@ -220,3 +220,38 @@ def test_values_shown_apart_are_never_taken_for_one_another():
     assert len(set(keys)) == len(keys)
     assert same_value_key(1.5) == same_value_key(3 / 2) and same_value_key("x") == same_value_key("x")
     assert same_value_key(float("nan")) is None and same_value_key(Bounds(0.0, 1.0)) is None
+
+
+NESTED_CONSTANTS = """\
+jurisdiction xx "Testland"
+  law          "Test Act"
+  legal-status in-force
+  calendar     calendar-year
+
+define limit = 1.5
+define stricter = limit - 0.2
+
+rule pue "PUE at most the stricter limit"
+  cite    "T §1"
+  require period.energy.total / period.energy.it <= stricter
+"""
+
+
+def test_every_facility_lists_the_constant_definitions_a_constant_definition_read(tmp_path):
+    """A clause reading `stricter`, a constant that reads the constant `limit`: every facility's trace lists
+    both (the first one computed them; the others take them from the run, as if they had)."""
+    from dcpolicy.dsl.checker import check
+    from dcpolicy.dsl.parser import parse
+    from dcpolicy.evaluator.compiler import compile_policy
+
+    plan = compile_policy(check(parse(NESTED_CONSTANTS, "xx.policy"), NESTED_CONSTANTS), "0" * 64)
+    path = tmp_path / "portfolio.yaml"
+    path.write_text("facilities:\n" + "".join(
+        f"  - {{id: f{i}, name: F{i}, periods: [{{period: 2030, energy: {{total: {12 + i} GWh, it: 10 GWh}}}}]}}\n"
+        for i in range(3)), encoding="utf-8")
+    for provenance in (True, False):
+        run = api.evaluate_plans([plan], api.load_facilities([str(path)]), datetime.date(2031, 6, 1),
+                                 provenance=provenance)
+        listed = [[d.name for d in e.results[0].trace[-1].definitions] for e in run.evaluations]
+        assert listed == [["stricter", "limit"]] * 3
+        assert [e.results[0].verdict for e in run.evaluations] == ["pass", "pass", "fail"]
