@@ -209,10 +209,11 @@ def _stream(request, stdin_text, trace: str, jobs: int) -> int:
     """--format jsonl: the header, then each batch's lines as soon as it is judged (by --jobs workers)."""
     from ..evaluator.results import SET_ASIDE, Run
     from . import api
-    from .jsonl import jsonl_header
+    from .jsonl import Writers, jsonl_header
 
     from .stream import chosen_policies
 
+    writers = Writers(trace)  # one per process (each --jobs worker its own copy)
     counting = tuple(r for r in SET_ASIDE if r in request.fail_on)
     chosen = options_record(request, api.compile_plans(chosen_policies(request)), trace)
     sys.stdout.write(jsonl_header(Run(request.as_of, (), (), counting), chosen))
@@ -230,8 +231,8 @@ def _stream(request, stdin_text, trace: str, jobs: int) -> int:
     applied: list = []  # --set: the facts the overrides replaced, the stream's last line
     try:
         api.evaluate_stream(request, emit, stdin_text, batch_size=api.STREAM_BATCH, jobs=jobs,
-                            render=functools.partial(_jsonl_batch, trace, request.fail_on), provenance=trace == "full",
-                            unjudged=unjudged, render_parts=functools.partial(_jsonl_parts, trace, request.fail_on),
+                            render=functools.partial(_jsonl_batch, writers, request.fail_on), provenance=trace == "full",
+                            unjudged=unjudged, render_parts=functools.partial(_jsonl_parts, writers, request.fail_on),
                             applied=applied)
     finally:
         progress.stop()
@@ -273,12 +274,12 @@ class _Progress:
             self.bar.stop()
 
 
-def _jsonl_batch(trace: str, fail_on, run) -> tuple[str, int, int]:
+def _jsonl_batch(writers, fail_on, run) -> tuple[str, int, int]:
     """One batch as its jsonl text, its exit code and its number of facilities (run in a worker with --jobs)."""
     from .jsonl import jsonl_lines
 
     facilities = len({e.facility for e in run.evaluations})
-    return "".join(jsonl_lines(run, trace)), exits.for_run(run, fail_on), facilities
+    return "".join(jsonl_lines(run, writers.trace, writers)), exits.for_run(run, fail_on), facilities
 
 
 def _check_overrides(texts) -> None:
@@ -293,11 +294,11 @@ def _check_overrides(texts) -> None:
         raise UsageError(str(err)) from None
 
 
-def _jsonl_parts(trace: str, fail_on, run) -> tuple[str, dict[str, str], int]:
+def _jsonl_parts(writers, fail_on, run) -> tuple[str, dict[str, str], int]:
     """One operator's facilities as their evaluation lines, operator lines by jurisdiction and exit code."""
     from .jsonl import jsonl_parts
 
-    return (*jsonl_parts(run, trace), exits.for_run(run, fail_on))
+    return (*jsonl_parts(run, writers.trace, writers), exits.for_run(run, fail_on))
 
 
 def parse_jobs(text: str | None) -> int:

@@ -109,10 +109,25 @@ def jsonl_header(run, options: dict | None = None) -> str:
     return _encode({"kind": "run", **header(run, options)}) + "\n"
 
 
-def jsonl_lines(run, trace: str):
+class Writers:
+    """One RecordWriter per process for a whole streamed run, made when first asked for: a --jobs worker renders
+    its share one operator's facilities at a time, and a writer per part encoded every rule's and node's
+    static fragments again each time. Safe to keep: its caches hold what they are keyed by (cli/json_text.py)."""
+
+    def __init__(self, trace: str):
+        self.trace = trace
+        self.writer = None
+
+    def get(self):
+        if self.writer is None:
+            self.writer = _writer(self.trace)
+        return self.writer
+
+
+def jsonl_lines(run, trace: str, writers: Writers | None = None):
     """`--format jsonl` for one batch: each evaluation and each operator evaluation on its own line,
     tagged "kind": "evaluation" | "operator"."""
-    writer = _writer(trace)
+    writer = writers.get() if writers is not None else _writer(trace)
     for e in run.evaluations:
         yield writer.evaluation(e, kind=True) + "\n"
     for o in run.operators:
@@ -126,10 +141,10 @@ def jsonl_overrides(applied) -> str:
     return _encode({"kind": "overrides", "overrides": overrides_json(applied)}) + "\n"
 
 
-def jsonl_parts(run, trace: str) -> tuple[str, dict[str, str]]:
+def jsonl_parts(run, trace: str, writers: Writers | None = None) -> tuple[str, dict[str, str]]:
     """`jsonl_lines` of one operator's facilities, in two parts (--jobs on a register, cli/split_stream.py): the
     evaluation lines, and the operator lines by jurisdiction, to be placed after the whole batch's evaluations."""
-    writer = _writer(trace)
+    writer = writers.get() if writers is not None else _writer(trace)
     operators: dict[str, str] = {}
     for o in run.operators:
         operators[o.jurisdiction] = operators.get(o.jurisdiction, "") + writer.operator(o, kind=True) + "\n"

@@ -10,6 +10,7 @@ import pytest
 
 from dcpolicy.cli import api, split_stream
 from dcpolicy.cli.evaluate import _jsonl_batch, _jsonl_parts
+from dcpolicy.cli.jsonl import Writers
 from dcpolicy.evaluator import inputs
 from dcpolicy.evaluator.facts import SourceFile
 from dcpolicy.evaluator.register_split import shares, read_share
@@ -54,8 +55,8 @@ def _run(path, jobs: int, jurisdictions: str = "all"):
     error = None
     try:
         api.evaluate_stream(request, lambda out: texts.append(out[0]), batch_size=5, jobs=jobs,
-                            render=functools.partial(_jsonl_batch, "reasons", request.fail_on),
-                            render_parts=functools.partial(_jsonl_parts, "reasons", request.fail_on),
+                            render=functools.partial(_jsonl_batch, Writers("reasons"), request.fail_on),
+                            render_parts=functools.partial(_jsonl_parts, Writers("reasons"), request.fail_on),
                             unjudged=unjudged)
     except (api.InvalidInput, api.UsageError) as err:
         error = f"{type(err).__name__}: {err}"

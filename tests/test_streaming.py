@@ -158,9 +158,10 @@ def test_json_document_is_deterministic_and_one_evaluation_per_line(policy_cli):
 # ---------------------------------------------------------------- --jobs
 def _jobs_output(request, jobs: int, batch_size: int = 2) -> str:
     from dcpolicy.cli.evaluate import _jsonl_batch
+    from dcpolicy.cli.jsonl import Writers
 
     texts: list[str] = []
-    render = lambda run: _jsonl_batch("reasons", request.fail_on, run)  # noqa: E731 - inherited by forked workers
+    render = lambda run: _jsonl_batch(Writers("reasons"), request.fail_on, run)  # noqa: E731 - inherited by forked workers
     api.evaluate_stream(request, lambda out: texts.append(out[0]), batch_size=batch_size, jobs=jobs, render=render)
     return "".join(texts)
 
@@ -270,7 +271,8 @@ def test_an_error_in_a_register_read_from_disk_is_located_with_its_excerpt(tmp_p
 
 def test_the_stream_runs_the_collector_every_few_batches_and_gives_it_back(tmp_path, monkeypatch):
     """The cyclic collector is paused for the stream (it would walk every batch's objects again and again)
-    and run every _Collector.EVERY batches instead, so cyclic garbage stays bounded; afterwards it runs as before."""
+    and run every _Collector.EVERY facilities read or judged instead, so cyclic garbage stays bounded; afterwards
+    it runs as before."""
     import gc
 
     from dcpolicy.cli import stream
@@ -278,8 +280,9 @@ def test_the_stream_runs_the_collector_every_few_batches_and_gives_it_back(tmp_p
     path = _portfolio(tmp_path, [f"op-{i}" for i in range(40)])
     collections, states = [], []
     monkeypatch.setattr(stream.gc, "collect", lambda *a: collections.append(a))
+    monkeypatch.setattr(stream._Collector, "EVERY", 8)
     api.evaluate_stream(_request(path), lambda run: states.append(gc.isenabled()), batch_size=1)
     assert states == [False] * 40
-    # each batch counted when read and when judged, but the last, which the end of the input closes
-    assert len(collections) == (2 * 40 - 1) // stream._Collector.EVERY
+    # each facility counted when read and when judged, but the last batch's, which the end of the input closes
+    assert len(collections) == (2 * 40 - 1) // 8
     assert gc.isenabled()
