@@ -210,7 +210,7 @@ def evaluation_figures(table: Table, facilities: int, repeat: int) -> None:
 
     def ours():  # verdicts alone (evaluator/verdicts.py), as the floor and the peers give them
         found = judge(verdict_form, loaded, as_of)
-        verdicts = [tuple(r.verdict for r in e.results) for e in found]
+        verdicts = [e.verdicts for e in found]
         del found
         gc.collect()
         return verdicts

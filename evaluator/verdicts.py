@@ -42,6 +42,7 @@ class FacilityVerdicts:
     status: str
     in_scope: bool | None  # None: the scope cannot be decided
     results: tuple[RuleVerdict, ...]  # the plan's facility rules, in its order
+    verdicts: tuple[str, ...]  # each result's verdict, in the same order (one tuple per combination, shared)
 
 
 class _Facts(Context):
@@ -160,8 +161,9 @@ def _judge_facility(plan: VerdictPlan, facts: _Facts, in_scope, as_of, shared, w
     key = ("status", decided, *map(id, results))
     status = shared.get(key)
     if status is None:
-        status = shared[key] = (evaluation_status(decided, results, widen), results)
-    return FacilityVerdicts(plan.plan.code, facts.name, status[0], decided, status[1])
+        status = shared[key] = (evaluation_status(decided, results, widen), results,
+                                tuple([r.verdict for r in results]))
+    return FacilityVerdicts(plan.plan.code, facts.name, status[0], decided, status[1], status[2])
 
 
 def _shared_verdict(shared: dict, rule, verdict: str, projection: bool) -> RuleVerdict:

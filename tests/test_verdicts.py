@@ -49,6 +49,7 @@ def disagreements(plans, loaded, as_of, period=None) -> list[str]:
     for e, v in zip(full.evaluations, alone):
         expected = [(r.rule, r.verdict, r.projection) for r in e.results]
         got = [(r.rule, r.verdict, r.projection) for r in v.results]
+        assert v.verdicts == tuple(r.verdict for r in v.results)
         if (expected, e.status, e.in_scope) != (got, v.status, v.in_scope):
             found.append(f"{e.facility} × {e.jurisdiction} as of {as_of}: full {e.status} {e.in_scope} "
                          f"{[x for x in expected if x not in got]}, verdicts alone {v.status} {v.in_scope} "
