@@ -171,7 +171,7 @@ def run(args) -> int:
             from .verdict_rows import stream
 
             _check_overrides(request.overrides)
-            return stream(request, stdin_text, parse_jobs(getattr(args, "jobs", None)), _Progress())
+            return stream(request, stdin_text, parse_jobs(getattr(args, "jobs", None)), _StreamOutput())
         evaluated = evaluate_all(request, stdin_text)
         result = evaluated.run
     except UsageError as err:
@@ -217,25 +217,16 @@ def _stream(request, stdin_text, trace: str, jobs: int) -> int:
     counting = tuple(r for r in SET_ASIDE if r in request.fail_on)
     chosen = options_record(request, api.compile_plans(chosen_policies(request)), trace)
     sys.stdout.write(jsonl_header(Run(request.as_of, (), (), counting), chosen))
-    codes = [exits.OK]
-    progress = _Progress()
-
-    def emit(rendered) -> None:
-        text, code, facilities = rendered
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        codes.append(code)
-        progress.advance(facilities)
-
+    output = _StreamOutput()
     unjudged: list[str] = []  # -j home: facilities no chosen regime governs
     applied: list = []  # --set: the facts the overrides replaced, the stream's last line
     try:
-        api.evaluate_stream(request, emit, stdin_text, batch_size=api.STREAM_BATCH, jobs=jobs,
+        api.evaluate_stream(request, output.emit, stdin_text, batch_size=api.STREAM_BATCH, jobs=jobs,
                             render=functools.partial(_jsonl_batch, writers, request.fail_on), provenance=trace == "full",
                             unjudged=unjudged, render_parts=functools.partial(_jsonl_parts, writers, request.fail_on),
                             applied=applied)
     finally:
-        progress.stop()
+        output.stop()
     if request.overrides:
         from .jsonl import jsonl_overrides
 
@@ -244,16 +235,26 @@ def _stream(request, stdin_text, trace: str, jobs: int) -> int:
         from .site_words import unjudged as unjudged_note
 
         print(unjudged_note(unjudged, api.home_jurisdictions()), file=sys.stderr)
-    return max(codes)
+    return output.code
 
 
-class _Progress:
-    """Facilities evaluated so far, on stderr, only when stderr is a terminal (rich; gone when the run ends).
-    It appears with the first batch written, so a run of one batch never shows it."""
+class _StreamOutput:
+    """A streamed run's output (jsonl, verdicts): each batch's text written as soon as it comes, its exit code
+    kept (`code`: the worst), and the facilities evaluated so far on stderr, only when stderr is a terminal
+    (rich; gone when the run ends). The progress appears with the first batch written, so a run of one batch
+    never shows it."""
 
     def __init__(self):
         self.bar = None
         self.task = None
+        self.code = exits.OK
+
+    def emit(self, rendered) -> None:
+        text, code, facilities = rendered
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        self.code = max(self.code, code)
+        self.advance(facilities)
 
     def advance(self, facilities: int) -> None:
         if not sys.stderr.isatty():

@@ -73,8 +73,9 @@ def _rendered(fail_on, verdicts) -> tuple[str, int, int]:
     return rows(verdicts), code, len({v.facility for v in verdicts.facilities})
 
 
-def stream(request, stdin_text, jobs: int, progress) -> int:
-    """Writes the header and every batch's rows; the exit code of the whole run."""
+def stream(request, stdin_text, jobs: int, output) -> int:
+    """Writes the header and every batch's rows through `output` (cli/evaluate.py `_StreamOutput`); the exit
+    code of the whole run."""
     import functools
 
     from . import api
@@ -82,23 +83,14 @@ def stream(request, stdin_text, jobs: int, progress) -> int:
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerow(COLUMNS)
     sys.stdout.write(out.getvalue())
-    codes = [exits.OK]
-
-    def emit(rendered) -> None:
-        text, code, facilities = rendered
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        codes.append(code)
-        progress.advance(facilities)
-
     unjudged: list[str] = []
     applied: list = []
     try:
-        api.evaluate_stream(request, emit, stdin_text, batch_size=api.STREAM_BATCH, jobs=jobs,
+        api.evaluate_stream(request, output.emit, stdin_text, batch_size=api.STREAM_BATCH, jobs=jobs,
                             render=functools.partial(_rendered, request.fail_on), unjudged=unjudged,
                             applied=applied, judge_batch=_Judge(request))
     finally:
-        progress.stop()
+        output.stop()
     if applied:  # what-if: the facts --set replaced, where a person reads them (the CSV stays one table)
         from .site_words import what_if_lines
 
@@ -107,4 +99,4 @@ def stream(request, stdin_text, jobs: int, progress) -> int:
         from .site_words import unjudged as unjudged_note
 
         print(unjudged_note(unjudged, api.home_jurisdictions()), file=sys.stderr)
-    return max(codes)
+    return output.code
