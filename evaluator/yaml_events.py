@@ -229,15 +229,18 @@ class EventReader:
                     names.add(k.text or "")
                     frame.merged.append((k, v))
 
+    def _implicit_tag(self, text: str) -> str:
+        """The tag the safe loader's implicit resolvers give a plain scalar's text (str when none matches)."""
+        resolvers = self._resolvers.get(text[0], self._wildcard) if text else self._empty
+        for candidate, pattern in resolvers:
+            if pattern.match(text):
+                return candidate
+        return _Y + "str"
+
     def _plain_value(self, text: str, event, at):
         """A plain scalar's value, typed by the safe loader's implicit resolvers and constructors; remembered
         (PLAIN_VALUES texts at most) when it is one of YAML's core scalars, whose typing depends on the text alone."""
-        resolvers = self._resolvers.get(text[0], self._wildcard) if text else self._empty
-        tag = _Y + "str"
-        for candidate, pattern in resolvers:
-            if pattern.match(text):
-                tag = candidate
-                break
+        tag = self._implicit_tag(text)
         if tag == _Y + "str":
             value = text
         elif tag in _SCALAR_TAGS:
@@ -262,12 +265,7 @@ class EventReader:
                 if event.anchor is not None:
                     self.anchors[event.anchor] = (node, 1)
                 return node
-            resolvers = self._resolvers.get(text[0], self._wildcard) if text else self._empty
-            tag = _Y + "str"
-            for candidate, pattern in resolvers:
-                if pattern.match(text):
-                    tag = candidate
-                    break
+            tag = self._implicit_tag(text)
         value = text if tag == _Y + "str" else self._construct(tag, event, span)
         node = Node("scalar", value, span, text, style in ("'", '"'))
         if event.anchor is not None:
