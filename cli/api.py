@@ -316,17 +316,17 @@ STREAM_BATCH = 100  # facilities per streamed batch (more when an operator's fac
 
 def evaluate_stream(request: EvalRequest, emit, stdin_text: str | None = None, batch_size: int = STREAM_BATCH,
                     jobs: int = 1, render=None, provenance: bool = True, unjudged: list | None = None,
-                    render_parts=None, applied: list | None = None, judge_batch=None) -> int:
+                    render_parts=None, applied: list | None = None, judge_batch=None, encoding=None) -> int:
     """`policy eval`, streamed (cli/stream.py): facilities read, evaluated and handed to `emit(render(run))`
     batch by batch, memory flat; with `jobs` > 1 in worker processes, emitted in input order. Returns how
     many facilities were evaluated; `unjudged` gains the ids no chosen regime governs (-j home), `applied`
     the facts the request's --set overrides replaced. With `render_parts` (cli/jsonl.py `jsonl_parts` and an
     exit code) and jobs > 1, one large register is split so that each worker reads its own share
-    (cli/split_stream.py; not with --set, whose overrides are written in by this process's reading)."""
+    (cli/split_stream.py; not with --set, whose overrides are written in by this process's reading); with the
+    output's `encoding` too (cli/spool.py), what the workers render comes to `emit` as spool.Spooled pieces."""
     from .stream import evaluate_stream as stream
-
     return stream(request, emit, stdin_text, batch_size, jobs, render, provenance, unjudged, render_parts, applied,
-                  judge_batch)
+                  judge_batch, encoding)
 
 
 def check_period(label: str | None, plans, loaded) -> None:

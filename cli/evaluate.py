@@ -224,7 +224,7 @@ def _stream(request, stdin_text, trace: str, jobs: int) -> int:
         api.evaluate_stream(request, output.emit, stdin_text, batch_size=api.STREAM_BATCH, jobs=jobs,
                             render=functools.partial(_jsonl_batch, writers, request.fail_on), provenance=trace == "full",
                             unjudged=unjudged, render_parts=functools.partial(_jsonl_parts, writers, request.fail_on),
-                            applied=applied)
+                            applied=applied, encoding=_spool_encoding(sys.stdout))
     finally:
         output.stop()
     if request.overrides:
@@ -251,7 +251,10 @@ class _StreamOutput:
 
     def emit(self, rendered) -> None:
         text, code, facilities = rendered
-        sys.stdout.write(text)
+        if isinstance(text, str):
+            sys.stdout.write(text)
+        else:  # spool.Spooled: --jobs workers' text, copied from their files
+            text.write_to(sys.stdout)
         sys.stdout.flush()
         self.code = max(self.code, code)
         self.advance(facilities)
@@ -273,6 +276,20 @@ class _StreamOutput:
     def stop(self) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+
+def _spool_encoding(stream):
+    """The output's encoding when it is a file descriptor the --jobs workers' files can be copied to (cli/spool.py);
+    None for any other stream (a test's capture), which then gets the text itself."""
+    import io
+
+    from .spool import Encoding
+
+    try:
+        stream.fileno()
+        return Encoding(stream.encoding, stream.errors) if stream.encoding and hasattr(stream, "buffer") else None
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return None
 
 
 def _jsonl_batch(writers, fail_on, run) -> tuple[str, int, int]:

@@ -43,6 +43,8 @@ class _Context:
     judge_parts: object  # facilities -> (evaluation text, {jurisdiction: operator text}, exit code)
     chosen: list
     home: bool
+    spool: str | None  # the folder the workers write their evaluation text to (cli/spool.py), or None
+    encoding: object  # spool.Encoding: the output's, so the spooled bytes are what writing the text gives
 
 
 @attrs.define
@@ -50,16 +52,17 @@ class _Group:
     key: str
     has_operator: bool
     plain: list | None  # facilities as facts.to_plain tuples, or None when judged in the worker
-    parts: tuple | None  # (evaluation text, {jurisdiction: operator text}, exit code)
+    parts: tuple | None  # (evaluation text or its spool.Span, {jurisdiction: operator text}, exit code)
     infos: list  # per facility: (id, has country, judged by some chosen regime)
 
 
 def run_split(request, judge_parts, chosen, home: bool, codes: list[str], jobs: int, batch_size: int, emit,
-              unjudged: list | None, witnesses: dict) -> Outcome | None:
-    """None when the input is not one register to split (the ordinary reading does all)."""
+              unjudged: list | None, witnesses: dict, encoding=None) -> Outcome | None:
+    """None when the input is not one register to split (the ordinary reading does all). With the output's
+    `encoding` (cli/spool.py), the workers' evaluation text reaches `emit` as spool.Spooled pieces."""
     from ..evaluator import inputs, register_file
     from ..evaluator.facts import SourceFile
-    from ..evaluator.register_split import shares
+    from ..evaluator.register_split import merged, shares
     from .workers import can_fork
 
     if jobs < 2 or len(request.inputs) != 1 or not can_fork():
@@ -77,19 +80,20 @@ def run_split(request, judge_parts, chosen, home: bool, codes: list[str], jobs: 
         operator = _portfolio_operator(real, display)
         if operator is False:
             return None
-        entries = shares(real, SHARE_MIN)
-        if entries is None:
+        parts = shares(real, SHARE_MIN)
+        if parts is None:
             return None
-        size = max(SHARE_MIN, min(SHARE_MAX, sum(s.entries for s in entries) // (4 * jobs)))
-        parts = entries if size == SHARE_MIN else shares(real, size)
+        size = max(SHARE_MIN, min(SHARE_MAX, sum(s.entries for s in parts) // (4 * jobs)))
+        parts = merged(parts, size // SHARE_MIN)
     except OSError:
         return None
-    if parts is None:
-        return None
-    context = _Context(real, source, operator, judge_parts, chosen, home)
-    merger = _Merger(batch_size, home, codes, judge_parts, emit, unjudged, witnesses)
     from concurrent.futures import ProcessPoolExecutor
 
+    from .spool import Folder
+
+    folder = Folder.make() if encoding is not None else None
+    context = _Context(real, source, operator, judge_parts, chosen, home, folder and folder.path, encoding)
+    merger = _Merger(batch_size, home, codes, judge_parts, emit, unjudged, witnesses)
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_start,
                                initargs=(context,))
     try:
@@ -110,6 +114,8 @@ def run_split(request, judge_parts, chosen, home: bool, codes: list[str], jobs: 
         return merger.outcome(done=True)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        if folder is not None:
+            folder.remove()
 
 
 def _portfolio_operator(real: str, display: str):
@@ -143,6 +149,7 @@ class _Merger:
         self.batch_keys: set[str] = set()
         self.in_batch = 0
         self.written = 0
+        self.spooled: collections.Counter = collections.Counter()  # a spool file's parts not yet written
 
     def share(self, groups: list[_Group], found_witnesses: list) -> bool:
         """Takes a share's groups; False when the rest must be read the ordinary way."""
@@ -152,6 +159,8 @@ class _Merger:
             if key not in self.witnesses:
                 self.witnesses[key] = from_plain(plain, {})
         for group in groups:
+            if group.parts is not None and not isinstance(group.parts[0], str):
+                self.spooled[group.parts[0].path] += 1
             for fid, has_country, _ in group.infos:
                 if (self.home and not has_country) or fid in self.ids or group.key in self.closed:
                     return False  # the ordinary reading words it
@@ -175,6 +184,7 @@ class _Merger:
     def close(self) -> None:
         """Writes the batch: its evaluation lines in input order, then its operator lines by jurisdiction."""
         from ..evaluator.facts import from_plain
+        from .spool import Spooled, joined
 
         if not self.batch:
             return
@@ -182,15 +192,30 @@ class _Merger:
             if group.parts is None:
                 sources: dict = {}
                 group.parts = self.judge_parts([from_plain(p, sources) for p in group.plain])
-        text = "".join(g.parts[0] for g in self.batch) + "".join(
-            g.parts[1].get(code, "") for code in self.codes for g in self.batch)
+        text = joined([g.parts[0] for g in self.batch] + [g.parts[1].get(code, "") for code in self.codes
+                                                           for g in self.batch])
         self.emit((text, max(g.parts[2] for g in self.batch), self.in_batch))
+        if isinstance(text, Spooled):
+            self._written(text)
         self.closed.update(g.key for g in self.batch if g.has_operator)
         for group in self.batch:
             if self.unjudged is not None and self.home:
                 self.unjudged.extend(fid for fid, _, judged in group.infos if not judged)
         self.written += self.in_batch
         self.batch, self.batch_keys, self.in_batch = [], set(), 0
+
+    def _written(self, text) -> None:
+        """Each spool file whose every part is now written is removed (the folder goes at the end anyway)."""
+        for group in self.batch:
+            if not isinstance(group.parts[0], str):
+                self.spooled[group.parts[0].path] -= 1
+        for path in text.paths():
+            if self.spooled[path] <= 0:
+                del self.spooled[path]
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
 
     def outcome(self, done: bool) -> Outcome:
         return Outcome(done, self.written, frozenset(self.closed))
@@ -212,8 +237,6 @@ def _share(share):
 
 def _share_groups(share):
     from ..evaluator.batches import operator_key
-    from ..evaluator.facts import to_plain
-    from ..evaluator.home import judges
     from ..evaluator.register_split import NotSplit, neighbour, read_share
 
     context = _CONTEXT
@@ -231,6 +254,24 @@ def _share_groups(share):
             runs.append([facility])
     if len({operator_key(run[0]) for run in runs}) != len(runs):
         return None  # an operator's facilities apart: the ordinary reading batches them as --jobs 1 does
+    writer = None
+    if context.spool is not None:
+        from .spool import Writer
+
+        writer = Writer(context.spool, f"share-{share.start}", context.encoding)
+    try:
+        groups, witnesses = _judged(context, facilities, runs, before, after, writer)
+    finally:
+        if writer is not None:
+            writer.close()
+    return groups, witnesses
+
+
+def _judged(context, facilities, runs, before, after, writer):
+    from ..evaluator.batches import operator_key
+    from ..evaluator.facts import to_plain
+    from ..evaluator.home import judges
+
     groups, witnesses, seen = [], [], set()
     for facility in facilities:
         key = tuple((p.label, p.kind, p.start, p.end) for p in facility.periods)
@@ -242,7 +283,9 @@ def _share_groups(share):
                   any(judges(c, f) for c in context.chosen)) for f in run]
         edge = (index == 0 and before is not None and operator_key(before) == operator_key(run[0])) or (
             index == len(runs) - 1 and after is not None and operator_key(after) == operator_key(run[0]))
+        parts = None if edge else context.judge_parts(run)
+        if parts is not None and writer is not None:
+            parts = (writer.add(parts[0]), *parts[1:])
         groups.append(_Group(operator_key(run[0]), run[0].operator_id is not None,
-                             [to_plain(f) for f in run] if edge else None,
-                             None if edge else context.judge_parts(run), infos))
+                             [to_plain(f) for f in run] if edge else None, parts, infos))
     return groups, witnesses

@@ -18,14 +18,15 @@ from .api import (HOME, InvalidInput, UsageError, check_period, choose, compile_
 
 
 def evaluate_stream(request, emit, stdin_text, batch_size: int, jobs: int, render, provenance: bool,
-                    unjudged: list | None, render_parts=None, applied: list | None = None, judge_batch=None) -> int:
+                    unjudged: list | None, render_parts=None, applied: list | None = None, judge_batch=None,
+                    encoding=None) -> int:
     """Facilities read, judged and emitted batch by batch (_evaluate_stream), with the cyclic collector paused
     and run every few batches instead (_Collector)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         return _evaluate_stream(request, emit, stdin_text, batch_size, jobs, render, provenance, unjudged,
-                                render_parts, applied, judge_batch)
+                                render_parts, applied, judge_batch, encoding)
     finally:
         if was_enabled:
             gc.enable()
@@ -54,7 +55,8 @@ class _Collector:
 
 
 def _evaluate_stream(request, emit, stdin_text, batch_size: int, jobs: int, render, provenance: bool,
-                     unjudged: list | None, render_parts=None, applied: list | None = None, judge_batch=None) -> int:
+                     unjudged: list | None, render_parts=None, applied: list | None = None, judge_batch=None,
+                     encoding=None) -> int:
     """Returns how many facilities were evaluated. InvalidInput and UsageError (an operator split across the input, a facility without a country under -j home, a --period no facility has, a `--set ID:…`
     naming no facility of the input) can come after some batches were emitted. `judge_batch(plans, where,
     loaded)`, when given, judges a batch in place of the full evaluation (--format verdicts). With --set, each facility
@@ -96,7 +98,7 @@ def _evaluate_stream(request, emit, stdin_text, batch_size: int, jobs: int, rend
                                                provenance=provenance))
 
         split = run_split(request, judge_parts, chosen, home, [plan.code for plan in plans], jobs, batch_size, emit,
-                          unjudged, witnesses)
+                          unjudged, witnesses, encoding)
         if split is not None:
             count = skip = split.skip
             batches.closed.update(split.closed)

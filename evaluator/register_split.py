@@ -91,6 +91,18 @@ def shares(path: str, size: int) -> list[Share] | None:
     return out
 
 
+def merged(parts: list[Share], count: int) -> list[Share]:
+    """Every `count` neighbouring shares as one (the file is scanned once, at the smallest size)."""
+    if count <= 1:
+        return parts
+    out = []
+    for first in range(0, len(parts), count):
+        run = parts[first:first + count]
+        out.append(Share(run[0].start, run[-1].end, run[0].line, sum(s.entries for s in run), run[0].before,
+                         run[-1].after))
+    return out
+
+
 def _whole_lines(path: str):
     """The file's bytes a megabyte at a time, each piece ending a line; None for a `\\r` (only `\\n` is split)."""
     carry = b""

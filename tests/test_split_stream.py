@@ -13,7 +13,7 @@ from dcpolicy.cli.evaluate import _jsonl_batch, _jsonl_parts
 from dcpolicy.cli.jsonl import Writers
 from dcpolicy.evaluator import inputs
 from dcpolicy.evaluator.facts import SourceFile
-from dcpolicy.evaluator.register_split import shares, read_share
+from dcpolicy.evaluator.register_split import merged, read_share, shares
 
 AS_OF = datetime.date(2031, 6, 1)
 
@@ -120,3 +120,112 @@ def test_shares_start_at_entry_lines_and_load_as_the_whole_file(tmp_path):
     split = [f for share in found for f in read_share(path, share, source, None)]
     assert [(f.id, f.facts, f.periods) for f in split] == [(f.id, f.facts, f.periods) for f in whole]
     assert shares(path, 10) is None  # one share: nothing to split
+
+
+def test_merged_shares_are_the_shares_of_the_larger_size(tmp_path):
+    path = _register(tmp_path, _operators(23))
+    for count in (1, 2, 3, 5):
+        assert merged(shares(path, 2), count) == shares(path, 2 * count)
+
+
+# ---------------------------------------------------------------- the workers' text through files (cli/spool.py)
+def _spooled(path, jobs: int, stream, monkeypatch, jurisdictions: str = "all") -> list:
+    """Runs as the CLI does with `stream` as stdout; returns the types of what was emitted."""
+    from dcpolicy.cli.evaluate import _spool_encoding, _StreamOutput
+
+    monkeypatch.setattr("sys.stdout", stream)
+    output = _StreamOutput()
+    kinds: list = []
+    request = api.EvalRequest(inputs=(path,), as_of=AS_OF, jurisdictions=jurisdictions)
+    try:
+        api.evaluate_stream(request, lambda out: kinds.append(type(out[0]).__name__) or output.emit(out),
+                            batch_size=5, jobs=jobs,
+                            render=functools.partial(_jsonl_batch, Writers("reasons"), request.fail_on),
+                            render_parts=functools.partial(_jsonl_parts, Writers("reasons"), request.fail_on),
+                            encoding=_spool_encoding(stream))
+    except (api.InvalidInput, api.UsageError):
+        kinds.append("error")
+    stream.flush()
+    return kinds
+
+
+def _names(n: int) -> list[str]:  # names the ASCII output cannot show, and one JSON must escape
+    return [_facility(i, f"op-{i // 3}", name=f'"Rechenzentrum Köln ≤ {i} \\u2028"') for i in range(n)]
+
+
+@pytest.mark.parametrize("mode", ["w", "a"])  # "a": O_APPEND, which sendfile refuses: copied by reading
+def test_spooled_output_is_the_bytes_of_one_job_and_its_files_are_removed(tmp_path, small_shares, monkeypatch, mode):
+    import tempfile
+
+    from dcpolicy.cli.escape import UTF8_ERRORS
+
+    path = _register(tmp_path, _names(40))
+    spool_root = tmp_path / "tmp"
+    spool_root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool_root))
+    outputs = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"out-{jobs}.jsonl"
+        out.write_bytes(b"before\n")
+        with open(out, mode, encoding="utf-8", errors=UTF8_ERRORS) as stream:
+            kinds = _spooled(path, jobs, stream, monkeypatch)
+        outputs[jobs] = out.read_bytes()
+        assert ("Spooled" in kinds) == (jobs == 2)
+    assert outputs[2] == outputs[1] and outputs[1].startswith(b"before\n" if mode == "a" else b'{"kind"')
+    assert "Köln ≤" in outputs[1].decode("utf-8") and small_shares[-1].done
+    assert list(spool_root.iterdir()) == []  # every worker's file and the folder are gone
+
+
+def test_spooled_output_keeps_the_encoding_and_error_handler_of_the_stream(tmp_path, small_shares, monkeypatch):
+    from dcpolicy.cli.escape import UTF8_ERRORS
+
+    path = _register(tmp_path, _names(30))
+    outputs = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"out-{jobs}.jsonl"
+        with open(out, "w", encoding="ascii", errors=UTF8_ERRORS) as stream:
+            _spooled(path, jobs, stream, monkeypatch)
+        outputs[jobs] = out.read_bytes()
+    assert outputs[2] == outputs[1] and b"K?ln ? 0" in outputs[1]
+
+
+def test_spooled_output_through_a_pipe(tmp_path, small_shares, monkeypatch):
+    import os
+    import threading
+
+    path = _register(tmp_path, _operators(40))
+    outputs = {}
+    for jobs in (1, 2):
+        read_end, write_end = os.pipe()
+        chunks: list[bytes] = []
+        reader = threading.Thread(target=lambda: chunks.extend(iter(lambda: os.read(read_end, 65536), b"")))
+        reader.start()
+        with open(write_end, "w", encoding="utf-8") as stream:
+            _spooled(path, jobs, stream, monkeypatch)
+        reader.join()
+        os.close(read_end)
+        outputs[jobs] = b"".join(chunks)
+    assert outputs[2] == outputs[1] and outputs[1].count(b'"kind":"evaluation"') == 40 * len(
+        api.resolve_policies("all", ()))
+
+
+@pytest.mark.parametrize("fault", ["invalid value", "duplicate id", "no folder"])
+def test_spooled_output_read_on_the_ordinary_way_after_a_fault(tmp_path, small_shares, monkeypatch, fault):
+    from dcpolicy.cli import spool
+
+    facilities = _operators(40)
+    if fault == "invalid value":
+        facilities[22] = facilities[22].replace("2 MW", "2 parsecs")
+    elif fault == "duplicate id":
+        facilities[30] = facilities[30].replace("id: dc-30", "id: dc-3")
+    else:  # no private folder can be made: the text comes back through the pipe
+        monkeypatch.setattr(spool.Folder, "make", classmethod(lambda cls: None))
+    path = _register(tmp_path, facilities)
+    outputs, kinds = {}, {}
+    for jobs in (1, 2):
+        out = tmp_path / f"out-{jobs}.jsonl"
+        with open(out, "w", encoding="utf-8") as stream:
+            kinds[jobs] = _spooled(path, jobs, stream, monkeypatch)
+        outputs[jobs] = out.read_bytes()
+    assert outputs[2] == outputs[1] and outputs[1].count(b'"kind":"evaluation"') > 0
+    assert ("error" in kinds[2]) == (fault != "no folder") and ("Spooled" in kinds[2]) == (fault != "no folder")
