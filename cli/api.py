@@ -12,9 +12,9 @@ from pathlib import Path
 
 import attrs
 
+from ..dsl.data import frozen
 from ..dsl.diagnostics import DiagnosticError
-from ..dsl.files import DEFAULT as DEFAULT_READING
-from ..dsl.files import ReadOptions
+from ..dsl.files import DEFAULT as DEFAULT_READING, ReadOptions
 
 MAIN_JURISDICTIONS = ("jp", "de", "cn", "eu", "ie", "sg", "fr", "nl")  # -j all; -j home also takes every shipped regime but drafts
 # Drafts of a law judge only when named (-j de_draft_2026), never by -j home beside the law in force.
@@ -42,7 +42,7 @@ class InvalidInput(Exception):
         self.diagnostics = error
 
 
-@attrs.frozen
+@frozen
 class EvalRequest:
     """What `policy eval` is asked, once its arguments are parsed."""
 
@@ -263,7 +263,7 @@ def evaluate(request: EvalRequest, stdin_text: str | None = None):
     return evaluate_all(request, stdin_text).run
 
 
-@attrs.frozen
+@frozen
 class Evaluated:
     """A Run with the plans and the input it came from (the operator views read themes and sources)."""
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import attrs
 
+from ..dsl.data import frozen
 from ..dsl.dates import parse_date, why_not_a_date
 from ..dsl.diagnostics import Span, excerpt
 from ..dsl.facility_messages import F301, F302, F303
@@ -29,7 +30,7 @@ CASE_KEYS = ("name", "as_of", "period", "policy", "facility", "facilities", "exp
 FILE_KEYS = ("policy", "base", "cases")
 
 
-@attrs.frozen
+@frozen
 class Case:
     file: str
     index: int

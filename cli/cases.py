@@ -13,6 +13,7 @@ from pathlib import Path
 
 import attrs
 
+from ..dsl.data import frozen
 from .case_files import Case, CaseFileError, case_files, load_cases
 from .phrasing import reason
 
@@ -35,7 +36,7 @@ def no_warnings(paths) -> None:
         raise InvalidPolicy(DiagnosticError(warnings, sources))
 
 
-@attrs.frozen
+@frozen
 class CaseOutcome:
     """One case's result: what differed from what it expects (nothing when it passes)."""
 
@@ -44,7 +45,7 @@ class CaseOutcome:
     run: object = None  # the case's Run (None when its facility data is invalid)
 
 
-@attrs.frozen
+@frozen
 class CaseRun:
     """What run_cases returns: each case's outcome, and the plans the cases ran against (for coverage)."""
 

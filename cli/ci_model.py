@@ -12,6 +12,8 @@ import re
 
 import attrs
 
+from ..dsl.data import frozen
+
 _POSITION = re.compile(r"^(?P<file>.+):(?P<line>\d+):(?P<column>\d+)$")
 # The clauses whose facts decide a verdict, most decisive first (a failing requirement, then the tests
 # that made the rule apply); the first fact with a position in the YAML is the one to look at.
@@ -19,7 +21,7 @@ _DECISIVE = ("require", "of", "due", "applies", "scope", "in force", "until", "e
 LEVELS = {"mandatory": "error", "target": "warning", "advisory": "note", "informational": "note"}
 
 
-@attrs.frozen
+@frozen
 class Location:
     file: str
     line: int
@@ -28,7 +30,7 @@ class Location:
     end_column: int | None = None
 
 
-@attrs.frozen
+@frozen
 class CiRule:
     """A rule (eval), a diagnostic code (check) or the test-case rule (test), as SARIF describes rules."""
 
@@ -38,7 +40,7 @@ class CiRule:
     severity: str | None = None  # mandatory, target, …; for check: error | warning
 
 
-@attrs.frozen
+@frozen
 class CiCheck:
     suite: str  # "fra-3 × de", a policy file, a case file
     name: str  # rule id, file, case name

@@ -10,6 +10,7 @@ import json
 
 import attrs
 
+from ..dsl.data import frozen
 from ..evaluator.themes import THEMES, rule_themes
 from . import site_words as words
 from .grid import wrap
@@ -17,7 +18,7 @@ from .grid import wrap
 SHOWN_SEVERITIES = ("mandatory", "target", "advisory")
 
 
-@attrs.frozen
+@frozen
 class ObligationMatrix:
     """One facility: a row per theme, a column per regime; each cell the rules of that theme."""
 
@@ -29,7 +30,7 @@ class ObligationMatrix:
     results: dict = attrs.field(eq=False, repr=False)  # (theme, regime) -> (RuleResult, …), for JSON
 
 
-@attrs.frozen
+@frozen
 class SiteMatrix:
     """A portfolio: a row per site, a column per regime; each cell the status (None: not judged)."""
 

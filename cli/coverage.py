@@ -10,12 +10,12 @@ case's result lands in it.
 
 from __future__ import annotations
 
-import attrs
+from ..dsl.data import frozen
 
 JUDGED = ("pass", "fail", "exempt", "info")
 
 
-@attrs.frozen
+@frozen
 class Item:
     regime: str
     kind: str  # rule | tier | otherwise | relief | exclusion | band row
@@ -24,7 +24,7 @@ class Item:
     file: str
 
 
-@attrs.frozen
+@frozen
 class Coverage:
     items: tuple[Item, ...]
     reached: frozenset  # the items reached

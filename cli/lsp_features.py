@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 
-import attrs
-
+from ..dsl.data import frozen
 from ..dsl import builtins, schema
 
 _FACT = re.compile(r"(?:facility|period(?:\[-\d+\])?)(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
@@ -19,7 +18,7 @@ _DEFINE = re.compile(r"^\s*define\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$")
 _PARTIAL_FACT = re.compile(r"(facility|period(?:\[-\d+\])?)\.((?:[A-Za-z_][A-Za-z0-9_]*\.)*)([A-Za-z0-9_]*)$")
 
 
-@attrs.frozen
+@frozen
 class Range:
     line: int
     character: int
@@ -27,7 +26,7 @@ class Range:
     end_character: int
 
 
-@attrs.frozen
+@frozen
 class Problem:
     range: Range
     severity: str  # error | warning
@@ -35,7 +34,7 @@ class Problem:
     message: str
 
 
-@attrs.frozen
+@frozen
 class DefinitionSite:
     name: str
     range: Range  # the whole `define` line(s)
@@ -43,7 +42,7 @@ class DefinitionSite:
     doc: str | None
 
 
-@attrs.frozen
+@frozen
 class Completion:
     label: str
     kind: str  # fact | keyword | definition | function

@@ -12,14 +12,13 @@ from __future__ import annotations
 import datetime
 import json
 
-import attrs
-
+from ..dsl.data import frozen
 from . import site_words as words
 
 DEFAULT_MONTHS = 12
 
 
-@attrs.frozen
+@frozen
 class GapItem:
     facility: str
     result: object  # RuleResult: fails, with its gap
@@ -33,7 +32,7 @@ class GapItem:
         return abs(lever.change) if lever is not None and lever.dimension.name == "energy" else 0.0
 
 
-@attrs.frozen
+@frozen
 class Deadline:
     date: datetime.date
     facility: str

@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import attrs
+from ..dsl.data import frozen
 
 _EARLIER = re.compile(r"^period\[-\d+\]")
 
 
-@attrs.frozen
+@frozen
 class FactUse:
     """One fact a regime reads: its path as the facility file writes it, and who reads it."""
 

@@ -23,12 +23,14 @@ import os
 
 import attrs
 
+from ..dsl.data import frozen
+
 SHARE_MIN, SHARE_MAX = 250, 2000  # entries per share: enough to judge in bulk, enough shares to keep N busy
 
 _CONTEXT = None  # in a worker: the _Context of the run (set once by the pool's initializer; forked, not pickled)
 
 
-@attrs.frozen
+@frozen
 class Outcome:
     done: bool  # every facility was written; otherwise the ordinary reading goes on after `skip` of them
     skip: int  # facilities written (and counted)

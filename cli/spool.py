@@ -16,14 +16,14 @@ import os
 import shutil
 import tempfile
 
-import attrs
+from ..dsl.data import frozen
 
 _READ = 1 << 20
 # sendfile cannot write to this output (an O_APPEND file: EINVAL; an old or odd kernel: ENOSYS): copy by reading
 _CANNOT_SENDFILE = (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP)
 
 
-@attrs.frozen
+@frozen
 class Encoding:
     """How the output stream encodes text (its encoding and error handler), so the bytes are the stream's own."""
 
@@ -31,14 +31,14 @@ class Encoding:
     errors: str
 
 
-@attrs.frozen
+@frozen
 class Span:
     path: str
     offset: int
     length: int
 
 
-@attrs.frozen
+@frozen
 class Spooled:
     """A batch's output in order: texts written as they are, spans copied from the workers' files."""
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
-import attrs
-
+from ..dsl.data import frozen
 from .grid import wrap
 
 WIDE = 140
@@ -20,7 +19,7 @@ PIPED_WIDTH = 160  # a pipe without COLUMNS: wide, as before
 _SHORT_SEVERITY = {"mandatory": "mand.", "target": "target", "advisory": "advis.", "informational": "info"}
 
 
-@attrs.frozen
+@frozen
 class Layout:
     columns: tuple[str, ...]
     short_severity: bool

@@ -12,8 +12,7 @@ from __future__ import annotations
 import datetime
 import json
 
-import attrs
-
+from ..dsl.data import frozen
 from ..evaluator.themes import rule_themes
 from . import site_words as words
 
@@ -21,7 +20,7 @@ DUTY_SEVERITIES = ("mandatory", "target", "advisory")
 DEFAULT_YEARS = 8
 
 
-@attrs.frozen
+@frozen
 class RuleLine:
     regime: str
     rule: str
@@ -33,7 +32,7 @@ class RuleLine:
     first_missed: int | None
 
 
-@attrs.frozen
+@frozen
 class LimitSeries:
     """A regime's binding PUE limit per year (the lowest of its PUE limits in force that apply)."""
 
@@ -43,7 +42,7 @@ class LimitSeries:
     rules: tuple  # the rule ids that set the limit, per year (None where no limit)
 
 
-@attrs.frozen
+@frozen
 class FacilityTimeline:
     facility: str
     name: str

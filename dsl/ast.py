@@ -10,13 +10,14 @@ from typing import Union
 
 import attrs
 
+from .data import frozen
 from .diagnostics import Span
 
 _span = attrs.field(eq=False, repr=False)
 
 
 # ---------------------------------------------------------------- expressions
-@attrs.frozen
+@frozen
 class Quantity:
     number: float
     text: str  # the number as written, kept for messages and formatting
@@ -24,25 +25,25 @@ class Quantity:
     span: Span = _span
 
 
-@attrs.frozen
+@frozen
 class DateLit:
     text: str
     span: Span = _span
 
 
-@attrs.frozen
+@frozen
 class StringLit:
     value: str
     span: Span = _span
 
 
-@attrs.frozen
+@frozen
 class BoolLit:
     value: bool
     span: Span = _span
 
 
-@attrs.frozen
+@frozen
 class Ref:
     """``pue``, ``facility.power.it_installed`` or ``period[-4].intensity``."""
 
@@ -64,7 +65,7 @@ class Ref:
         return ".".join((head,) + self.parts[1:])
 
 
-@attrs.frozen
+@frozen
 class Call:
     name: str
     args: tuple["Expr", ...]
@@ -75,13 +76,13 @@ class Call:
     including_out_of_scope: bool = False
 
 
-@attrs.frozen
+@frozen
 class Neg:
     operand: "Expr"
     span: Span = _span
 
 
-@attrs.frozen
+@frozen
 class Arith:
     op: str  # + - * / ^
     left: "Expr"
@@ -89,7 +90,7 @@ class Arith:
     span: Span = _span
 
 
-@attrs.frozen
+@frozen
 class Compare:
     op: str  # <= < >= > == !=
     left: "Expr"
@@ -97,7 +98,7 @@ class Compare:
     span: Span = _span
 
 
-@attrs.frozen
+@frozen
 class Logical:
     op: str  # and | or
     left: "Expr"
@@ -105,13 +106,13 @@ class Logical:
     span: Span = _span
 
 
-@attrs.frozen
+@frozen
 class Not:
     operand: "Expr"
     span: Span = _span
 
 
-@attrs.frozen
+@frozen
 class Member:
     element: "Expr"
     options: tuple["Expr", ...]
@@ -119,27 +120,27 @@ class Member:
     span: Span = _span
 
 
-@attrs.frozen
+@frozen
 class Tier:
     value: "Expr"
     condition: "Expr"
     span: Span = _span
 
 
-@attrs.frozen
+@frozen
 class Tiered:
     tiers: tuple[Tier, ...]
     otherwise: "Expr"
     span: Span = _span
 
 
-@attrs.frozen
+@frozen
 class Paren:
     inner: "Expr"
     span: Span = _span
 
 
-@attrs.frozen
+@frozen
 class Quantifier:
     """``every room in facility.computer_rooms where COND: BODY`` (or ``some``): over a facility's records."""
 
@@ -156,14 +157,14 @@ Expr = Union[Quantity, DateLit, StringLit, BoolLit, Ref, Call, Neg, Arith, Compa
 
 
 # ---------------------------------------------------------------- declarations
-@attrs.frozen
+@frozen
 class Calendar:
     kind: str  # calendar-year | fiscal-year
     start: str | None  # "04-01" for fiscal years
     span: Span = _span
 
 
-@attrs.frozen
+@frozen
 class HeaderClause:
     """One header clause as written, e.g. ``law "EnEfG"``; its value is also in the Header's fields."""
 
@@ -172,7 +173,7 @@ class HeaderClause:
     span: Span = _span
 
 
-@attrs.frozen
+@frozen
 class Header:
     code: str
     name: str
@@ -193,14 +194,14 @@ class Header:
         return tuple(c.span for c in self.clauses if c.keyword == keyword)
 
 
-@attrs.frozen
+@frozen
 class Clause:
     keyword: str  # cite quote note severity legal-status for applies from until require of due
     value: Union[Expr, str]
     span: Span = _span
 
 
-@attrs.frozen
+@frozen
 class Block:
     """A relief (``exempt``) or an exclusion (``exclude``) with its own citation and reason."""
 
@@ -213,7 +214,7 @@ class Block:
         return next((c.value for c in self.clauses if c.keyword == keyword), None)
 
 
-@attrs.frozen
+@frozen
 class Bound:
     value: Expr | None  # None: infinite
     inclusive: bool
@@ -221,7 +222,7 @@ class Bound:
     span: Span = _span
 
 
-@attrs.frozen
+@frozen
 class Level:
     label: str
     low: Bound
@@ -229,7 +230,7 @@ class Level:
     span: Span = _span
 
 
-@attrs.frozen
+@frozen
 class Item:
     name: str
     title: str
@@ -239,7 +240,7 @@ class Item:
     span: Span = _span
 
 
-@attrs.frozen
+@frozen
 class Definition:
     name: str
     expr: Expr
@@ -247,7 +248,7 @@ class Definition:
     span: Span = _span
 
 
-@attrs.frozen
+@frozen
 class Declaration:
     """A scope, rule, band or report: a keyword-led list of clauses plus its body."""
 
@@ -269,7 +270,7 @@ class Declaration:
         return found.value if found else None
 
 
-@attrs.frozen
+@frozen
 class Policy:
     file: str = attrs.field(eq=False)
     header: Header

@@ -6,11 +6,12 @@ import math
 
 import attrs
 
+from .data import frozen
 from . import units
 from .diagnostics import Span
 
 
-@attrs.frozen
+@frozen
 class BandLevel:
     label: str
     low: float | None  # None: -inf

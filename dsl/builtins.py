@@ -9,7 +9,7 @@ test checks that it exists) and its line in docs/language.md ("Functions").
 
 from __future__ import annotations
 
-import attrs
+from .data import frozen
 
 # ---------------------------------------------------------------- keywords, by where they appear
 HEADER_KEYWORDS = ("jurisdiction", "law", "source", "territory", "legal-status", "calendar", "note")
@@ -25,7 +25,7 @@ EXPRESSION_KEYWORDS = ("and", "or", "not", "in", "when", "otherwise", "by", "whe
 QUANTIFIERS = ("every", "some")  # over a facility's records (dsl/records.py): every room in facility.computer_rooms: …
 
 
-@attrs.frozen
+@frozen
 class ClauseKind:
     """A clause keyword of a declaration: what its value is and which declarations accept it."""
 
@@ -77,7 +77,7 @@ SEVERITIES = ("mandatory", "target", "advisory", "informational")  # in order of
 
 
 # ---------------------------------------------------------------- functions
-@attrs.frozen
+@frozen
 class Function:
     """A built-in function: its signature for the checker and its implementation for the compiler."""
 

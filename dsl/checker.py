@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import datetime
 
-import attrs
-
+from .data import frozen
 from . import ast, units
 from . import types as T
 from .bands import BandLevel
@@ -22,7 +21,7 @@ from .typecheck import ExprContext, Typer, closest
 from .types import Type
 
 
-@attrs.frozen
+@frozen
 class CheckedPolicy:
     policy: ast.Policy
     source: str

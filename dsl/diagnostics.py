@@ -24,8 +24,10 @@ from typing import ClassVar
 
 import attrs
 
+from .data import frozen
 
-@attrs.frozen
+
+@frozen
 class Span:
     file: str
     line: int
@@ -41,7 +43,7 @@ class Span:
         return f"{self.file}:{self.line}:{self.column}"
 
 
-@attrs.frozen
+@frozen
 class Diagnostic:
     code: str
     message: str
@@ -169,7 +171,7 @@ def _fields(template: str | None) -> set[str]:
     return {name for _text, name, _spec, _conv in string.Formatter().parse(template) if name}
 
 
-@attrs.frozen
+@frozen
 class Wording:
     """The words for one situation of a code: a message template and a hint template.
 

@@ -16,7 +16,7 @@ import os
 import re
 import stat
 
-import attrs
+from .data import frozen
 
 MIB = 1024 * 1024
 # A 100,000-facility register of benchmarks/bench_eval.py is about 93 MB; the default leaves room for
@@ -25,7 +25,7 @@ DEFAULT_MAX_BYTES = 256 * MIB
 STDIN = "<stdin>"
 
 
-@attrs.frozen
+@frozen
 class ReadOptions:
     """How input files may be read: the largest size accepted (bytes), and whether a portfolio may
     name files outside its own folder (--max-input-size, --allow-outside)."""

@@ -26,6 +26,7 @@ import bisect
 
 import attrs
 
+from .data import frozen
 from . import ast
 from .builtins import CLAUSES
 
@@ -184,7 +185,7 @@ def _lines(source: str) -> list[str]:
     return [line.rstrip("\r") for line in source.split("\n")]
 
 
-@attrs.frozen
+@frozen
 class Comment:
     line: int
     text: str  # from "#" to the end of the line, trailing blanks removed

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import attrs
 
+from .data import frozen
 from . import units
 from .schema import FactType
 
 
-@attrs.frozen
+@frozen
 class RecordList:
     """One list of records a facility may hold, e.g. ``computer_rooms``."""
 

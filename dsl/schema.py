@@ -7,14 +7,12 @@ Fields marked ``added=True`` are project additions to the contract (see docs/fac
 
 from __future__ import annotations
 
-
-import attrs
-
+from .data import frozen
 from . import units
 from .units import Dimension
 
 
-@attrs.frozen
+@frozen
 class FactType:
     kind: str  # quantity | ratio | number | integer | flag | date | text | enum | slug | country | subdivision | siret
     dimension: Dimension = units.NUMBER

@@ -7,8 +7,7 @@ evaluation works on plain numbers. The declarations around the expressions are c
 
 from __future__ import annotations
 
-import attrs
-
+from .data import frozen
 from . import ast, quantifiers, schema, shares, units
 from . import types as T
 from .builtins import AGGREGATES, FUNCTIONS, RESERVED_NAMES, ROOTS
@@ -20,7 +19,7 @@ from .messages import (E201, E202, E203, E204, E205, E206, E301, E302, E303, E30
 from .types import Duration, Type
 
 
-@attrs.frozen
+@frozen
 class ExprContext:
     """Where an expression is being checked: which facts and aggregates are allowed."""
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime
 
-import attrs
-
+from .data import frozen
 from . import units
 from .units import Dimension
 
 
-@attrs.frozen
+@frozen
 class Type:
     kind: str  # number | bool | date | duration | text | error
     dimension: Dimension = units.NUMBER
@@ -57,7 +56,7 @@ def of_fact(fact) -> Type:
     return TEXT
 
 
-@attrs.frozen
+@frozen
 class Duration:
     """A calendar duration: whole months (years are 12) plus days."""
 

@@ -17,12 +17,12 @@ import functools
 import math
 import re
 
-import attrs
+from .data import frozen
 
 BASE_NAMES = ("energy", "time", "length", "data", "temperature", "oil", "coal", "apparent_power")
 
 
-@attrs.frozen
+@frozen
 class Dimension:
     exponents: tuple[int, ...]
 
@@ -111,7 +111,7 @@ CANONICAL_UNITS = {
 }
 
 
-@attrs.frozen
+@frozen
 class Unit:
     symbol: str
     dimension: Dimension
@@ -149,7 +149,7 @@ def _table() -> dict[str, Unit]:
 UNITS: dict[str, Unit] = _table()
 
 
-@attrs.frozen
+@frozen
 class UnitExpr:
     """A unit as written, possibly compound (``MJ/kWh``), resolved to dimension and factor."""
 
@@ -210,7 +210,7 @@ _QUANTITY = re.compile(
 )
 
 
-@attrs.frozen
+@frozen
 class ParsedQuantity:
     magnitude: float  # in canonical units
     dimension: Dimension

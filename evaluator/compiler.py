@@ -11,8 +11,7 @@ near hand-written speed, closures and tree-walkers several times slower; benchma
 
 from __future__ import annotations
 
-import attrs
-
+from ..dsl.data import frozen
 from ..dsl import ast, schema
 from ..dsl.builtins import FUNCTIONS, ROOTS
 from ..dsl.checker import CheckedPolicy
@@ -30,7 +29,7 @@ from .plan_source import Call, Code, Lambda, PlanFunction, Tuple, load, plan_sou
 SPLIT_DEPTH = 20
 
 
-@attrs.frozen
+@frozen
 class _Shared:
     """What every clause's generator of one policy reads and adds to: built once, so compiling is linear."""
 

@@ -13,6 +13,7 @@ import datetime
 
 import attrs
 
+from ..dsl.data import frozen
 from ..dsl.diagnostics import Span
 from ..dsl.schema import PERIOD_FIELDS
 from .facts import Fact, LoadedInput, Period
@@ -22,7 +23,7 @@ from .plan import Plan
 MAX_PERIODS_AHEAD = 5
 
 
-@attrs.frozen
+@frozen
 class Upcoming:
     """A report due for a period to come: which facility, which rule, which period, by when."""
 

@@ -6,6 +6,7 @@ import datetime
 
 import attrs
 
+from ..dsl.data import frozen
 from ..dsl.diagnostics import Span
 
 from .yaml_nodes import span_of
@@ -16,7 +17,7 @@ def _where(at: Span | tuple | None) -> Span | None:
     return None if at is None else span_of(at)
 
 
-@attrs.frozen
+@frozen
 class Fact:
     """One fact. Where it was written is given (as ``span``) as a Span, or by the YAML loader as a node's
     position tuple (evaluator/yaml_nodes.py), made a Span the first time :attr:`span` is asked for: a register's
@@ -32,7 +33,7 @@ class Fact:
         return _where(self.at)  # made each time it is asked for (a frozen fact is never written to)
 
 
-@attrs.frozen
+@frozen
 class Record:
     """One entry of a list of records inside a facility (dsl/records.py), e.g. one computer room.
 
@@ -49,7 +50,7 @@ class Record:
         return {name: fact.value for name, fact in self.facts.items()}
 
 
-@attrs.frozen
+@frozen
 class Period:
     label: str  # "2025", "FY2025", or "2025-01-01..2025-06-30"
     kind: str  # "calendar" | "fiscal" | "custom"
@@ -59,14 +60,14 @@ class Period:
     span: Span
 
 
-@attrs.frozen
+@frozen
 class SourceFile:
     path: str  # display form: as given, or resolved relative to the portfolio / directory
     sha256: str
     text: str
 
 
-@attrs.frozen
+@frozen
 class Facility:
     id: str
     name: str
@@ -77,7 +78,7 @@ class Facility:
     span: Span
 
 
-@attrs.frozen
+@frozen
 class LoadedInput:
     facilities: tuple[Facility, ...]
     sources: tuple[SourceFile, ...]

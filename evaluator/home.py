@@ -7,8 +7,7 @@ territory contains (dsl/territory.py). The Run keeps the contract's order: input
 
 from __future__ import annotations
 
-import attrs
-
+from ..dsl.data import frozen
 from ..dsl.territory import contains
 from .engine import evaluate
 from .facts import Facility, LoadedInput
@@ -16,7 +15,7 @@ from .plan import Plan
 from .results import Run
 
 
-@attrs.frozen
+@frozen
 class Chosen:
     """A plan and where it judges: every facility, or only those its territory contains."""
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 
-import attrs
-
+from ..dsl.data import frozen
 from ..dsl.diagnostics import Span
 from .yaml_nodes import Node, load_yaml
 
@@ -25,7 +24,7 @@ class OverrideError(ValueError):
     """An override that cannot be read (no '=', a bad path, a facility that is not in the input)."""
 
 
-@attrs.frozen
+@frozen
 class Override:
     """One --set: where it applies and the value as written; `line` is its line in the --set pseudo-file."""
 
@@ -43,7 +42,7 @@ class Override:
         return f"{self.facility + ':' if self.facility else ''}{where}{self.path}"
 
 
-@attrs.frozen
+@frozen
 class Applied:
     """An override as applied to one facility: for the results (which facts were overridden)."""
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-import attrs
-
+from ..dsl.data import frozen
 from . import runtime
 from .facts import Facility, Period
 from .plan import Plan
@@ -123,7 +122,7 @@ def expected_label(plan: Plan, as_of: datetime.date) -> str:
     return f"FY{last_complete}" if period_kind(plan) == "fiscal" else str(last_complete)
 
 
-@attrs.frozen
+@frozen
 class LabelPeriod:
     """The period an operator-level rule judges: a label and its bounds."""
 

@@ -11,6 +11,7 @@ from typing import Callable
 
 import attrs
 
+from ..dsl.data import frozen
 from ..dsl.bands import BandLevel
 from ..dsl.diagnostics import Span
 from ..dsl.units import Dimension
@@ -18,7 +19,7 @@ from ..dsl.units import Dimension
 from .values import NOT_EVALUATED
 
 
-@attrs.frozen
+@frozen
 class NodeInfo:
     text: str  # the expression as written in the policy
     span: Span
@@ -32,7 +33,7 @@ class NodeInfo:
     everyone: bool = False  # aggregates: `including out-of-scope` (all the operator's facilities)
 
 
-@attrs.frozen
+@frozen
 class CompiledExpr:
     function: Callable = attrs.field(eq=False, repr=False)
     nodes: tuple[NodeInfo, ...]  # slot 0 is the root
@@ -58,7 +59,7 @@ class CompiledExpr:
         return value, trace
 
 
-@attrs.frozen
+@frozen
 class CompiledBlock:
     keyword: str  # exempt | exclude
     condition: CompiledExpr
@@ -67,7 +68,7 @@ class CompiledBlock:
     quote: str | None
 
 
-@attrs.frozen
+@frozen
 class CompiledItem:
     name: str
     title: str
@@ -76,7 +77,7 @@ class CompiledItem:
     condition: CompiledExpr | None
 
 
-@attrs.frozen
+@frozen
 class CompiledRule:
     rule_id: str
     name: str
@@ -101,7 +102,7 @@ class CompiledRule:
     reads_period: bool
 
 
-@attrs.frozen
+@frozen
 class Plan:
     code: str
     name: str

@@ -15,13 +15,13 @@ import linecache
 import re
 from typing import Union
 
-import attrs
+from ..dsl.data import frozen
 
 WIDTH = 100  # the column past which a call is broken over several lines
 INDENT = 4
 
 
-@attrs.frozen
+@frozen
 class Call:
     """``head(arg, …)``; ``hug``: the leading arguments stay on the first line and the last one wraps."""
 
@@ -30,7 +30,7 @@ class Call:
     hug: bool = False
 
 
-@attrs.frozen
+@frozen
 class Lambda:
     """``lambda: body`` or ``lambda m: body``: a value computed only when (and each time) it is needed."""
 
@@ -38,7 +38,7 @@ class Lambda:
     param: str = ""
 
 
-@attrs.frozen
+@frozen
 class Tuple:
     items: tuple["Code", ...]
 
@@ -79,7 +79,7 @@ def layout(code: Code, indent: int, column: int, closing: int = 0) -> str:
 
 
 # ---------------------------------------------------------------- the module
-@attrs.frozen
+@frozen
 class PlanFunction:
     """One generated function: its Python name, the clause and line it computes, and its body."""
 

@@ -10,8 +10,7 @@ counts only if its body could settle the answer. ``Quantified`` is what the trac
 
 from __future__ import annotations
 
-import attrs
-
+from ..dsl.data import frozen
 from .values import NOT_EVALUATED, U, is_unknown
 
 
@@ -44,7 +43,7 @@ class RecordView:
         return result
 
 
-@attrs.frozen
+@frozen
 class Compared:
     """One numeric comparison a record's test made: `ups.efficiency >= (…)`, 0.94 against 0.943."""
 
@@ -56,7 +55,7 @@ class Compared:
     result: object
 
 
-@attrs.frozen
+@frozen
 class RecordOutcome:
     """One record: whether `where` selected it, whether the body held, and the fields it read."""
 
@@ -78,7 +77,7 @@ class RecordOutcome:
         return tuple(label for label, value in self.outside if is_unknown(value))
 
 
-@attrs.frozen
+@frozen
 class Quantified:
     """What a quantifier found: its answer and each record's outcome (a trace slot's value)."""
 

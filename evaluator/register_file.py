@@ -13,14 +13,13 @@ import codecs
 import hashlib
 from typing import Iterator
 
-import attrs
-
+from ..dsl.data import frozen
 from .yaml_stream import ShapeCheck, libyaml
 
 CHUNK = 1 << 20
 
 
-@attrs.frozen
+@frozen
 class Scan:
     sha256: str
     streamable: bool

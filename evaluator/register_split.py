@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import re
 
-import attrs
-
+from ..dsl.data import frozen
 from ..dsl.diagnostics import Diagnostic
 
 from .documents import read_facility
@@ -28,7 +27,7 @@ _KEY = re.compile(rb"^(?P<indent> *)facilities *:[ \t]*(#.*)?$", re.M)
 _CONTENT = re.compile(rb"^(?P<indent> *)(?P<first>[^ #\n])", re.M)
 
 
-@attrs.frozen
+@frozen
 class Share:
     start: int  # byte offset of the line its first entry starts on
     end: int  # byte offset after its last entry (the next share's start, or the end of the file)

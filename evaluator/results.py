@@ -13,6 +13,7 @@ import datetime
 
 import attrs
 
+from ..dsl.data import frozen
 from ..dsl.bands import BandLevel
 from ..dsl.units import Dimension
 
@@ -30,7 +31,7 @@ SET_ASIDE = ("proposed", "projection")
 DUTIES = ("mandatory", "target")
 
 
-@attrs.frozen
+@frozen
 class MemberFact:
     """A fact one member of an aggregate supplied (operator results): whose, which, what, from where."""
 
@@ -40,7 +41,7 @@ class MemberFact:
     source: str | None
 
 
-@attrs.frozen
+@frozen
 class DefinitionTrace:
     name: str
     nodes: tuple[NodeInfo, ...]
@@ -49,7 +50,7 @@ class DefinitionTrace:
     members: dict = attrs.field(factory=dict)  # aggregate slot -> (MemberFact, …), operator results only
 
 
-@attrs.frozen
+@frozen
 class ClauseTrace:
     """One evaluated clause: its node table, the flat values of its nodes and where each fact came from."""
 
@@ -65,14 +66,14 @@ class ClauseTrace:
         return self.nodes[0]
 
 
-@attrs.frozen
+@frozen
 class Relief:
     keyword: str
     citation: str | None
     because: str | None
 
 
-@attrs.frozen
+@frozen
 class Shown:
     """A value as a reason shows it, with the node it came from (expression as written, dimension)."""
 
@@ -80,7 +81,7 @@ class Shown:
     value: object
 
 
-@attrs.frozen
+@frozen
 class Comparison:
     """The comparison that decided a clause (through the branch that decided it)."""
 
@@ -90,7 +91,7 @@ class Comparison:
     holds: bool
 
 
-@attrs.frozen
+@frozen
 class Decision:
     """What decided a verdict, as data. `step` is one of: scope_excluded, scope_false, scope_unknown,
     no_duty, excluded, not_applies, unknown, not_in_force, ended, met, failed, exempt, band,
@@ -116,7 +117,7 @@ class Decision:
     records: object = None  # met/failed/unknown/exempt: what the deciding quantifier found (quantify.Quantified)
 
 
-@attrs.frozen
+@frozen
 class GapLever:
     """For a metric that is a ratio of two facts: the change of the numerator that closes the gap
     with the denominator held (e.g. about 1.88 GWh less period.energy.total at the same energy.it)."""
@@ -128,7 +129,7 @@ class GapLever:
     dimension: Dimension
 
 
-@attrs.frozen
+@frozen
 class Gap:
     """How far a failing threshold is from being met, in figures."""
 
@@ -144,7 +145,7 @@ class Gap:
     subject: NodeInfo  # the metric's node: its dimension, for display
 
 
-@attrs.frozen
+@frozen
 class RuleResult:
     rule: str
     title: str
@@ -169,7 +170,7 @@ class RuleResult:
     trace: tuple[ClauseTrace, ...] = ()
 
 
-@attrs.frozen
+@frozen
 class Evaluation:
     jurisdiction: str
     facility: str
@@ -186,7 +187,7 @@ class Evaluation:
     in_scope: bool | None = True  # the jurisdiction's scope: True, False, or None when it cannot be decided
 
 
-@attrs.frozen
+@frozen
 class OperatorEvaluation:
     jurisdiction: str
     operator: str
@@ -199,7 +200,7 @@ class OperatorEvaluation:
     scope: Decision | None = None
 
 
-@attrs.frozen
+@frozen
 class Run:
     as_of: datetime.date
     evaluations: tuple[Evaluation, ...]

@@ -15,6 +15,7 @@ import ast
 
 import attrs
 
+from ..dsl.data import frozen
 from .plan import CompiledExpr, CompiledRule, Plan
 
 SUFFIX = "__v"
@@ -58,7 +59,7 @@ def _any_function(plan: Plan):
     return next((e.function for e in _expressions(plan)), None)
 
 
-@attrs.frozen
+@frozen
 class Clause:
     """A clause in verdict form: its function `f(c, t)` and whether it reads no fact (computed once per run)."""
 
@@ -67,19 +68,19 @@ class Clause:
     key: int  # the clause's identity within the plan, for the run's table of constant values
 
 
-@attrs.frozen
+@frozen
 class VerdictBlock:
     keyword: str  # exclude | exempt
     condition: Clause
 
 
-@attrs.frozen
+@frozen
 class VerdictItem:
     value: Clause
     condition: Clause | None
 
 
-@attrs.frozen
+@frozen
 class VerdictRule:
     rule: CompiledRule
     applies: Clause | None
@@ -93,7 +94,7 @@ class VerdictRule:
     items: tuple[VerdictItem, ...]
 
 
-@attrs.frozen
+@frozen
 class VerdictPlan:
     """A plan's clauses in verdict form; `plan` keeps everything else (names, calendar, levels, severities)."""
 

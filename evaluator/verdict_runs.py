@@ -12,6 +12,7 @@ import datetime
 
 import attrs
 
+from ..dsl.data import frozen
 from .engine import evaluate
 from .facts import LoadedInput
 from .home import governs
@@ -20,7 +21,7 @@ from .verdict_code import VerdictPlan
 from .verdicts import FacilityVerdicts, judge
 
 
-@attrs.frozen
+@frozen
 class Verdicts:
     """What `policy eval --format verdicts` shows: every facility's verdicts, then every operator's results."""
 

@@ -14,8 +14,7 @@ from __future__ import annotations
 import datetime
 import gc
 
-import attrs
-
+from ..dsl.data import frozen
 from .context import Context
 from .facts import Facility, LoadedInput
 from .periods import NO_PERIOD, FactValues, choose_period, earlier_periods, period_values
@@ -24,7 +23,7 @@ from .values import U, Bounds, known
 from .verdict_code import Clause, VerdictPlan, VerdictRule
 
 
-@attrs.frozen
+@frozen
 class RuleVerdict:
     """One rule's verdict, with what the status reads of the rule (evaluator/status.py)."""
 
@@ -35,7 +34,7 @@ class RuleVerdict:
     projection: bool = False
 
 
-@attrs.frozen
+@frozen
 class FacilityVerdicts:
     jurisdiction: str
     facility: str
