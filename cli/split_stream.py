@@ -260,7 +260,10 @@ def _share_groups(share):
     if context.spool is not None:
         from .spool import Writer
 
-        writer = Writer(context.spool, f"share-{share.start}", context.encoding)
+        try:
+            writer = Writer(context.spool, f"share-{share.start}", context.encoding)
+        except OSError:  # the text comes back through the pipe, as without a folder
+            writer = None
     try:
         groups, witnesses = _judged(context, facilities, runs, before, after, writer)
     finally:
@@ -287,7 +290,10 @@ def _judged(context, facilities, runs, before, after, writer):
             index == len(runs) - 1 and after is not None and operator_key(after) == operator_key(run[0]))
         parts = None if edge else context.judge_parts(run)
         if parts is not None and writer is not None:
-            parts = (writer.add(parts[0]), *parts[1:])
+            try:
+                parts = (writer.add(parts[0]), *parts[1:])
+            except OSError:  # the folder's disk is full (a small tmpfs): the rest comes back through the pipe
+                writer = None
         groups.append(_Group(operator_key(run[0]), run[0].operator_id is not None,
                              [to_plain(f) for f in run] if edge else None, parts, infos))
     return groups, witnesses

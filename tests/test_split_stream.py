@@ -209,7 +209,7 @@ def test_spooled_output_through_a_pipe(tmp_path, small_shares, monkeypatch):
         api.resolve_policies("all", ()))
 
 
-@pytest.mark.parametrize("fault", ["invalid value", "duplicate id", "no folder"])
+@pytest.mark.parametrize("fault", ["invalid value", "duplicate id", "no folder", "disk full"])
 def test_spooled_output_read_on_the_ordinary_way_after_a_fault(tmp_path, small_shares, monkeypatch, fault):
     from dcpolicy.cli import spool
 
@@ -218,8 +218,12 @@ def test_spooled_output_read_on_the_ordinary_way_after_a_fault(tmp_path, small_s
         facilities[22] = facilities[22].replace("2 MW", "2 parsecs")
     elif fault == "duplicate id":
         facilities[30] = facilities[30].replace("id: dc-30", "id: dc-3")
-    else:  # no private folder can be made: the text comes back through the pipe
+    elif fault == "no folder":  # no private folder can be made: the text comes back through the pipe
         monkeypatch.setattr(spool.Folder, "make", classmethod(lambda cls: None))
+    else:  # the folder's disk fills after a few parts (the workers are forked: they inherit the patch)
+        written = spool.Writer.add
+        monkeypatch.setattr(spool.Writer, "add", lambda self, text: written(self, text) if self.offset < 3000 else
+                            (_ for _ in ()).throw(OSError(28, "No space left on device")))
     path = _register(tmp_path, facilities)
     outputs, kinds = {}, {}
     for jobs in (1, 2):
@@ -228,4 +232,6 @@ def test_spooled_output_read_on_the_ordinary_way_after_a_fault(tmp_path, small_s
             kinds[jobs] = _spooled(path, jobs, stream, monkeypatch)
         outputs[jobs] = out.read_bytes()
     assert outputs[2] == outputs[1] and outputs[1].count(b'"kind":"evaluation"') > 0
-    assert ("error" in kinds[2]) == (fault != "no folder") and ("Spooled" in kinds[2]) == (fault != "no folder")
+    assert ("error" in kinds[2]) == (fault in ("invalid value", "duplicate id"))
+    assert ("Spooled" in kinds[2]) == (fault != "no folder") and small_shares[-1].done == (fault in ("no folder",
+                                                                                                    "disk full"))
