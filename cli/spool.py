@@ -59,21 +59,25 @@ class Spooled:
 def joined(pieces) -> str | Spooled:
     """The pieces as one text when none is spooled; otherwise a Spooled, neighbouring pieces merged (a batch's
     groups from one share lie one after the other in its file, so they are copied in one call)."""
+    if not any(isinstance(piece, Span) for piece in pieces):
+        return "".join(pieces)
     merged: list = []
+    texts: list[str] = []
     for piece in pieces:
-        if not piece:
+        if isinstance(piece, str):
+            texts.append(piece)
             continue
+        if texts:
+            merged.append("".join(texts))
+            texts = []
         last = merged[-1] if merged else None
-        if isinstance(piece, str) and isinstance(last, str):
-            merged[-1] = last + piece
-        elif isinstance(piece, Span) and isinstance(last, Span) and last.path == piece.path and \
-                last.offset + last.length == piece.offset:
+        if isinstance(last, Span) and last.path == piece.path and last.offset + last.length == piece.offset:
             merged[-1] = Span(last.path, last.offset, last.length + piece.length)
         else:
             merged.append(piece)
-    if not any(isinstance(piece, Span) for piece in merged):
-        return "".join(merged)
-    return Spooled(tuple(merged))
+    if texts:
+        merged.append("".join(texts))
+    return Spooled(tuple(piece for piece in merged if piece != ""))
 
 
 class Folder:

@@ -235,3 +235,12 @@ def test_spooled_output_read_on_the_ordinary_way_after_a_fault(tmp_path, small_s
     assert ("error" in kinds[2]) == (fault in ("invalid value", "duplicate id"))
     assert ("Spooled" in kinds[2]) == (fault != "no folder") and small_shares[-1].done == (fault in ("no folder",
                                                                                                     "disk full"))
+
+
+def test_joined_merges_neighbouring_texts_and_spans_in_order():
+    from dcpolicy.cli.spool import Span, Spooled, joined
+
+    assert joined(["a", "", "b"]) == "ab"
+    a, b, elsewhere = Span("f", 0, 5), Span("f", 5, 7), Span("g", 0, 3)
+    assert joined([a, b, "x", "", "y", elsewhere, Span("g", 4, 1)]) == Spooled(
+        (Span("f", 0, 12), "xy", elsewhere, Span("g", 4, 1)))
