@@ -2,7 +2,8 @@
 
 The parent finds where the entries start (evaluator/register_split.py) and never parses them; each forked
 worker reads its byte range, loads its facilities, and returns, per run of facilities of one operator
-("group"), the rendered lines: evaluation lines and, per jurisdiction, operator lines. A first or last
+("group"), the rendered lines: evaluation lines (when the output is a file or pipe, written to a file of
+the run's private folder and returned as where they lie, cli/spool.py) and, per jurisdiction, operator lines. A first or last
 group whose operator goes on in the neighbouring share (the worker reads the entry on each side) comes
 back as plain facilities, and the parent judges it once whole. The parent then closes batches exactly where `--jobs 1` does (evaluator/
 batches.py: at the first operator change once a batch holds `size` facilities) and writes each batch as
