@@ -10,6 +10,7 @@ import sys
 
 from .exits import CLOSED_PIPE as EXIT_CLOSED_PIPE
 from .exits import INTERNAL_ERROR as EXIT_INTERNAL_ERROR
+from .exits import OUTPUT_FAILED as EXIT_OUTPUT_FAILED
 
 DEBUG_VARIABLE = "DCPOLICY_DEBUG"
 
@@ -263,8 +264,32 @@ def main(argv: list[str] | None = None) -> int:
         return command(args) if command is not None else 2
     except BrokenPipeError:
         raise  # the reader went away: console() ends quietly
+    except OSError as err:
+        return _output_failed(err) if _no_room(err) else _internal_error(err)
     except Exception as err:  # noqa: BLE001 - the last line of defence: any bug ends the same clear way
         return _internal_error(err)
+
+
+def _no_room(err: OSError) -> bool:
+    """A write that found no room: the output's disk is full, a quota is reached, the file is too large. Every
+    file the commands write themselves (the plan cache, the --jobs spool) handles its own; this is stdout.
+    (An error opening or reading a named file carries its name and is worded where it is read.)"""
+    import errno
+
+    return err.filename is None and err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+def _output_failed(err: OSError) -> int:
+    print(f"policy: cannot write the output: {err.strerror or err}. What was written is incomplete: make room, "
+          f"or write the output elsewhere.", file=sys.stderr)
+    _drop_stdout()  # the text still buffered would fail again at exit
+    return EXIT_OUTPUT_FAILED
+
+
+def _drop_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _internal_error(err: Exception) -> int:
@@ -325,13 +350,17 @@ def _start_up(whole_process: bool):
 def console() -> None:
     _replace_unencodable_output()
     try:
-        code = main()
-        sys.stdout.flush()  # inside the try: a closed pipe shows up here, not at interpreter exit
+        try:
+            code = main()
+        except SystemExit as done:  # --help, --version, a usage error: their text is flushed below too
+            code = done.code
+        sys.stdout.flush()  # inside the try: a closed pipe or a full disk shows up here, not at interpreter exit
     except BrokenPipeError:
         # Python docs, "Note on SIGPIPE": point stdout at devnull so the final flush cannot fail again.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _drop_stdout()
         code = EXIT_CLOSED_PIPE
+    except OSError as err:
+        code = _output_failed(err) if _no_room(err) else _internal_error(err)
     sys.exit(code)
 
 

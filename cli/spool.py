@@ -19,8 +19,9 @@ import tempfile
 from ..dsl.data import frozen
 
 _READ = 1 << 20
-# sendfile cannot write to this output (an O_APPEND file: EINVAL; an old or odd kernel: ENOSYS): copy by reading
-_CANNOT_SENDFILE = (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP)
+# sendfile cannot write to this output (an O_APPEND file or a device: EINVAL; macOS, whose sendfile writes only to
+# sockets: ENOTSOCK; an old or odd kernel: ENOSYS): copy by reading
+_CANNOT_SENDFILE = (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSOCK, errno.ESPIPE)
 
 
 @frozen

@@ -157,3 +157,17 @@ def test_c_locale_ends_cleanly():
     done = _run(POLICY + ["eval", "-j", "cn", "--as-of", "2031-02-01", "--format", "summary", SHANGHAI], **env)
     assert done.returncode == 0 and b"Traceback" not in done.stderr
     assert done.stdout.startswith(b"shanghai-2 ")
+
+
+# ---------------------------------------------------------------- an output with no room
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (a device whose writes find no room)")
+@pytest.mark.parametrize("args", [["list"], ["--version"], ["eval", "-j", "de", "--as-of", "2031-02-01", FRA],
+                                  ["eval", "-j", "all", "--as-of", "2031-02-01", "--format", "json", PORTFOLIO],
+                                  ["eval", "-j", "all", "--as-of", "2031-02-01", "--format", "jsonl", PORTFOLIO]])
+def test_an_output_with_no_room_is_exit_5_with_one_line(args):
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(POLICY + args, stdout=full, stderr=subprocess.PIPE, env=_env(), timeout=120, cwd=ROOT)
+    err = done.stderr.decode()
+    assert done.returncode == cli_main.EXIT_OUTPUT_FAILED == 5, err
+    assert err == ("policy: cannot write the output: No space left on device. What was written is incomplete: "
+                   "make room, or write the output elsewhere.\n")

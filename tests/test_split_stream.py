@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 from pathlib import Path
@@ -244,3 +245,23 @@ def test_joined_merges_neighbouring_texts_and_spans_in_order():
     a, b, elsewhere = Span("f", 0, 5), Span("f", 5, 7), Span("g", 0, 3)
     assert joined([a, b, "x", "", "y", elsewhere, Span("g", 4, 1)]) == Spooled(
         (Span("f", 0, 12), "xy", elsewhere, Span("g", 4, 1)))
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (a device whose writes find no room)")
+def test_spooled_output_with_no_room_is_exit_5(tmp_path, small_shares, monkeypatch, capsys):
+    from dcpolicy.cli import main as cli_main
+    from dcpolicy.cli.spool import Span, Spooled
+
+    path = _register(tmp_path, _operators(40))
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        monkeypatch.setattr("sys.stdout", full)
+        code = cli_main.main(["eval", "-j", "de", "--as-of", "2031-06-01", "--format", "jsonl", "--jobs", "2", path])
+    assert code == 5 and "policy: cannot write the output: No space left on device" in capsys.readouterr().err
+    spooled = tmp_path / "share"
+    spooled.write_bytes(b"x" * 100)
+    full = open("/dev/full", "w", encoding="utf-8")  # a device: sendfile refuses it, the copy by reading runs
+    with pytest.raises(OSError) as raised:
+        Spooled((Span(str(spooled), 0, 100),)).write_to(full)
+    assert cli_main._no_room(raised.value)
+    with contextlib.suppress(OSError):  # what is still buffered finds no room either
+        full.close()
