@@ -112,7 +112,9 @@ class _Loader:
         self.diagnostics: list[Diagnostic] = []
         self.sources: list[SourceFile] = []
         self.facilities: list[Facility] = []  # with a sink: the facilities read but not yet handed on
-        self.first_ids: dict[str, Span] = {}
+        # id -> where it was first written, packed in one int (_FirstIds): a register's every id is kept to the
+        # end, and a Span per id was most of what a 100,000-facility stream's memory grew by
+        self.first_ids = _FirstIds()
         self.handed_without_operator: set[str] = set()  # with a sink: files whose facilities went on without one
         self.read_keys: set[str] = set()
         self.origin: list[str] = []  # per facility: the key (real path) of the file it came from
@@ -313,10 +315,10 @@ class _Loader:
             self.applied.extend(applied)
         id_fact, facility = read_facility(node, source, operator, top_level=top_level, report=self.error)
         if id_fact is not None:
-            fid, span = str(id_fact.value), id_fact.span
-            first = self.first_ids.setdefault(fid, span)  # type: ignore[arg-type]
-            if first is not span:
-                self.error(F108.at(span, id=fid, first=f"{first.file}:{first.line}:{first.column}"))
+            fid = str(id_fact.value)
+            first = self.first_ids.first(fid, id_fact.at)
+            if first is not None:
+                self.error(F108.at(id_fact.span, id=fid, first=first))
         if facility is not None:
             self.origin.append(self._current[-1])
             self.facilities.append(facility)
@@ -343,3 +345,32 @@ class _Loader:
         missing = sorted(named - self.first_ids.keys())
         if missing:
             raise OverrideError(f"--set names facility {', '.join(missing)}, which is not in the input")
+
+
+class _FirstIds(dict):
+    """Each facility id read, with where it was first written as one int: (file number, line, column)."""
+
+    _SHIFT = 40  # lines and columns below 2**40 (a terabyte of text)
+
+    def __init__(self):
+        super().__init__()
+        self.files: list[str] = []
+        self.numbers: dict[str, int] = {}
+
+    def first(self, fid: str, at) -> str | None:
+        """None for an id not seen before (now kept); otherwise where it was first written, `file:line:column`."""
+        code = self.get(fid)
+        if code is not None:
+            number, line, column = code >> 2 * self._SHIFT, (code >> self._SHIFT) & ((1 << self._SHIFT) - 1), \
+                code & ((1 << self._SHIFT) - 1)
+            return f"{self.files[number]}:{line}:{column}"
+        if at is None:  # pragma: no cover - an id is always written somewhere
+            at = ("(unknown file)", 0, 0)
+        file, line, column = (at.file, at.line, at.column) if isinstance(at, Span) else at[:3]
+        number = self.numbers.get(file)
+        if number is None:
+            number = self.numbers[file] = len(self.files)
+            self.files.append(file)
+        self[fid] = (number << 2 * self._SHIFT) | (line << self._SHIFT) | column
+        return None
+

@@ -691,3 +691,18 @@ def test_exclusion_flags_of_eu_art_12_2_and_de_21_default_to_false(tmp_path):
     given = load_one(tmp_path, site("defence: true\ncivil_protection: false\nnuclear_installation: true\n"))
     assert given.facts["defence"].value is True and given.facts["nuclear_installation"].value is True
     assert given.facts["civil_protection"].value is False and given.facts["intelligence_service"].value is False
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_F108_every_repeat_names_where_the_id_was_first_written(tmp_path, monkeypatch, streamed):
+    from dcpolicy.evaluator import inputs
+
+    if streamed:  # read from disk in pieces, as a large register is
+        monkeypatch.setattr(inputs, "STREAM_FROM_DISK", 0)
+    entry = "  - id: {id}\n    name: N\n    location: {{country: DE}}\n"
+    text = "facilities:\n" + "".join(entry.format(id=i) for i in ("a", "b", "a", "c", "a", "b"))
+    path = write(tmp_path, "register.yaml", text)
+    found = errors([path])
+    assert [(d.code, where(d)) for d in found] == [("F108", (path, 8, 9)), ("F108", (path, 14, 9)),
+                                                   ("F108", (path, 17, 9))]
+    assert [d.message.rsplit("first at ", 1)[1] for d in found] == [f"{path}:2:9", f"{path}:2:9", f"{path}:5:9"]
